@@ -1,0 +1,85 @@
+# midovpc: two commands matter, `make run` and `make test`. Both install what they need.
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+GO ?= go
+CONTROLLER_GEN := $(GO) tool controller-gen
+# Generated code is produced from these packages only.
+GEN_PATHS := ./api/...;./controllers/...
+CRD_DIR := config/crd/bases
+RBAC_DIR := config/rbac
+
+.PHONY: all
+all: build
+
+##@ Development
+
+.PHONY: generate
+generate: ## Generate deepcopy code for the API types.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
+
+.PHONY: manifests
+manifests: ## Generate the CRDs and the manager's RBAC role from the markers.
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="$(GEN_PATHS)" \
+		output:crd:artifacts:config=$(CRD_DIR) output:rbac:artifacts:config=$(RBAC_DIR)
+
+.PHONY: verify-generated
+verify-generated: ## Fail when the committed generated files are stale.
+	hack/verify-generated.sh
+
+.PHONY: fmt
+fmt:
+	$(GO) fmt ./...
+
+.PHONY: vet
+vet:
+	$(GO) vet ./...
+
+.PHONY: envtest
+envtest: ## Build (once, cached) the envtest control plane from the Go module proxy.
+	@hack/setup-envtest.sh >/dev/null
+
+.PHONY: test
+test: verify-generated vet ## Run every test against a real kube-apiserver, etcd and the MidoNet emulator.
+	@assets="$$(hack/setup-envtest.sh)"; \
+	echo "KUBEBUILDER_ASSETS=$$assets"; \
+	KUBEBUILDER_ASSETS="$$assets" $(GO) test ./... -timeout 40m $(TEST_FLAGS)
+
+.PHONY: test-race
+test-race: ## The unit tests with the race detector.
+	@assets="$$(hack/setup-envtest.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" $(GO) test -race ./internal/... -timeout 30m
+
+.PHONY: bench
+bench: ## Benchmarks of the emulator, the client, the parser and the sync engine.
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee bin/bench.txt
+
+##@ Run
+
+.PHONY: run
+run: envtest ## Run the manager on its embedded defaults: local control plane, MidoNet emulator, the sample view.
+	$(GO) run ./cmd/manager --dev $(RUN_ARGS)
+
+.PHONY: run-sim
+run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.
+	$(GO) run ./cmd/midonet-sim --listen 127.0.0.1:8181 --hosts config/samples/midonet-hosts.yaml
+
+##@ Build
+
+.PHONY: build
+build: ## Build the binaries into bin/.
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
+
+.PHONY: docker-build
+docker-build: ## Build the manager image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+IMG ?= midovpc/manager:dev
+
+.PHONY: deploy-render
+deploy-render: ## Print the in-cluster manifests.
+	$(GO) run sigs.k8s.io/kustomize/kustomize/v5 build config/default
+
+.PHONY: help
+help:
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)

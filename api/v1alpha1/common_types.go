@@ -1,0 +1,104 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Finalizer is carried by every kind until its MidoNet objects are gone.
+const Finalizer = "vpc.midovpc.io/midonet"
+
+// Labels and annotations shared by the kinds.
+const (
+	// SourceLabel tells who wrote an object; the global-view projector sets it to
+	// SourceGlobalView and prunes only objects that carry it.
+	SourceLabel = "vpc.midovpc.io/source"
+	// SourceGlobalView is the SourceLabel value of objects projected from the view.
+	SourceGlobalView = "global-view"
+	// OwnerAccountLabel carries the cloud account that owns the object.
+	OwnerAccountLabel = "vpc.midovpc.io/owner-account"
+	// ViewVersionAnnotation records the view version an object was last projected from.
+	ViewVersionAnnotation = "vpc.midovpc.io/view-version"
+)
+
+// Condition types and reasons used on every kind.
+const (
+	// ConditionReady is True once every MidoNet object the resource owns matches its spec.
+	ConditionReady = "Ready"
+
+	ReasonReconciled         = "Reconciled"
+	ReasonDependencyNotReady = "DependencyNotReady"
+	ReasonMidoNetError       = "MidoNetError"
+	ReasonInvalidSpec        = "InvalidSpec"
+	ReasonDeleting           = "Deleting"
+	ReasonHostNotFound       = "HostNotFound"
+)
+
+// ReconcileStatus is the part of every kind's status that tells whether the controller has
+// caught up with the spec.
+type ReconcileStatus struct {
+	// conditions of the resource; Ready=True means its MidoNet objects match the spec
+	// of generation observedGeneration.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation the conditions describe.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// midonetObjects is the number of MidoNet objects (routers, ports, routes, chains,
+	// rules, groups, ...) this resource owns.
+	// +optional
+	MidoNetObjects int32 `json:"midonetObjects,omitempty"`
+}
+
+// GetReconcileStatus lets shared controller code reach the common status of any kind.
+func (s *ReconcileStatus) GetReconcileStatus() *ReconcileStatus { return s }
+
+// PortRange is an inclusive range of TCP or UDP ports.
+// +kubebuilder:validation:XValidation:rule="self.from <= self.to",message="from must not be greater than to"
+type PortRange struct {
+	// from is the first port of the range.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=65535
+	From int32 `json:"from"`
+	// to is the last port of the range.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=65535
+	To int32 `json:"to"`
+}
+
+// ICMPMatch selects ICMP messages by type and code; -1 means any.
+type ICMPMatch struct {
+	// type is the ICMP type, or -1 for any type.
+	// +kubebuilder:validation:Minimum=-1
+	// +kubebuilder:validation:Maximum=255
+	Type int32 `json:"type"`
+	// code is the ICMP code, or -1 for any code.
+	// +kubebuilder:validation:Minimum=-1
+	// +kubebuilder:validation:Maximum=255
+	// +optional
+	Code int32 `json:"code"`
+}
+
+// Protocol is an IP protocol by name (tcp, udp, icmp, all) or by number (0 to 255, or -1 for
+// all protocols).
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=4
+// +kubebuilder:validation:XValidation:rule="self in ['all', 'tcp', 'udp', 'icmp', '-1'] || (self.matches('^[0-9]{1,3}$') && int(self) <= 255)",message="must be tcp, udp, icmp, all, -1 or a protocol number from 0 to 255"
+type Protocol string
+
+// CIDR is an IPv4 network in a.b.c.d/n notation.
+// +kubebuilder:validation:MaxLength=18
+// +kubebuilder:validation:XValidation:rule="isCIDR(self) && cidr(self).ip().family() == 4",message="must be an IPv4 CIDR such as 10.0.0.0/16"
+type CIDR string
+
+// IPv4 is an IPv4 address in dotted-quad notation.
+// +kubebuilder:validation:MaxLength=15
+// +kubebuilder:validation:XValidation:rule="isIP(self) && ip(self).family() == 4",message="must be an IPv4 address such as 10.0.1.10"
+type IPv4 string
+
+// MAC is an Ethernet address as six colon-separated hex octets.
+// +kubebuilder:validation:Pattern=`^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`
+type MAC string

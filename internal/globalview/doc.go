@@ -1,0 +1,54 @@
+// Package globalview reads the Eucalyptus cloud controller's global network view
+// (global_network_info.xml, spec/global-network-xml.md): the XML model, the parser
+// and the validator. Later files of this package project the view into midovpc's
+// resources, watch the file and write the ack file.
+//
+// # Parsing
+//
+// Parse accepts every layout the CLC has written for VPCMIDO:
+//
+//   - 4.1: no root version, no mode property (the mode is taken to be VPCMIDO and
+//     View.Notes says so), gateway settings flat under the mido property, and the
+//     values of route destinationCidr and gatewayId swapped by the writer;
+//   - 4.2/4.3: a gateways list of legacy gateways (gatewayHost, gatewayIP,
+//     gatewayInterface) with mido-level publicNetworkCidr and publicGatewayIP;
+//   - 4.4 and later: static and BGP gateways (ip, external*, bgp*) and bgpAsn.
+//
+// All gateway formats are normalised into one Gateway shape; 4.4 keys override
+// legacy keys of the same gateway, as in the original reader. Swapped routes
+// (a gatewayId that looks like an address and a destinationCidr that is "local"
+// or an igw- id) are swapped back. Network interfaces without vpc/subnet (4.1,
+// 4.2) inherit those of their instance.
+//
+// Decisions that differ from the original reader (eucanetd), on purpose:
+//
+//   - Leaf text is the concatenation of the leaf's character data with
+//     surrounding whitespace trimmed, so indented files read the same as the
+//     one-line files the CLC writes. A comment inside a leaf is skipped rather
+//     than hiding the value. Whitespace inside a value is kept, so such a value
+//     fails validation. An empty leaf counts as absent.
+//   - The root element must be network-data and must be the first node:
+//     only whitespace, a UTF-8 byte order mark and the XML declaration may
+//     come before it; comments, processing instructions and DOCTYPE may not.
+//     Nothing but whitespace, comments and processing instructions may follow it.
+//   - Bytes that are not UTF-8 are rejected with their position; so are
+//     documents larger than Options.MaxSize and elements nested deeper than
+//     Options.MaxDepth (the CLC writes at most 8 levels).
+//   - An integer or boolean leaf that does not convert is an error (the
+//     original silently reads 0 / false).
+//   - A simple property meant to carry one value (mode, enabledCLCIp, ...)
+//     that carries several is an error.
+//
+// The parser tokenises with encoding/xml into a small element tree (bounded by
+// the size limit), then maps the tree onto the model; unknown elements and
+// attributes are ignored, and for a repeated single-valued element the last
+// occurrence wins, as in the original.
+//
+// # Validation
+//
+// Validate checks everything the original rejects a whole document for
+// (spec §6.1) and more: strict IPv4, CIDR, MAC and id syntax (an unparsable
+// address is an error, never 127.0.0.1), every cross-reference resolves, no id
+// is used twice, the mode is VPCMIDO. It collects up to MaxErrors errors, each
+// naming the element path and the object id.
+package globalview

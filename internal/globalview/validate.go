@@ -1,0 +1,356 @@
+package globalview
+
+import (
+	"net/netip"
+	"strconv"
+)
+
+// Validate checks a parsed view before anything of it is applied: everything
+// the original rejects a whole document for (spec §6.1), strict address and id
+// syntax, resolvable references, unique ids and VPCMIDO mode. It returns nil or
+// ValidationErrors (at most MaxErrors of them, then a count of the rest), in
+// document order. Validate does not modify the view.
+func Validate(v *View) error {
+	if v == nil {
+		return ValidationErrors{{Message: "no view"}}
+	}
+	c := newValidator(v)
+	c.index()
+	c.config()
+	for i := range v.VPCs {
+		c.vpc(&v.VPCs[i], i)
+	}
+	for i := range v.Instances {
+		c.instance(&v.Instances[i], i)
+	}
+	for i := range v.DHCPOptionSets {
+		c.dhcpOptionSet(&v.DHCPOptionSets[i], i)
+	}
+	for i := range v.InternetGateways {
+		c.internetGateway(&v.InternetGateways[i], i)
+	}
+	for i := range v.SecurityGroups {
+		c.securityGroup(&v.SecurityGroups[i], i)
+	}
+	return c.errs.err()
+}
+
+// validator holds the indexes that references are resolved against.
+type validator struct {
+	v    *View
+	errs errorList
+
+	// seen maps every object id to the path of its first use.
+	seen map[string]string
+
+	vpcs       map[string]*VPC
+	subnets    map[string]*Subnet
+	subnetVPC  map[string]string
+	aclVPC     map[string]string
+	rtbVPC     map[string]string
+	natVPC     map[string]string
+	eniVPC     map[string]string
+	instances  map[string]bool
+	groups     map[string]bool
+	igws       map[string]bool
+	igwVPC     map[string]string // attachment: igw id → VPC id
+	optionSets map[string]bool
+	clusters   map[string]bool
+
+	// publicIPs maps an elastic IP to the path of the interface or NAT gateway
+	// holding it; privateIPs does the same per VPC.
+	publicIPs  map[string]string
+	privateIPs map[string]string
+}
+
+func newValidator(v *View) *validator {
+	return &validator{
+		v:          v,
+		seen:       make(map[string]string),
+		vpcs:       make(map[string]*VPC),
+		subnets:    make(map[string]*Subnet),
+		subnetVPC:  make(map[string]string),
+		aclVPC:     make(map[string]string),
+		rtbVPC:     make(map[string]string),
+		natVPC:     make(map[string]string),
+		eniVPC:     make(map[string]string),
+		instances:  make(map[string]bool),
+		groups:     make(map[string]bool),
+		igws:       make(map[string]bool),
+		igwVPC:     make(map[string]string),
+		optionSets: make(map[string]bool),
+		clusters:   make(map[string]bool),
+		publicIPs:  make(map[string]string),
+		privateIPs: make(map[string]string),
+	}
+}
+
+func (c *validator) add(path, id, format string, args ...any) {
+	c.errs.add(path, id, format, args...)
+}
+
+// register records an object id, reporting it when already used by any object.
+// It reports whether the id is new (and so goes into the indexes).
+func (c *validator) register(id, path string) bool {
+	if id == "" {
+		return false
+	}
+	if first, dup := c.seen[id]; dup {
+		c.add(path+"/@name", id, "duplicate id %s, first used at %s", id, first)
+		return false
+	}
+	c.seen[id] = path
+	return true
+}
+
+// index builds the lookup tables and reports duplicate ids.
+func (c *validator) index() {
+	v := c.v
+	for i := range v.Config.Clusters {
+		cl := &v.Config.Clusters[i]
+		if cl.Name != "" {
+			if c.clusters[cl.Name] {
+				c.add(objectPath(clustersPath, "cluster", cl.Name, i)+"/@name", cl.Name, "duplicate cluster name %s", cl.Name)
+			}
+			c.clusters[cl.Name] = true
+		}
+	}
+	for i := range v.VPCs {
+		vpc := &v.VPCs[i]
+		path := objectPath("vpcs", "vpc", vpc.ID, i)
+		if c.register(vpc.ID, path) {
+			c.vpcs[vpc.ID] = vpc
+		}
+		for j := range vpc.Subnets {
+			s := &vpc.Subnets[j]
+			if c.register(s.ID, objectPath(path+"/subnets", "subnet", s.ID, j)) {
+				c.subnets[s.ID] = s
+				c.subnetVPC[s.ID] = vpc.ID
+			}
+		}
+		for j, a := range vpc.NetworkACLs {
+			if c.register(a.ID, objectPath(path+"/networkAcls", "networkAcl", a.ID, j)) {
+				c.aclVPC[a.ID] = vpc.ID
+			}
+		}
+		for j, t := range vpc.RouteTables {
+			if c.register(t.ID, objectPath(path+"/routeTables", "routeTable", t.ID, j)) {
+				c.rtbVPC[t.ID] = vpc.ID
+			}
+		}
+		for j, n := range vpc.NatGateways {
+			if c.register(n.ID, objectPath(path+"/natGateways", "natGateway", n.ID, j)) {
+				c.natVPC[n.ID] = vpc.ID
+			}
+		}
+		for j, igw := range vpc.InternetGateways {
+			if igw == "" {
+				continue
+			}
+			if other, ok := c.igwVPC[igw]; ok && other != vpc.ID {
+				c.add(path+"/internetGateways/value[#"+strconv.Itoa(j+1)+"]", vpc.ID,
+					"internet gateway %s is already attached to %s", igw, other)
+				continue
+			}
+			c.igwVPC[igw] = vpc.ID
+		}
+	}
+	for i := range v.Instances {
+		in := &v.Instances[i]
+		path := objectPath("instances", "instance", in.ID, i)
+		if c.register(in.ID, path) {
+			c.instances[in.ID] = true
+		}
+		for j, n := range in.NetworkInterfaces {
+			if c.register(n.ID, objectPath(path+"/networkInterfaces", "networkInterface", n.ID, j)) {
+				c.eniVPC[n.ID] = n.VPC
+			}
+		}
+	}
+	for i, d := range v.DHCPOptionSets {
+		if c.register(d.ID, objectPath("dhcpOptionSets", "dhcpOptionSet", d.ID, i)) {
+			c.optionSets[d.ID] = true
+		}
+	}
+	for i, g := range v.InternetGateways {
+		if c.register(g.ID, objectPath("internetGateways", "internetGateway", g.ID, i)) {
+			c.igws[g.ID] = true
+		}
+	}
+	for i, g := range v.SecurityGroups {
+		if c.register(g.ID, objectPath("securityGroups", "securityGroup", g.ID, i)) {
+			c.groups[g.ID] = true
+		}
+	}
+}
+
+// Field checks. Each takes the field's path and the enclosing object's id and
+// reports whether the value is usable for further checks.
+
+// objectID checks an object's own id (its name attribute).
+func (c *validator) objectID(path, id string, kind idKind) bool {
+	switch {
+	case id == "":
+		c.add(path+"/@name", "", "missing %s id", kind.noun)
+		return false
+	case !kind.valid(id):
+		c.add(path+"/@name", id, "%q is not a valid %s id (want %s)", id, kind.noun, kind.want())
+		return false
+	}
+	return true
+}
+
+// ownerID checks an account id; required says whether absence is an error.
+func (c *validator) ownerID(path, id, owner string, required bool) {
+	switch {
+	case owner == "" && required:
+		c.add(path, id, "missing owner id")
+	case owner != "" && !validOwnerID(owner):
+		c.add(path, id, "%q is not a valid account id (want 12 digits)", owner)
+	}
+}
+
+// ipv4 checks an address; required also rejects 0.0.0.0, which the original
+// reads as "not set".
+func (c *validator) ipv4(path, id, s string, required bool) (netip.Addr, bool) {
+	if s == "" {
+		if required {
+			c.add(path, id, "missing IPv4 address")
+		}
+		return netip.Addr{}, false
+	}
+	a, ok := parseIPv4(s)
+	if !ok {
+		c.add(path, id, "%q is not a valid IPv4 address", s)
+		return netip.Addr{}, false
+	}
+	if required && a.IsUnspecified() {
+		c.add(path, id, "address 0.0.0.0 is not allowed")
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+// cidr checks an a.b.c.d/n value; network also rejects host bits, for CIDRs
+// that name a network (VPC, subnet, route destination).
+func (c *validator) cidr(path, id, s string, required, network bool) (netip.Prefix, bool) {
+	if s == "" {
+		if required {
+			c.add(path, id, "missing CIDR")
+		}
+		return netip.Prefix{}, false
+	}
+	p, ok := parseCIDR(s)
+	if !ok {
+		c.add(path, id, "%q is not a valid CIDR", s)
+		return netip.Prefix{}, false
+	}
+	if network && p.Masked() != p {
+		c.add(path, id, "%q has host bits set (network is %s)", s, p.Masked())
+		return netip.Prefix{}, false
+	}
+	return p, true
+}
+
+func (c *validator) mac(path, id, s string) {
+	if s != "" && !validMAC(s) {
+		c.add(path, id, "%q is not a valid MAC address", s)
+	}
+}
+
+// reference checks that ref is a well-formed id of kind and, if so, that it
+// names an object in the view (exists).
+func (c *validator) reference(path, id, ref string, kind idKind, exists bool) bool {
+	switch {
+	case ref == "":
+		c.add(path, id, "missing %s id", kind.noun)
+		return false
+	case !kind.valid(ref):
+		c.add(path, id, "%q is not a valid %s id (want %s)", ref, kind.noun, kind.want())
+		return false
+	case !exists:
+		c.add(path, id, "refers to unknown %s %s", kind.noun, ref)
+		return false
+	}
+	return true
+}
+
+// sameVPC checks that a referenced object lives in the VPC of the referrer.
+func (c *validator) sameVPC(path, id, ref string, kind idKind, refVPC, vpc string) {
+	if refVPC != vpc {
+		c.add(path, id, "%s %s belongs to %s, not %s", kind.noun, ref, refVPC, vpc)
+	}
+}
+
+// within checks that an address lies in a CIDR, when both are usable.
+func (c *validator) within(path, id string, a netip.Addr, aok bool, p netip.Prefix, pok bool, what string) {
+	if aok && pok && !p.Contains(a) {
+		c.add(path, id, "%s is outside %s %s", a, what, p)
+	}
+}
+
+// intRange checks an optional integer against lo..hi.
+func (c *validator) intRange(path, id string, n *int, lo, hi int) bool {
+	if n == nil {
+		return true
+	}
+	if *n < lo || *n > hi {
+		c.add(path, id, "%d is out of range %d..%d", *n, lo, hi)
+		return false
+	}
+	return true
+}
+
+// protocol checks an IP protocol number: -1 (all) or 1..255; 0 is what a
+// missing protocol reads as, and the original rejects it.
+func (c *validator) protocol(path, id string, p int) {
+	switch {
+	case p == 0:
+		c.add(path, id, "missing protocol (or 0)")
+	case p < -1 || p > 255:
+		c.add(path, id, "protocol %d is out of range (-1 for all, or 1..255)", p)
+	}
+}
+
+// portRange checks from/to: both or neither, 0..65535, from <= to.
+func (c *validator) portRange(path, id, fromName, toName string, from, to *int) {
+	if (from == nil) != (to == nil) {
+		c.add(path, id, "%s and %s must be given together", fromName, toName)
+		return
+	}
+	okFrom := c.intRange(path+"/"+fromName, id, from, 0, 65535)
+	okTo := c.intRange(path+"/"+toName, id, to, 0, 65535)
+	if okFrom && okTo && from != nil && *from > *to {
+		c.add(path, id, "port range %d-%d is reversed", *from, *to)
+	}
+}
+
+// icmp checks ICMP type and code: -1 (any) or 0..255.
+func (c *validator) icmp(path, id string, typ, code *int) {
+	c.intRange(path+"/icmpType", id, typ, -1, 255)
+	c.intRange(path+"/icmpCode", id, code, -1, 255)
+}
+
+// valuePath returns the path of the i-th value of a value list.
+func valuePath(path string, i int) string {
+	return path + "/value[#" + strconv.Itoa(i+1) + "]"
+}
+
+// publicIP records an elastic IP, reporting it when another holder has it.
+func (c *validator) publicIP(path, id, ip string) {
+	if first, dup := c.publicIPs[ip]; dup {
+		c.add(path, id, "public IP %s is also held by %s", ip, first)
+		return
+	}
+	c.publicIPs[ip] = path
+}
+
+// privateIP records a private address in a VPC, reporting duplicates.
+func (c *validator) privateIP(path, id, vpc, ip string) {
+	key := vpc + "/" + ip
+	if first, dup := c.privateIPs[key]; dup {
+		c.add(path, id, "private IP %s is also used by %s", ip, first)
+		return
+	}
+	c.privateIPs[key] = path
+}

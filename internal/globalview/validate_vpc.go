@@ -1,0 +1,209 @@
+package globalview
+
+import (
+	"net/netip"
+	"strconv"
+)
+
+// vpc checks one VPC and everything inside it.
+func (c *validator) vpc(vpc *VPC, index int) {
+	path := objectPath("vpcs", "vpc", vpc.ID, index)
+	id := vpc.ID
+	c.objectID(path, id, kindVPC)
+	c.ownerID(path+"/ownerId", id, vpc.OwnerID, true)
+	vpcCIDR, vpcOK := c.cidr(path+"/cidr", id, vpc.CIDR, true, true)
+	if vpc.DHCPOptionSet != "" {
+		c.reference(path+"/dhcpOptionSet", id, vpc.DHCPOptionSet, kindDHCP, c.optionSets[vpc.DHCPOptionSet])
+	}
+	if len(vpc.InternetGateways) > 1 {
+		c.add(path+"/internetGateways", id, "%d internet gateways attached; a VPC has at most one", len(vpc.InternetGateways))
+	}
+	for i, igw := range vpc.InternetGateways {
+		c.reference(valuePath(path+"/internetGateways", i), id, igw, kindIGW, c.igws[igw])
+	}
+	for i := range vpc.Subnets {
+		c.subnet(vpc, &vpc.Subnets[i], path+"/subnets", i, vpcCIDR, vpcOK)
+	}
+	for i := range vpc.NetworkACLs {
+		c.networkACL(&vpc.NetworkACLs[i], path+"/networkAcls", i)
+	}
+	for i := range vpc.RouteTables {
+		c.routeTable(vpc, &vpc.RouteTables[i], path+"/routeTables", i)
+	}
+	for i := range vpc.NatGateways {
+		c.natGateway(vpc, &vpc.NatGateways[i], path+"/natGateways", i)
+	}
+}
+
+func (c *validator) subnet(vpc *VPC, s *Subnet, parent string, index int, vpcCIDR netip.Prefix, vpcOK bool) {
+	path := objectPath(parent, "subnet", s.ID, index)
+	id := s.ID
+	c.objectID(path, id, kindSubnet)
+	c.ownerID(path+"/ownerId", id, s.OwnerID, true)
+	if p, ok := c.cidr(path+"/cidr", id, s.CIDR, true, true); ok && vpcOK {
+		if p.Bits() < vpcCIDR.Bits() || !vpcCIDR.Contains(p.Addr()) {
+			c.add(path+"/cidr", id, "%s is outside VPC CIDR %s", p, vpcCIDR)
+		}
+	}
+	if s.Cluster != "" && !c.clusters[s.Cluster] {
+		c.add(path+"/cluster", id, "refers to unknown cluster %s", s.Cluster)
+	}
+	if s.NetworkACL != "" {
+		_, exists := c.aclVPC[s.NetworkACL]
+		if c.reference(path+"/networkAcl", id, s.NetworkACL, kindACL, exists) {
+			c.sameVPC(path+"/networkAcl", id, s.NetworkACL, kindACL, c.aclVPC[s.NetworkACL], vpc.ID)
+		}
+	}
+	if s.RouteTable != "" {
+		_, exists := c.rtbVPC[s.RouteTable]
+		if c.reference(path+"/routeTable", id, s.RouteTable, kindRouteTable, exists) {
+			c.sameVPC(path+"/routeTable", id, s.RouteTable, kindRouteTable, c.rtbVPC[s.RouteTable], vpc.ID)
+		}
+	}
+}
+
+func (c *validator) networkACL(a *NetworkACL, parent string, index int) {
+	path := objectPath(parent, "networkAcl", a.ID, index)
+	c.objectID(path, a.ID, kindACL)
+	c.ownerID(path+"/ownerId", a.ID, a.OwnerID, true)
+	c.aclEntries(a.IngressEntries, path+"/ingressEntries", a.ID)
+	c.aclEntries(a.EgressEntries, path+"/egressEntries", a.ID)
+}
+
+func (c *validator) aclEntries(entries []ACLEntry, parent, id string) {
+	numbers := make(map[int]bool)
+	for i := range entries {
+		e := &entries[i]
+		num := ""
+		if e.Number != 0 {
+			num = strconv.Itoa(e.Number)
+		}
+		path := objectPath(parent, "entry", num, i)
+		switch {
+		case e.Number == 0:
+			c.add(path+"/@number", id, "missing rule number (or 0)")
+		case e.Number < 1 || e.Number > 32767:
+			c.add(path+"/@number", id, "rule number %d is out of range 1..32767", e.Number)
+		case numbers[e.Number]:
+			c.add(path+"/@number", id, "duplicate rule number %d", e.Number)
+		}
+		numbers[e.Number] = true
+		c.protocol(path+"/protocol", id, e.Protocol)
+		switch e.Action {
+		case "allow", "deny":
+		case "":
+			c.add(path+"/action", id, "missing action")
+		default:
+			c.add(path+"/action", id, "action %q is neither allow nor deny", e.Action)
+		}
+		c.cidr(path+"/cidr", id, e.CIDR, true, false)
+		c.icmp(path, id, e.ICMPType, e.ICMPCode)
+		c.portRange(path, id, "portRangeFrom", "portRangeTo", e.PortRangeFrom, e.PortRangeTo)
+	}
+}
+
+func (c *validator) routeTable(vpc *VPC, t *RouteTable, parent string, index int) {
+	path := objectPath(parent, "routeTable", t.ID, index)
+	id := t.ID
+	c.objectID(path, id, kindRouteTable)
+	c.ownerID(path+"/ownerId", id, t.OwnerID, true)
+	destinations := make(map[netip.Prefix]bool)
+	for i := range t.Routes {
+		r := &t.Routes[i]
+		rpath := path + "/routes/route[#" + strconv.Itoa(i+1) + "]"
+		if p, ok := c.cidr(rpath+"/destinationCidr", id, r.DestinationCIDR, true, true); ok {
+			if destinations[p] {
+				c.add(rpath+"/destinationCidr", id, "duplicate route to %s", p)
+			}
+			destinations[p] = true
+		}
+		c.routeTarget(vpc, r, rpath, id)
+	}
+}
+
+// routeTarget checks that a route has exactly one target and that it resolves in
+// the route's VPC: local, an attached IGW, an ENI or a NAT gateway.
+func (c *validator) routeTarget(vpc *VPC, r *Route, path, id string) {
+	targets := 0
+	for _, t := range []string{r.GatewayID, r.NetworkInterfaceID, r.NatGatewayID} {
+		if t != "" {
+			targets++
+		}
+	}
+	switch {
+	case targets == 0:
+		c.add(path, id, "missing target (gatewayId, networkInterfaceId or natGatewayId)")
+		return
+	case targets > 1:
+		c.add(path, id, "more than one target (gatewayId, networkInterfaceId, natGatewayId)")
+		return
+	}
+	switch kind, target := r.Target(); kind {
+	case RouteTargetLocal:
+	case RouteTargetInternetGateway:
+		tpath := path + "/gatewayId"
+		if c.reference(tpath, id, target, kindIGW, c.igws[target]) && c.igwVPC[target] != vpc.ID {
+			c.add(tpath, id, "internet gateway %s is not attached to %s", target, vpc.ID)
+		}
+	case RouteTargetNetworkInterface:
+		tpath := path + "/networkInterfaceId"
+		eniVPC, exists := c.eniVPC[target]
+		if c.reference(tpath, id, target, kindENI, exists) {
+			c.sameVPC(tpath, id, target, kindENI, eniVPC, vpc.ID)
+		}
+	case RouteTargetNatGateway:
+		tpath := path + "/natGatewayId"
+		natVPC, exists := c.natVPC[target]
+		if c.reference(tpath, id, target, kindNat, exists) {
+			c.sameVPC(tpath, id, target, kindNat, natVPC, vpc.ID)
+		}
+	default:
+		c.add(path+"/gatewayId", id, "unsupported target %q (want local or an internet gateway id)", target)
+	}
+}
+
+func (c *validator) natGateway(vpc *VPC, n *NatGateway, parent string, index int) {
+	path := objectPath(parent, "natGateway", n.ID, index)
+	id := n.ID
+	c.objectID(path, id, kindNat)
+	c.ownerID(path+"/ownerId", id, n.OwnerID, true)
+	c.mac(path+"/macAddress", id, n.MAC)
+	if _, ok := c.ipv4(path+"/publicIp", id, n.PublicIP, false); ok {
+		c.publicIP(path+"/publicIp", id, n.PublicIP)
+	}
+	switch {
+	case n.VPC == "":
+		c.add(path+"/vpc", id, "missing VPC id")
+	case n.VPC != vpc.ID:
+		c.add(path+"/vpc", id, "is %s, but the NAT gateway is listed under %s", n.VPC, vpc.ID)
+	}
+	subnet := c.subnetIn(path+"/subnet", id, n.Subnet, vpc.ID)
+	ip, ok := c.ipv4(path+"/privateIp", id, n.PrivateIP, true)
+	if ok {
+		c.privateIP(path+"/privateIp", id, vpc.ID, n.PrivateIP)
+		c.addressInSubnet(path+"/privateIp", id, ip, subnet)
+	}
+}
+
+// subnetIn resolves a subnet reference that must lie in vpc; nil when it does not.
+func (c *validator) subnetIn(path, id, subnet, vpc string) *Subnet {
+	_, exists := c.subnets[subnet]
+	if !c.reference(path, id, subnet, kindSubnet, exists) {
+		return nil
+	}
+	if c.subnetVPC[subnet] != vpc {
+		c.sameVPC(path, id, subnet, kindSubnet, c.subnetVPC[subnet], vpc)
+		return nil
+	}
+	return c.subnets[subnet]
+}
+
+// addressInSubnet checks that a private address lies in its subnet's CIDR.
+func (c *validator) addressInSubnet(path, id string, ip netip.Addr, s *Subnet) {
+	if s == nil {
+		return
+	}
+	if p, ok := parseCIDR(s.CIDR); ok && !p.Contains(ip) {
+		c.add(path, id, "%s is outside subnet %s (%s)", ip, s.ID, p)
+	}
+}

@@ -1,0 +1,163 @@
+package midonet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// The generic verbs every resource file builds on. Each takes the resource kind (media type
+// and metrics label) and absolute URLs built by Client.url.
+
+// list GETs a collection with its collection media type.
+func list[T any](ctx context.Context, c *Client, res Resource, u string) ([]T, error) {
+	rep, err := c.do(ctx, &call{method: http.MethodGet, res: res, url: u,
+		accept: MediaType(c.version(), res, true), retryable: true})
+	if err != nil {
+		return nil, err
+	}
+	var items []T
+	if err := decodeJSON(rep.body, &items); err != nil {
+		return nil, fmt.Errorf("midonet GET %s: decode %s list: %w", redact(u), res, err)
+	}
+	return items, nil
+}
+
+// get GETs one object with its media type.
+func get[T any](ctx context.Context, c *Client, res Resource, u string) (*T, error) {
+	rep, err := c.do(ctx, &call{method: http.MethodGet, res: res, url: u,
+		accept: MediaType(c.version(), res, false), retryable: true})
+	if err != nil {
+		return nil, err
+	}
+	obj := new(T)
+	if err := decodeJSON(rep.body, obj); err != nil {
+		return nil, fmt.Errorf("midonet GET %s: decode %s: %w", redact(u), res, err)
+	}
+	return obj, nil
+}
+
+// createSpec describes one POST that creates an object.
+type createSpec struct {
+	res  Resource
+	coll string // collection URL posted to
+	// key is the URL the object will have, when the caller fixed its identity (an id it chose,
+	// or a natural key such as a DHCP subnet's prefix). Only then is the POST idempotent and
+	// retried; "" means the server picks a random id and the POST is sent once.
+	key string
+}
+
+// create POSTs body and returns the stored object, read back from the Location the server
+// answered (or from key when there is none). When a retried POST meets 409, an earlier attempt
+// was applied but its answer was lost; the object is then read from key and returned.
+func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*T, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("midonet POST %s: encode %s: %w", redact(spec.coll), spec.res, err)
+	}
+	rep, err := c.do(ctx, &call{method: http.MethodPost, res: spec.res, url: spec.coll,
+		ctype: MediaType(c.version(), spec.res, false), body: payload, retryable: spec.key != ""})
+	if err != nil {
+		if rep.attempts > 1 && IsConflict(err) {
+			if obj, gerr := get[T](ctx, c, spec.res, spec.key); gerr == nil {
+				return obj, nil
+			}
+		}
+		return nil, err
+	}
+	loc := spec.key
+	if l := rep.header.Get("Location"); l != "" {
+		loc = resolveLocation(spec.coll, l)
+	}
+	if loc == "" {
+		// MidoNet always answers with a Location; a server that instead returns the object
+		// (200 + body) is taken at its word.
+		if len(bytes.TrimSpace(rep.body)) > 0 {
+			obj := new(T)
+			if err := decodeJSON(rep.body, obj); err != nil {
+				return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
+			}
+			return obj, nil
+		}
+		return nil, fmt.Errorf("midonet POST %s: %d answer without Location or body", redact(spec.coll), rep.status)
+	}
+	obj, err := get[T](ctx, c, spec.res, loc)
+	if err != nil {
+		return nil, fmt.Errorf("read back created %s: %w", spec.res, err)
+	}
+	return obj, nil
+}
+
+// resolveLocation makes a possibly relative Location absolute against the request URL.
+func resolveLocation(requestURL, location string) string {
+	base, err := url.Parse(requestURL)
+	if err != nil {
+		return location
+	}
+	ref, err := url.Parse(location)
+	if err != nil {
+		return location
+	}
+	return base.ResolveReference(ref).String()
+}
+
+// update PUTs the whole object (MidoNet's PUT replaces every writable field) and returns the
+// stored object as read back afterwards.
+func update[T any](ctx context.Context, c *Client, res Resource, u string, body *T) (*T, error) {
+	if err := put(ctx, c, res, u, body); err != nil {
+		return nil, err
+	}
+	obj, err := get[T](ctx, c, res, u)
+	if err != nil {
+		return nil, fmt.Errorf("read back updated %s: %w", res, err)
+	}
+	return obj, nil
+}
+
+func put(ctx context.Context, c *Client, res Resource, u string, body any) error {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("midonet PUT %s: encode %s: %w", redact(u), res, err)
+	}
+	_, err = c.do(ctx, &call{method: http.MethodPut, res: res, url: u,
+		ctype: MediaType(c.version(), res, false), body: payload, retryable: true})
+	return err
+}
+
+// remove DELETEs an object. A 404 on a retry means an earlier attempt deleted it; a 404 on
+// the first attempt is returned (IsNotFound) for the caller to judge.
+func remove(ctx context.Context, c *Client, res Resource, u string) error {
+	rep, err := c.do(ctx, &call{method: http.MethodDelete, res: res, url: u, retryable: true})
+	if err != nil && rep.attempts > 1 && IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// withTenant appends the tenant_id filter; "" lists every tenant's objects.
+func withTenant(u, tenant string) string {
+	if tenant == "" {
+		return u
+	}
+	return u + "?tenant_id=" + url.QueryEscape(tenant)
+}
+
+// createSpec builds the POST target for a top-level collection, or for a sub-collection
+// (collection, parentID, sub). A non-empty id makes the item URL the object's key.
+func (c *Client) createSpec(ctx context.Context, res Resource, id string, collection string, elems ...string) (createSpec, error) {
+	coll, err := c.url(ctx, collection, elems...)
+	if err != nil {
+		return createSpec{}, err
+	}
+	spec := createSpec{res: res, coll: coll}
+	if id != "" {
+		// Every UUID-keyed kind is addressed at the top level as /<kind>/{id}.
+		if spec.key, err = c.url(ctx, string(res), id); err != nil {
+			return createSpec{}, err
+		}
+	}
+	return spec, nil
+}

@@ -1,0 +1,180 @@
+package midonet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Port types. MidoNet 5 accepts the Interior/Exterior variants on input but always reports
+// Router, Bridge or Vxlan.
+const (
+	PortTypeRouter = "Router"
+	PortTypeBridge = "Bridge"
+	PortTypeVxlan  = "Vxlan"
+)
+
+// Port is a router or bridge port, told apart by Type (spec midonet-api.md §2.3). A port is
+// interior when PeerID is set, exterior when HostID and InterfaceName are set.
+type Port struct {
+	ID               string  `json:"id,omitempty"`
+	Type             string  `json:"type"` // required discriminator: PortTypeRouter or PortTypeBridge
+	DeviceID         string  `json:"deviceId,omitempty"`
+	AdminStateUp     *bool   `json:"adminStateUp,omitempty"` // nil: server default (true)
+	InboundFilterID  *string `json:"inboundFilterId,omitempty"`
+	OutboundFilterID *string `json:"outboundFilterId,omitempty"`
+	VifID            *string `json:"vifId,omitempty"`
+	// HostID and InterfaceName are set by BindPort; PeerID by LinkPorts. They are read-only in
+	// practice (PUT preserves them).
+	HostID        *string `json:"hostId,omitempty"`
+	InterfaceName *string `json:"interfaceName,omitempty"`
+	PeerID        *string `json:"peerId,omitempty"`
+	TunnelKey     int64   `json:"tunnelKey,omitempty"` // read-only, server-allocated
+	Active        bool    `json:"active,omitempty"`    // read-only, from agent state
+
+	InboundMirrorIDs      []string `json:"inboundMirrorIds,omitempty"`
+	OutboundMirrorIDs     []string `json:"outboundMirrorIds,omitempty"`
+	PostInFilterMirrorIDs []string `json:"postInFilterMirrorIds,omitempty"`
+	PreOutFilterMirrorIDs []string `json:"preOutFilterMirrorIds,omitempty"`
+	InsertionIDs          []string `json:"insertionIds,omitempty"`
+	QosPolicyID           *string  `json:"qosPolicyId,omitempty"`
+
+	// Router-port fields.
+	PortAddress    string `json:"portAddress,omitempty"`
+	NetworkAddress string `json:"networkAddress,omitempty"` // derived on read from portAddress/networkLength
+	NetworkLength  int    `json:"networkLength,omitempty"`
+	// PortSubnet (MidoNet 5.4+) wins over PortAddress/NetworkLength when sent: clear it before
+	// a PUT that changes the address.
+	PortSubnet         []string `json:"portSubnet,omitempty"`
+	PortMAC            string   `json:"portMac,omitempty"` // random ac:ca:ba:… when absent
+	RtrPortVNI         int      `json:"rtrPortVni,omitempty"`
+	OffRampVxlan       bool     `json:"offRampVxlan,omitempty"`
+	ServiceContainerID *string  `json:"serviceContainerId,omitempty"`
+	BgpStatus          *string  `json:"bgpStatus,omitempty"` // read-only
+
+	// Bridge-port field.
+	VlanID int `json:"vlanId,omitempty"`
+
+	URI string `json:"uri,omitempty"` // read-only self link
+	// HostInterfacePort is the read-only link to the port's host binding, null when unbound.
+	HostInterfacePort *string `json:"hostInterfacePort,omitempty"`
+}
+
+// PortLink is the body of POST /ports/{id}/link.
+type PortLink struct {
+	PortID string `json:"portId,omitempty"`
+	PeerID string `json:"peerId"`
+}
+
+// ListPorts lists every port of every device.
+func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
+	u, err := c.url(ctx, "ports")
+	if err != nil {
+		return nil, err
+	}
+	return list[Port](ctx, c, ResPorts, u)
+}
+
+// ListRouterPorts lists the ports of a router.
+func (c *Client) ListRouterPorts(ctx context.Context, routerID string) ([]Port, error) {
+	u, err := c.url(ctx, "routers", routerID, "ports")
+	if err != nil {
+		return nil, err
+	}
+	return list[Port](ctx, c, ResPorts, u)
+}
+
+// ListBridgePorts lists the ports of a bridge.
+func (c *Client) ListBridgePorts(ctx context.Context, bridgeID string) ([]Port, error) {
+	u, err := c.url(ctx, "bridges", bridgeID, "ports")
+	if err != nil {
+		return nil, err
+	}
+	return list[Port](ctx, c, ResPorts, u)
+}
+
+// GetPort reads one port.
+func (c *Client) GetPort(ctx context.Context, id string) (*Port, error) {
+	u, err := c.url(ctx, "ports", id)
+	if err != nil {
+		return nil, err
+	}
+	return get[Port](ctx, c, ResPorts, u)
+}
+
+// CreateRouterPort creates a port on a router (Type defaults to Router) and returns it as
+// stored. MidoNet also adds the port's automatic Local route.
+func (c *Client) CreateRouterPort(ctx context.Context, routerID string, p *Port) (*Port, error) {
+	return c.createPort(ctx, "routers", routerID, PortTypeRouter, p)
+}
+
+// CreateBridgePort creates a port on a bridge (Type defaults to Bridge) and returns it as
+// stored.
+func (c *Client) CreateBridgePort(ctx context.Context, bridgeID string, p *Port) (*Port, error) {
+	return c.createPort(ctx, "bridges", bridgeID, PortTypeBridge, p)
+}
+
+func (c *Client) createPort(ctx context.Context, device, deviceID, defaultType string, p *Port) (*Port, error) {
+	body := *p
+	if body.Type == "" {
+		body.Type = defaultType
+	}
+	spec, err := c.createSpec(ctx, ResPorts, body.ID, device, deviceID, "ports")
+	if err != nil {
+		return nil, err
+	}
+	return create[Port](ctx, c, spec, &body)
+}
+
+// UpdatePort replaces the port p.ID with p and returns it as stored. Type must be sent, and
+// router ports must re-send their addresses and MAC (PUT replaces them).
+func (c *Client) UpdatePort(ctx context.Context, p *Port) (*Port, error) {
+	u, err := c.url(ctx, "ports", p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return update(ctx, c, ResPorts, u, p)
+}
+
+// DeletePort deletes a port; its peer is unlinked, its binding and its routes are removed.
+func (c *Client) DeletePort(ctx context.Context, id string) error {
+	u, err := c.url(ctx, "ports", id)
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, ResPorts, u)
+}
+
+// LinkPorts links two ports (sets peerId on both). It is retried like any idempotent call:
+// a 409 on a retry is accepted when the port turns out to be linked to peerID already.
+func (c *Client) LinkPorts(ctx context.Context, portID, peerID string) error {
+	u, err := c.url(ctx, "ports", portID, "link")
+	if err != nil {
+		return err
+	}
+	payload, err := json.Marshal(PortLink{PeerID: peerID})
+	if err != nil {
+		return err
+	}
+	rep, err := c.do(ctx, &call{method: http.MethodPost, res: ResPortLink, url: u,
+		ctype: MediaType(c.version(), ResPortLink, false), body: payload, retryable: true})
+	if err != nil && rep.attempts > 1 && IsConflict(err) {
+		if p, gerr := c.GetPort(ctx, portID); gerr == nil && Deref(p.PeerID) == peerID {
+			return nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("link port %s to %s: %w", portID, peerID, err)
+	}
+	return nil
+}
+
+// UnlinkPort clears the link of a port (and of its peer). Unlinking an unlinked port succeeds.
+func (c *Client) UnlinkPort(ctx context.Context, portID string) error {
+	u, err := c.url(ctx, "ports", portID, "link")
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, ResPortLink, u)
+}

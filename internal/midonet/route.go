@@ -1,0 +1,67 @@
+package midonet
+
+import "context"
+
+// Route types. Local routes are created by MidoNet 5 for every router port; midovpc creates
+// Normal routes (and BlackHole/Reject where a table says so).
+const (
+	RouteTypeNormal    = "Normal"
+	RouteTypeBlackHole = "BlackHole"
+	RouteTypeReject    = "Reject"
+	RouteTypeLocal     = "Local"
+)
+
+// Route is a router's route (spec midonet-api.md §2.5). Routes are immutable: change one by
+// creating the new route and deleting the old.
+type Route struct {
+	ID               string  `json:"id,omitempty"`
+	RouterID         string  `json:"routerId,omitempty"` // read-only
+	SrcNetworkAddr   string  `json:"srcNetworkAddr"`
+	SrcNetworkLength int     `json:"srcNetworkLength"`
+	DstNetworkAddr   string  `json:"dstNetworkAddr"`
+	DstNetworkLength int     `json:"dstNetworkLength"`
+	Type             string  `json:"type"`
+	NextHopPort      *string `json:"nextHopPort,omitempty"`    // required for Normal: a port of this router
+	NextHopGateway   *string `json:"nextHopGateway,omitempty"` // nil: directly connected
+	Weight           int     `json:"weight"`                   // lower wins
+	Attributes       string  `json:"attributes,omitempty"`
+	Learned          bool    `json:"learned,omitempty"` // read-only: learned by BGP
+
+	URI string `json:"uri,omitempty"` // read-only self link
+}
+
+// ListRoutes lists a router's routes, including the automatic Local routes of its ports.
+func (c *Client) ListRoutes(ctx context.Context, routerID string) ([]Route, error) {
+	u, err := c.url(ctx, "routers", routerID, "routes")
+	if err != nil {
+		return nil, err
+	}
+	return list[Route](ctx, c, ResRoutes, u)
+}
+
+// GetRoute reads one route.
+func (c *Client) GetRoute(ctx context.Context, id string) (*Route, error) {
+	u, err := c.url(ctx, "routes", id)
+	if err != nil {
+		return nil, err
+	}
+	return get[Route](ctx, c, ResRoutes, u)
+}
+
+// CreateRoute adds a route to a router and returns it as stored.
+func (c *Client) CreateRoute(ctx context.Context, routerID string, r *Route) (*Route, error) {
+	spec, err := c.createSpec(ctx, ResRoutes, r.ID, "routers", routerID, "routes")
+	if err != nil {
+		return nil, err
+	}
+	return create[Route](ctx, c, spec, r)
+}
+
+// DeleteRoute deletes a route (204 from MidoNet even when it does not exist).
+func (c *Client) DeleteRoute(ctx context.Context, id string) error {
+	u, err := c.url(ctx, "routes", id)
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, ResRoutes, u)
+}

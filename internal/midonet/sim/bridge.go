@@ -1,0 +1,249 @@
+package sim
+
+import (
+	"net/http"
+	"slices"
+)
+
+var (
+	mtBridge      = []string{vnd("Bridge-v4"), vnd("Bridge-v5"), mediaJSON}
+	mtBridgeList  = []string{vndList("Bridge-v4"), vndList("Bridge-v5"), mediaJSON}
+	classNetwork  = "Network" // MidoNet's storage name for a bridge
+	vxlanPortsMsg = "VXLAN port ID cannot be set directly. Use a VTEP binding instead."
+)
+
+// bridge is a MidoNet virtual L2 switch (spec §2.2). Its DHCP subnets and MAC/ARP tables live
+// inside it, so deleting the bridge deletes them.
+type bridge struct {
+	ID                string        `json:"id"`
+	Seq               int64         `json:"seq"`
+	TenantID          *string       `json:"tenantId"`
+	Name              *string       `json:"name"`
+	AdminStateUp      bool          `json:"adminStateUp"`
+	InboundFilterID   *string       `json:"inboundFilterId"`
+	OutboundFilterID  *string       `json:"outboundFilterId"`
+	InboundMirrorIDs  []string      `json:"inboundMirrorIds"`
+	OutboundMirrorIDs []string      `json:"outboundMirrorIds"`
+	QosPolicyID       *string       `json:"qosPolicyId"`
+	DHCPSubnets       []*dhcpSubnet `json:"dhcpSubnets"`
+	MacTable          []macEntry    `json:"macTable"`
+	ArpTable          []arpEntry    `json:"arpTable"`
+}
+
+func (b *bridge) seq() int64 { return b.Seq }
+
+func (c *call) serveBridges() (reply, error) {
+	switch {
+	case len(c.seg) == 1:
+		switch c.method() {
+		case http.MethodGet:
+			return c.listBridges()
+		case http.MethodPost:
+			return c.createBridge()
+		}
+		return reply{}, methodNotAllowed()
+	case len(c.seg) == 2:
+		id, err := pathUUID(c.seg[1])
+		if err != nil {
+			return reply{}, err
+		}
+		switch c.method() {
+		case http.MethodGet:
+			return c.getBridge(id)
+		case http.MethodPut:
+			return c.updateBridge(id)
+		case http.MethodDelete:
+			return c.deleteBridge(id)
+		}
+		return reply{}, methodNotAllowed()
+	}
+	id, err := pathUUID(c.seg[1])
+	if err != nil {
+		return reply{}, err
+	}
+	switch c.seg[2] {
+	case "ports":
+		if len(c.seg) == 3 {
+			return c.serveDevicePorts(portBridge, id)
+		}
+	case "peer_ports":
+		if len(c.seg) == 3 {
+			return c.servePeerPorts(portBridge, id)
+		}
+	case "dhcp":
+		return c.serveDHCP(id, c.seg[3:])
+	case "mac_table":
+		return c.serveMacTable(id, nil, c.seg[3:])
+	case "vlans":
+		if len(c.seg) >= 5 && c.seg[4] == "mac_table" {
+			vlan, err := pathVLAN(c.seg[3])
+			if err != nil {
+				return reply{}, err
+			}
+			return c.serveMacTable(id, &vlan, c.seg[5:])
+		}
+	case "arp_table":
+		return c.serveArpTable(id, c.seg[3:])
+	case "vxlan_ports", "dhcpV6":
+		if len(c.seg) == 3 && c.method() == http.MethodGet {
+			if _, found := c.st.Bridges[id]; !found {
+				return reply{}, notFound(classNetwork, id)
+			}
+			return ok(mediaJSON, []any{})
+		}
+	}
+	return reply{}, bare(http.StatusNotFound)
+}
+
+func (c *call) listBridges() (reply, error) {
+	mt, err := c.produce(generic, mtBridgeList...)
+	if err != nil {
+		return reply{}, err
+	}
+	tenant, filter := c.tenantFilter()
+	out := []any{}
+	for _, b := range ordered(c.st.Bridges, nil) {
+		if !filter || eqPtr(b.TenantID, tenant) {
+			out = append(out, c.renderBridge(b))
+		}
+	}
+	return ok(mt, out)
+}
+
+func (c *call) getBridge(id string) (reply, error) {
+	mt, err := c.produce(generic, mtBridge...)
+	if err != nil {
+		return reply{}, err
+	}
+	b, found := c.st.Bridges[id]
+	if !found {
+		return reply{}, notFound(classNetwork, id)
+	}
+	return ok(mt, c.renderBridge(b))
+}
+
+func (c *call) createBridge() (reply, error) {
+	if err := c.consume(generic, mtBridge...); err != nil {
+		return reply{}, err
+	}
+	f, err := readFields(c.r.Body)
+	if err != nil {
+		return reply{}, err
+	}
+	givenID := f.uuid("id")
+	if _, set := f.raw("vxLanPortIds"); set {
+		return reply{}, badRequest(vxlanPortsMsg)
+	}
+	b, err := c.decodeBridge(f)
+	if err != nil {
+		return reply{}, err
+	}
+	b.ID = newID(givenID)
+	if _, dup := c.st.Bridges[b.ID]; dup {
+		return reply{}, alreadyExists(classNetwork, b.ID)
+	}
+	b.Seq = c.st.nextSeq()
+	c.st.Bridges[b.ID] = b
+	c.st.touch()
+	return created(c.uri("bridges", b.ID))
+}
+
+// updateBridge replaces the writable fields and preserves the id, ports, DHCP subnets and
+// tables (spec §2.2). Bridges never have VXLAN ports here, so any non-empty vxLanPortIds is a
+// change and refused.
+func (c *call) updateBridge(id string) (reply, error) {
+	if err := c.consume(generic, mtBridge...); err != nil {
+		return reply{}, err
+	}
+	old, found := c.st.Bridges[id]
+	if !found {
+		return reply{}, notFound(classNetwork, id)
+	}
+	f, err := readFields(c.r.Body)
+	if err != nil {
+		return reply{}, err
+	}
+	if vx := f.uuids("vxLanPortIds"); len(vx) > 0 {
+		return reply{}, badRequest(vxlanPortsMsg)
+	}
+	b, err := c.decodeBridge(f)
+	if err != nil {
+		return reply{}, err
+	}
+	b.ID, b.Seq = old.ID, old.Seq
+	b.DHCPSubnets, b.MacTable, b.ArpTable = old.DHCPSubnets, old.MacTable, old.ArpTable
+	c.st.Bridges[id] = b
+	c.st.touch()
+	return noContent()
+}
+
+// deleteBridge answers 404 when missing and cascades to its ports (unlinking their peers) and,
+// being inside it, its DHCP subnets with their hosts and its MAC/ARP entries (spec §3).
+func (c *call) deleteBridge(id string) (reply, error) {
+	if _, found := c.st.Bridges[id]; !found {
+		return reply{}, notFound(classNetwork, id)
+	}
+	for pid, p := range c.st.Ports {
+		if p.DeviceID == id {
+			c.st.deletePort(pid)
+		}
+	}
+	delete(c.st.Bridges, id)
+	c.st.touch()
+	return noContent()
+}
+
+func (c *call) decodeBridge(f *fields) (*bridge, error) {
+	b := &bridge{
+		TenantID:          f.str("tenantId"),
+		Name:              f.str("name"),
+		AdminStateUp:      f.boolOr("adminStateUp", true),
+		InboundFilterID:   f.uuid("inboundFilterId"),
+		OutboundFilterID:  f.uuid("outboundFilterId"),
+		InboundMirrorIDs:  f.uuids("inboundMirrorIds"),
+		OutboundMirrorIDs: f.uuids("outboundMirrorIds"),
+		QosPolicyID:       f.uuid("qosPolicyId"),
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	var v violations
+	v.size("name", b.Name, 0, 255)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := c.checkChains(b.InboundFilterID, b.OutboundFilterID); err != nil {
+		return nil, err
+	}
+	if err := checkNoMirrors(b.InboundMirrorIDs, b.OutboundMirrorIDs); err != nil {
+		return nil, err
+	}
+	if b.QosPolicyID != nil {
+		return nil, notFound("QosPolicy", *b.QosPolicyID)
+	}
+	return b, nil
+}
+
+func (c *call) renderBridge(b *bridge) map[string]any {
+	u := c.uri("bridges", b.ID)
+	return map[string]any{
+		"id": b.ID, "tenantId": b.TenantID, "name": b.Name, "adminStateUp": b.AdminStateUp,
+		"inboundFilterId": b.InboundFilterID, "outboundFilterId": b.OutboundFilterID,
+		"inboundMirrorIds": nonNil(b.InboundMirrorIDs), "outboundMirrorIds": nonNil(b.OutboundMirrorIDs),
+		"qosPolicyId": b.QosPolicyID, "vxLanPortIds": []string{},
+		"uri":            u,
+		"inboundFilter":  c.link("chains", b.InboundFilterID),
+		"outboundFilter": c.link("chains", b.OutboundFilterID),
+		"ports":          u + "/ports", "peerPorts": u + "/peer_ports", "vxLanPorts": u + "/vxlan_ports",
+		"macTable": u + "/mac_table", "arpTable": u + "/arp_table",
+		"dhcpSubnets": u + "/dhcp", "dhcpSubnet6s": u + "/dhcpV6",
+		"vlanMacTableTemplate": u + "/vlans/{vlanId}/mac_table",
+		"macPortTemplate":      u + "/mac_table/{macAddress}_{portId}",
+		"vlanMacPortTemplate":  u + "/vlans/{vlanId}/mac_table/{macAddress}_{portId}",
+	}
+}
+
+// forgetPort drops the MAC entries that point at a deleted port of this bridge.
+func (b *bridge) forgetPort(portID string) {
+	b.MacTable = slices.DeleteFunc(b.MacTable, func(e macEntry) bool { return e.PortID == portID })
+}

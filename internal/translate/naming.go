@@ -51,9 +51,9 @@ func IsTunnelZoneName(name string) bool {
 func VPCRouterName(vpc string, rtid int) string { return "vr_" + vpc + "_" + strconv.Itoa(rtid) }
 
 // VPC chain names.
-func VPCPreChainName(vpc string) string   { return "vc_" + vpc + "_prechain" }
-func VPCPreElipChainName(vpc string) string { return "vc_" + vpc + "_preelip" }
-func VPCPostChainName(vpc string) string  { return "vc_" + vpc + "_postchain" }
+func VPCPreChainName(vpc string) string         { return "vc_" + vpc + "_prechain" }
+func VPCPreElipChainName(vpc string) string     { return "vc_" + vpc + "_preelip" }
+func VPCPostChainName(vpc string) string        { return "vc_" + vpc + "_postchain" }
 func VPCMetadataInChainName(vpc string) string  { return "vc_" + vpc + "_mdulin" }
 func VPCMetadataOutChainName(vpc string) string { return "vc_" + vpc + "_mdulout" }
 

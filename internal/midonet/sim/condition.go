@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // portRange is a tpSrc/tpDst range; MN 5.4+ requires both ends in 1..65535 with start ≤ end.
 type portRange struct {
@@ -207,18 +204,4 @@ func checkFragmentPolicyName(fp string) error {
 		}
 	}
 	return badRequest("The valid options for fragmentPolicy are: %s", strings.Join(fragmentPolicies, ", "))
-}
-
-func (r *portRange) String() string {
-	if r == nil {
-		return "*"
-	}
-	return fmt.Sprintf("%v-%v", deref(r.Start), deref(r.End))
-}
-
-func deref(n *int64) any {
-	if n == nil {
-		return nil
-	}
-	return *n
 }

@@ -1,0 +1,93 @@
+// Command manager runs the midovpc controllers: it projects the cloud's global network view
+// into vpc.midovpc.io resources and reconciles them onto MidoNet.
+//
+//	manager --midonet-url URL --global-view PATH     against a real MidoNet
+//	manager --dev                                     embedded: local control plane, MidoNet emulator, sample view
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+)
+
+// options are the manager's command-line flags (ARCHITECTURE.md, command-line contracts).
+type options struct {
+	midonetURL       string
+	midonetTenant    string
+	midonetTokenFile string
+	midonetCAFile    string
+	midonetQPS       float64
+	midonetInFlight  int
+
+	globalView   string
+	namespace    string
+	resyncPeriod time.Duration
+
+	maxConcurrentReconciles int
+	metricsAddr             string
+	probeAddr               string
+	leaderElect             bool
+	leaderElectionNS        string
+
+	dev           bool
+	devKubeconfig string
+	devHosts      string
+}
+
+func parseFlags(args []string) (*options, *zap.Options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fs.StringVar(&o.midonetURL, "midonet-url", "", "MidoNet API base URL, e.g. http://127.0.0.1:8181/midonet-api (with --dev and no URL, the embedded emulator)")
+	fs.StringVar(&o.midonetTenant, "midonet-tenant", "euca_tenant_1", "MidoNet tenant that owns every object midovpc creates")
+	fs.StringVar(&o.midonetTokenFile, "midonet-token-file", "", "file holding the X-Auth-Token for MidoNet; re-read when it changes")
+	fs.StringVar(&o.midonetCAFile, "midonet-ca-file", "", "CA bundle to verify MidoNet's TLS certificate")
+	fs.Float64Var(&o.midonetQPS, "midonet-qps", 200, "client-side rate limit of MidoNet requests per second")
+	fs.IntVar(&o.midonetInFlight, "midonet-max-in-flight", 16, "most MidoNet requests in flight at once")
+	fs.StringVar(&o.globalView, "global-view", "", "path of global_network_info.xml; projection is off without it (except with --dev)")
+	fs.StringVar(&o.namespace, "namespace", "eucalyptus-vpc", "namespace of the resources projected from the global view")
+	fs.DurationVar(&o.resyncPeriod, "resync-period", 5*time.Minute, "how often the MidoNet index is re-read to find drift")
+	fs.IntVar(&o.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "reconciles that may run at once per kind")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint (0 turns it off)")
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
+	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles")
+	fs.StringVar(&o.leaderElectionNS, "leader-election-namespace", "", "namespace of the leader-election lease (default: the pod's)")
+	fs.BoolVar(&o.dev, "dev", false, "embedded mode: start a local control plane (and the MidoNet emulator when --midonet-url is empty)")
+	fs.StringVar(&o.devKubeconfig, "dev-kubeconfig", "bin/dev/kubeconfig", "with --dev, where to write the kubeconfig of the local control plane")
+	fs.StringVar(&o.devHosts, "dev-hosts", "", "with --dev, a hosts file for the emulator (default: hosts made from the view's nodes, gateways and CLC)")
+	zopts := &zap.Options{Development: false, TimeEncoder: zapcore.ISO8601TimeEncoder}
+	zopts.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if !o.dev && o.midonetURL == "" {
+		return nil, nil, fmt.Errorf("--midonet-url is required (or use --dev for the embedded emulator)")
+	}
+	return o, zopts, nil
+}
+
+func main() {
+	o, zopts, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if o.dev {
+		zopts.Development = true
+	}
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(zopts)))
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	if err := run(ctx, o); err != nil {
+		ctrl.Log.Error(err, "manager stopped")
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/midovpc/midovpc/internal/testenv"
+)
+
+// defaultDevView is the view --dev projects when no --global-view is given.
+const defaultDevView = "config/samples/global_network_info.xml"
+
+func run(ctx context.Context, o *options) error {
+	log := ctrl.Log.WithName("setup")
+	var cfg *rest.Config
+	if o.dev {
+		env, err := startDevControlPlane(o)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := env.Stop(); err != nil {
+				log.Error(err, "stop the local control plane")
+			}
+		}()
+		cfg = env.Config
+		if o.globalView == "" {
+			o.globalView = defaultDevView
+		}
+	} else {
+		var err error
+		if cfg, err = ctrl.GetConfig(); err != nil {
+			return fmt.Errorf("kubeconfig: %w", err)
+		}
+	}
+
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  testenv.Scheme(),
+		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress:  o.probeAddr,
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        "midovpc-manager.vpc.midovpc.io",
+		LeaderElectionNamespace: o.leaderElectionNS,
+	})
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := setupComponents(ctx, mgr, o); err != nil {
+		return err
+	}
+	log.Info("starting manager", "midonet", o.midonetURL, "globalView", o.globalView, "namespace", o.namespace)
+	return mgr.Start(ctx)
+}
+
+// startDevControlPlane starts kube-apiserver and etcd with the CRDs installed, writes an
+// administrator kubeconfig and tells the user how to reach it.
+func startDevControlPlane(o *options) (*testenv.Env, error) {
+	env, err := testenv.Start()
+	if err != nil {
+		return nil, fmt.Errorf("start the local control plane: %w", err)
+	}
+	kc, err := env.Kubeconfig()
+	if err != nil {
+		_ = env.Stop()
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(o.devKubeconfig), 0o755); err != nil {
+		_ = env.Stop()
+		return nil, err
+	}
+	if err := os.WriteFile(o.devKubeconfig, kc, 0o600); err != nil {
+		_ = env.Stop()
+		return nil, err
+	}
+	abs, _ := filepath.Abs(o.devKubeconfig)
+	fmt.Fprintf(os.Stderr, "\nmidovpc dev control plane is up at %s\n  export KUBECONFIG=%s\n  kubectl get vpc,sn,sg,eni,eip,rtb,igw,ngw,nacl,dopt -A\n  kubectl explain vpc.spec\n\n", env.Config.Host, abs)
+	return env, nil
+}

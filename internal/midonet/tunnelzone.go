@@ -1,0 +1,116 @@
+package midonet
+
+import "context"
+
+// Tunnel zone types.
+const (
+	TunnelZoneTypeGRE   = "gre"
+	TunnelZoneTypeVXLAN = "vxlan"
+	TunnelZoneTypeVTEP  = "vtep"
+)
+
+// TunnelZone is a set of hosts that tunnel to each other (spec midonet-api.md §2.12). A host
+// must be a member of one before ports can be bound on it.
+type TunnelZone struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name"` // unique across zones
+	Type string `json:"type"`
+
+	URI string `json:"uri,omitempty"` // read-only self link
+}
+
+// TunnelZoneHost is a host's membership of a tunnel zone, with its tunnel endpoint address.
+type TunnelZoneHost struct {
+	TunnelZoneID string `json:"tunnelZoneId,omitempty"` // read-only: from the path
+	HostID       string `json:"hostId"`
+	IPAddress    string `json:"ipAddress"`
+
+	URI string `json:"uri,omitempty"` // read-only self link
+}
+
+// ListTunnelZones lists every tunnel zone.
+func (c *Client) ListTunnelZones(ctx context.Context) ([]TunnelZone, error) {
+	u, err := c.url(ctx, "tunnel_zones")
+	if err != nil {
+		return nil, err
+	}
+	return list[TunnelZone](ctx, c, ResTunnelZones, u)
+}
+
+// GetTunnelZone reads one tunnel zone.
+func (c *Client) GetTunnelZone(ctx context.Context, id string) (*TunnelZone, error) {
+	u, err := c.url(ctx, "tunnel_zones", id)
+	if err != nil {
+		return nil, err
+	}
+	return get[TunnelZone](ctx, c, ResTunnelZones, u)
+}
+
+// CreateTunnelZone creates a tunnel zone and returns it as stored.
+func (c *Client) CreateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
+	spec, err := c.createSpec(ctx, ResTunnelZones, tz.ID, "tunnel_zones")
+	if err != nil {
+		return nil, err
+	}
+	return create[TunnelZone](ctx, c, spec, tz)
+}
+
+// UpdateTunnelZone replaces the tunnel zone tz.ID with tz and returns it as stored. MidoNet 5
+// answers 409 to a PUT that keeps the zone's own name (its uniqueness check includes itself).
+func (c *Client) UpdateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
+	u, err := c.url(ctx, "tunnel_zones", tz.ID)
+	if err != nil {
+		return nil, err
+	}
+	return update(ctx, c, ResTunnelZones, u, tz)
+}
+
+// DeleteTunnelZone deletes a tunnel zone and its memberships.
+func (c *Client) DeleteTunnelZone(ctx context.Context, id string) error {
+	u, err := c.url(ctx, "tunnel_zones", id)
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, ResTunnelZones, u)
+}
+
+// ListTunnelZoneHosts lists the members of a tunnel zone.
+func (c *Client) ListTunnelZoneHosts(ctx context.Context, zoneID string) ([]TunnelZoneHost, error) {
+	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts")
+	if err != nil {
+		return nil, err
+	}
+	return list[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, u)
+}
+
+// GetTunnelZoneHost reads one membership.
+func (c *Client) GetTunnelZoneHost(ctx context.Context, zoneID, hostID string) (*TunnelZoneHost, error) {
+	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts", hostID)
+	if err != nil {
+		return nil, err
+	}
+	return get[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, u)
+}
+
+// AddTunnelZoneHost adds a host to a tunnel zone and returns the membership as stored (the
+// host is its key, so the call is retried safely).
+func (c *Client) AddTunnelZoneHost(ctx context.Context, zoneID string, m *TunnelZoneHost) (*TunnelZoneHost, error) {
+	coll, err := c.url(ctx, "tunnel_zones", zoneID, "hosts")
+	if err != nil {
+		return nil, err
+	}
+	key, err := c.url(ctx, "tunnel_zones", zoneID, "hosts", m.HostID)
+	if err != nil {
+		return nil, err
+	}
+	return create[TunnelZoneHost](ctx, c, createSpec{res: ResTunnelZoneHosts, coll: coll, key: key}, m)
+}
+
+// RemoveTunnelZoneHost removes a host from a tunnel zone (404 when it is not a member).
+func (c *Client) RemoveTunnelZoneHost(ctx context.Context, zoneID, hostID string) error {
+	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts", hostID)
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, ResTunnelZoneHosts, u)
+}

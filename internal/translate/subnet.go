@@ -1,0 +1,96 @@
+package translate
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// SubnetInput is a subnet with everything it depends on resolved.
+type SubnetInput struct {
+	VPC    VPCRef
+	Subnet SubnetRef
+	// NetworkACL is the id of the associated network ACL ("" = none): sc_ chains then end with
+	// a jump to its chains.
+	NetworkACL string
+	// DHCPOptions is the VPC's option set (nil = none, decision (c)).
+	DHCPOptions *DHCPOptions
+	// Routes are the entries of the subnet's route table (explicit or main) and Targets what
+	// their targets resolve to (§9).
+	Routes  []RouteEntry
+	Targets RouteTargets
+}
+
+// Subnet translates a subnet (§5, §9, §12 attachment): the VPC-router port N+1 and its route,
+// the bridge vb_<vpc>_<subnet> linked to it, the sc_ chains as bridge filters, the DHCP subnet,
+// the dot2 ARP entry, and the subnet's route-table routes. Route entries whose target cannot be
+// resolved are left out and returned as Skipped; they never fail the subnet.
+//
+// The four default accepts are always in the sc_ chains, with or without an ACL (without one
+// they change nothing, since a filter without verdict accepts); only the jump depends on the
+// association, so a new association costs one rule insert.
+func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment, []Skipped, error) {
+	f := topology.Fragment{Owner: owner}
+	if err := in.VPC.validate(); err != nil {
+		return f, nil, fmt.Errorf("translate subnet: %w", err)
+	}
+	if err := in.Subnet.validate(in.VPC); err != nil {
+		return f, nil, fmt.Errorf("translate subnet: %w", err)
+	}
+	if in.NetworkACL != "" && !IsID("acl", in.NetworkACL) {
+		return f, nil, fmt.Errorf("translate subnet %s: network ACL id %q is not acl-<8|17 hex>", in.Subnet.ID, in.NetworkACL)
+	}
+	vpc, sub := in.VPC, in.Subnet
+	router := vpc.routerName()
+	bridge := SubnetBridgeName(vpc.ID, sub.ID)
+	rtPort := VPCSubnetPort(vpc, sub.ID)
+	brPort := topology.PortRef{Device: bridge, Role: RoleBridgeRouter}
+	gw := SubnetAddress(sub.CIDR, 1)
+
+	f.Ports = append(f.Ports,
+		topology.Port{Ref: rtPort, Kind: topology.RouterPort, Address: gw, Network: sub.CIDR, Peer: &brPort},
+		topology.Port{Ref: brPort, Kind: topology.BridgePort, Peer: &rtPort})
+	f.Routes = append(f.Routes, route(router, sub.CIDR, rtPort, netip.Addr{}, 0))
+	f.Bridges = append(f.Bridges, topology.Bridge{Name: bridge,
+		InboundFilter: SubnetInChainName(sub.ID), OutboundFilter: SubnetOutChainName(sub.ID)})
+	f.Chains = append(f.Chains, subnetChains(vpc.ID, sub, in.NetworkACL)...)
+	f.DHCPSubnets = append(f.DHCPSubnets, topology.DHCPSubnet{Bridge: bridge, Prefix: sub.CIDR, DefaultGateway: gw,
+		DNSServers: append([]netip.Addr(nil), s.dnsServers(in.DHCPOptions)...)})
+	f.ARPEntries = append(f.ARPEntries, topology.ARPEntry{Bridge: bridge, IP: SubnetAddress(sub.CIDR, 2), MACOfPort: &rtPort})
+
+	routes, skipped := RouteTableRoutes(vpc, sub, in.Routes, in.Targets)
+	f.Routes = append(f.Routes, routes...)
+	return *f.Sort(), skipped, nil
+}
+
+// subnetChains builds sc_<subnet>_in (source side) and sc_<subnet>_out (destination side):
+// accepts for N/30 (reserved .0–.3), 169.254.0.0/16, UDP to 67–68 (DHCP) and N/L
+// (intra-subnet), then the jump to the ACL chain of that direction.
+func subnetChains(vpc string, sub SubnetRef, acl string) []topology.Chain {
+	reserved := netip.PrefixFrom(sub.CIDR.Addr(), 30)
+	build := func(side func(r *topology.Rule, p netip.Prefix), aclChain string) []topology.Rule {
+		var rules []topology.Rule
+		for _, p := range []netip.Prefix{reserved, LinkLocalNetwork} {
+			r := accept()
+			side(&r, p)
+			rules = append(rules, r)
+		}
+		dhcp := accept()
+		dhcp.NWProto = num(ProtocolUDP)
+		dhcp.TPDst = &topology.Range{Start: 67, End: 68}
+		local := accept()
+		side(&local, sub.CIDR)
+		rules = append(rules, dhcp, local)
+		if acl != "" {
+			rules = append(rules, jumpTo(aclChain))
+		}
+		return rules
+	}
+	src := func(r *topology.Rule, p netip.Prefix) { r.NWSrc = prefixOf(p) }
+	dst := func(r *topology.Rule, p netip.Prefix) { r.NWDst = prefixOf(p) }
+	return []topology.Chain{
+		{Name: SubnetInChainName(sub.ID), Rules: build(src, ACLIngressChainName(vpc, acl))},
+		{Name: SubnetOutChainName(sub.ID), Rules: build(dst, ACLEgressChainName(vpc, acl))},
+	}
+}

@@ -51,6 +51,12 @@ type ReconcileStatus struct {
 	// rules, groups, ...) this resource owns.
 	// +optional
 	MidoNetObjects int32 `json:"midonetObjects,omitempty"`
+
+	// midonetIDs are the MidoNet ids of the objects this resource owns. They scope
+	// deletion: midovpc only ever deletes objects its resources own.
+	// +listType=set
+	// +optional
+	MidoNetIDs []string `json:"midonetIDs,omitempty"`
 }
 
 // GetReconcileStatus lets shared controller code reach the common status of any kind.

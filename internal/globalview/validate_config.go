@@ -102,6 +102,9 @@ func (c *validator) gateway(g *Gateway, m *Mido, path string) {
 		c.add(hostPath, id, "%q is not a valid host name or address", g.Host)
 	}
 
+	// Containment in the external CIDR is checked only for the 4.4 keys: legacy
+	// setups used publicNetworkCidr loosely (the spec's own example puts
+	// gatewayIP 10.116.133.77 outside publicNetworkCidr 10.116.0.0/17).
 	var (
 		ext   netip.Prefix
 		extOK bool
@@ -111,9 +114,10 @@ func (c *validator) gateway(g *Gateway, m *Mido, path string) {
 	case g.ExternalCIDR == "":
 		c.add(cidrPath, id, "missing external CIDR (externalCidr, or publicNetworkCidr under mido)")
 	case g.cidrFromMido:
-		ext, extOK = parseCIDR(g.ExternalCIDR)
+		// Checked once at mido level.
 	default:
 		ext, extOK = c.cidr(cidrPath, id, g.ExternalCIDR, true, false)
+		extOK = extOK && g.Format == GatewayFormatV44
 	}
 
 	devPath := gatewayKey(g, path, "externalDevice", "gatewayInterface")
@@ -138,8 +142,7 @@ func (c *validator) gateway(g *Gateway, m *Mido, path string) {
 		peer, ok := c.ipv4(peerPath, id, g.BGPPeerIP, true)
 		c.within(peerPath, id, peer, ok, ext, extOK, "external CIDR")
 	case g.routerFromMido:
-		peer, ok := parseIPv4(g.ExternalRouterIP)
-		c.within(midoPath+"/property[publicGatewayIP]", id, peer, ok, ext, extOK, "external CIDR")
+		// Checked once at mido level.
 	default:
 		peerPath := path + "/property[externalRouterIp]"
 		peer, ok := c.ipv4(peerPath, id, g.ExternalRouterIP, true)

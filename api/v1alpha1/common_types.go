@@ -59,8 +59,7 @@ type ReconcileStatus struct {
 	MidoNetIDs []string `json:"midonetIDs,omitempty"`
 }
 
-// GetReconcileStatus lets shared controller code reach the common status of any kind.
-func (s *ReconcileStatus) GetReconcileStatus() *ReconcileStatus { return s }
+
 
 // PortRange is an inclusive range of TCP or UDP ports.
 // +kubebuilder:validation:XValidation:rule="self.from <= self.to",message="from must not be greater than to"

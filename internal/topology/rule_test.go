@@ -95,8 +95,6 @@ func TestRuleStringAndNormalizeDoNotAlias(t *testing.T) {
 	if r.OutPorts[0].Role != "b" || r.NWSrc.String() != "10.0.0.0/16" {
 		t.Fatalf("Normalize modified its receiver: %s", r)
 	}
-	want := "snat nwSrc=10.0.0.0/16 outPorts=[r[b],r[a]] flow=accept nat=[1.1.1.1-1.1.1.1:0-0]"
-	_ = want
 	got := Rule{Type: RuleDrop, DLType: n2054(), InvDLType: true, NWSrc: pfx("10.0.1.10/32"), InvNWSrc: true}.String()
 	if got != "drop dlType!=2054 nwSrc!=10.0.1.10/32" {
 		t.Errorf("String = %q", got)

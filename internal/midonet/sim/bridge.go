@@ -132,7 +132,7 @@ func (c *call) createBridge() (reply, error) {
 	}
 	givenID := f.uuid("id")
 	if _, set := f.raw("vxLanPortIds"); set {
-		return reply{}, badRequest(vxlanPortsMsg)
+		return reply{}, badRequest("%s", vxlanPortsMsg)
 	}
 	b, err := c.decodeBridge(f)
 	if err != nil {
@@ -164,7 +164,7 @@ func (c *call) updateBridge(id string) (reply, error) {
 		return reply{}, err
 	}
 	if vx := f.uuids("vxLanPortIds"); len(vx) > 0 {
-		return reply{}, badRequest(vxlanPortsMsg)
+		return reply{}, badRequest("%s", vxlanPortsMsg)
 	}
 	b, err := c.decodeBridge(f)
 	if err != nil {

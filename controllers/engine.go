@@ -1,0 +1,36 @@
+package controllers
+
+import (
+	"context"
+
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// Engine is what the reconcilers need of the MidoNet side: turn a fragment into MidoNet
+// objects with the fewest writes, and remove what an owner owns. internal/midonet/sync
+// implements it against the REST client; the index behind it answers host and router-index
+// questions without listing MidoNet.
+type Engine interface {
+	// Sync makes MidoNet hold frag. previous are the ids the owner recorded last time; what
+	// of them is no longer desired is deleted.
+	Sync(ctx context.Context, frag *topology.Fragment, previous []string) (*SyncResult, error)
+	// Delete removes everything the owner owns: what frag matches and the previous ids.
+	Delete(ctx context.Context, frag *topology.Fragment, previous []string) error
+	// IsDependencyError tells a missing MidoNet dependency (a chain another owner has not
+	// created yet, an unknown host) from a failure.
+	IsDependencyError(err error) bool
+	// HostFor finds the MidoNet host of a node, by address or name.
+	HostFor(node string) (hostID string, ok bool)
+	// UsedRouterIndexes are the router indexes found in MidoNet router names.
+	UsedRouterIndexes() []int
+}
+
+// SyncResult is what a sync did and what the owner now owns.
+type SyncResult struct {
+	// IDs maps topology keys to MidoNet ids.
+	IDs map[string]string
+	// Owned lists every MidoNet id the owner owns now.
+	Owned []string
+	// Writes is the number of REST writes the sync made.
+	Writes int
+}

@@ -1,0 +1,258 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// object is a kind of the API: a Kubernetes object with the shared reconcile status.
+type object interface {
+	client.Object
+	GetReconcileStatus() *vpcv1.ReconcileStatus
+}
+
+// plan is what a kind wants of MidoNet for one object.
+type plan struct {
+	frag topology.Fragment
+	// notes are parts of the spec left out of MidoNet on purpose (a route whose target is
+	// not ready); they are reported, never fatal.
+	notes []string
+	// report fills the kind's own status fields once the sync succeeded.
+	report func(res *SyncResult)
+}
+
+// kind is everything one kind adds to the shared reconcile skeleton.
+type kind[T object] struct {
+	name   string
+	newObj func() T
+	// plan resolves the object's references and translates it. A *DependencyNotReady error
+	// means a referenced object is missing or not Ready.
+	plan func(ctx context.Context, obj T) (*plan, error)
+	// children lists the objects that must be gone before this one (decision 6).
+	children func(ctx context.Context, obj T) ([]client.Object, error)
+	// owner returns the object this one is owned by (for its owner reference), or nil.
+	owner func(ctx context.Context, obj T) (client.Object, error)
+	// deletePlan is the fragment to remove when the object goes; nil means the recorded
+	// ids alone.
+	deletePlan func(ctx context.Context, obj T) *topology.Fragment
+}
+
+// DependencyNotReady says which referenced object is missing or not Ready.
+type DependencyNotReady struct{ What string }
+
+func (e *DependencyNotReady) Error() string { return e.What + " is not ready" }
+
+func notReady(format string, args ...any) error {
+	return &DependencyNotReady{What: fmt.Sprintf(format, args...)}
+}
+
+// InvalidSpec says the spec cannot be translated as it stands; retrying will not help
+// until it changes.
+type InvalidSpec struct{ Err error }
+
+func (e *InvalidSpec) Error() string { return e.Err.Error() }
+func (e *InvalidSpec) Unwrap() error { return e.Err }
+
+// reconciler runs the shared skeleton for one kind.
+type reconciler[T object] struct {
+	Deps
+	kind kind[T]
+}
+
+// Deps are the parts every reconciler shares.
+type Deps struct {
+	Client   client.Client
+	Recorder record.EventRecorder
+	Engine   Engine
+	// Namespace-independent settings come from the CoreNetwork named default.
+	MaxConcurrentReconciles int
+	// DependencyRetry is how soon a reconcile waiting on MidoNet (not on a watched
+	// Kubernetes object) tries again.
+	DependencyRetry time.Duration
+}
+
+// Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
+// translate, sync, report status.
+func (r *reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	log := logf.FromContext(ctx)
+	obj := r.kind.newObj()
+	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !obj.GetDeletionTimestamp().IsZero() {
+		return r.reconcileDelete(ctx, obj)
+	}
+	if controllerutil.AddFinalizer(obj, vpcv1.Finalizer) {
+		if err := r.Client.Update(ctx, obj); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if err := r.ensureOwnerReference(ctx, obj); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	orig := obj.DeepCopyObject().(T)
+	p, err := r.kind.plan(ctx, obj)
+	var dep *DependencyNotReady
+	var invalid *InvalidSpec
+	switch {
+	case errors.As(err, &dep):
+		log.V(1).Info("waiting for a dependency", "dependency", dep.What)
+		return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonDependencyNotReady, dep.Error())
+	case errors.As(err, &invalid):
+		r.Recorder.Event(obj, "Warning", vpcv1.ReasonInvalidSpec, invalid.Error())
+		return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonInvalidSpec, invalid.Error())
+	case err != nil:
+		return ctrl.Result{}, err
+	}
+
+	status := obj.GetReconcileStatus()
+	res, err := r.Engine.Sync(ctx, &p.frag, status.MidoNetIDs)
+	if err != nil {
+		if r.Engine.IsDependencyError(err) {
+			if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonDependencyNotReady, err.Error()); serr != nil {
+				return ctrl.Result{}, serr
+			}
+			return ctrl.Result{RequeueAfter: r.DependencyRetry}, nil
+		}
+		r.Recorder.Event(obj, "Warning", vpcv1.ReasonMidoNetError, err.Error())
+		if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonMidoNetError, err.Error()); serr != nil {
+			log.Error(serr, "record the failure in status")
+		}
+		// controller-runtime requeues with per-object exponential back-off.
+		return ctrl.Result{}, err
+	}
+	if res.Writes > 0 {
+		log.Info("synced to MidoNet", "writes", res.Writes, "objects", len(res.Owned))
+	}
+	status.MidoNetIDs = slices.Sorted(slices.Values(res.Owned))
+	status.MidoNetObjects = int32(len(res.Owned))
+	if p.report != nil {
+		p.report(res)
+	}
+	msg := "MidoNet objects match the spec"
+	if len(p.notes) > 0 {
+		msg = fmt.Sprintf("in force except: %s", joinNotes(p.notes))
+	}
+	return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionTrue, vpcv1.ReasonReconciled, msg)
+}
+
+func joinNotes(notes []string) string {
+	out := ""
+	for i, n := range notes {
+		if i > 0 {
+			out += "; "
+		}
+		out += n
+	}
+	return out
+}
+
+// reconcileDelete deletes the children first (so that this works without a garbage
+// collector), waits for them to be gone, removes the object's MidoNet objects, then lets
+// the object go.
+func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(obj, vpcv1.Finalizer) {
+		return ctrl.Result{}, nil
+	}
+	if r.kind.children != nil {
+		children, err := r.kind.children(ctx, obj)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if len(children) > 0 {
+			for _, c := range children {
+				if c.GetDeletionTimestamp().IsZero() {
+					if err := r.Client.Delete(ctx, c); client.IgnoreNotFound(err) != nil {
+						return ctrl.Result{}, fmt.Errorf("delete %T %s: %w", c, c.GetName(), err)
+					}
+				}
+			}
+			msg := fmt.Sprintf("waiting for %d dependent objects to be deleted", len(children))
+			if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
+				return ctrl.Result{}, err
+			}
+			// The children's watches wake us when they are gone; this is a safety net.
+			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+		}
+	}
+	frag := &topology.Fragment{Owner: ownerOf(r.kind.name, obj)}
+	if r.kind.deletePlan != nil {
+		if f := r.kind.deletePlan(ctx, obj); f != nil {
+			frag = f
+		}
+	}
+	if err := r.Engine.Delete(ctx, frag, obj.GetReconcileStatus().MidoNetIDs); err != nil {
+		r.Recorder.Event(obj, "Warning", vpcv1.ReasonMidoNetError, "delete: "+err.Error())
+		return ctrl.Result{}, err
+	}
+	controllerutil.RemoveFinalizer(obj, vpcv1.Finalizer)
+	if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{}, nil
+}
+
+// ensureOwnerReference makes the object owned by its parent (decision 6), for objects
+// applied by hand as well as projected ones.
+func (r *reconciler[T]) ensureOwnerReference(ctx context.Context, obj T) error {
+	if r.kind.owner == nil {
+		return nil
+	}
+	parent, err := r.kind.owner(ctx, obj)
+	if err != nil || parent == nil {
+		return client.IgnoreNotFound(err)
+	}
+	for _, ref := range obj.GetOwnerReferences() {
+		if ref.UID == parent.GetUID() {
+			return nil
+		}
+	}
+	if err := controllerutil.SetOwnerReference(parent, obj, r.Client.Scheme()); err != nil {
+		return err
+	}
+	return r.Client.Update(ctx, obj)
+}
+
+// setReady records the Ready condition and observedGeneration, writing status only when
+// something changed.
+func (r *reconciler[T]) setReady(ctx context.Context, obj, orig T, status metav1.ConditionStatus, reason, msg string) error {
+	st := obj.GetReconcileStatus()
+	st.ObservedGeneration = obj.GetGeneration()
+	meta.SetStatusCondition(&st.Conditions, metav1.Condition{
+		Type: vpcv1.ConditionReady, Status: status, Reason: reason, Message: truncate(msg, 1024),
+		ObservedGeneration: obj.GetGeneration(),
+	})
+	if equality.Semantic.DeepEqual(orig, obj) {
+		return nil
+	}
+	return client.IgnoreNotFound(r.Client.Status().Update(ctx, obj))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
+
+// ownerOf names the Kubernetes object that owns a fragment.
+func ownerOf(kindName string, obj client.Object) topology.Owner {
+	return topology.Owner{Kind: kindName, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+}

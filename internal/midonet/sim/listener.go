@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Running is an emulator serving on a loopback listener.
+type Running struct {
+	// URL is the API base, e.g. http://127.0.0.1:40123/midonet-api (no trailing slash).
+	URL string
+	// Addr is the listener's host:port.
+	Addr string
+	// Server is the emulator, for seeding, fault settings and inspection.
+	Server *Server
+
+	http *http.Server
+	done chan error
+}
+
+// Start serves a new emulator on 127.0.0.1 with a free port.
+func Start(opts Options) (*Running, error) {
+	return Listen("127.0.0.1:0", New(opts))
+}
+
+// Listen serves srv on addr (host:port; port 0 picks a free one).
+func Listen(addr string, srv *Server) (*Running, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("start midonet emulator: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	r := &Running{
+		URL:    "http://" + ln.Addr().String() + RootPath,
+		Addr:   ln.Addr().String(),
+		Server: srv,
+		http:   hs,
+		done:   make(chan error, 1),
+	}
+	go func() { r.done <- hs.Serve(ln) }()
+	return r, nil
+}
+
+// Close stops the listener and every connection, releasing stalled requests first.
+func (r *Running) Close() error {
+	r.Server.Shutdown()
+	err := r.http.Close()
+	if serveErr := <-r.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("midonet emulator: %w", serveErr)
+	}
+	if err != nil {
+		return fmt.Errorf("stop midonet emulator: %w", err)
+	}
+	return nil
+}

@@ -21,8 +21,9 @@ type Engine interface {
 	IsDependencyError(err error) bool
 	// HostFor finds the MidoNet host of a node, by address or name.
 	HostFor(node string) (hostID string, ok bool)
-	// UsedRouterIndexes are the router indexes found in MidoNet router names.
-	UsedRouterIndexes() []int
+	// RouterNames are the names of the tenant's routers in MidoNet (VPC and NAT routers
+	// carry their router index in the name).
+	RouterNames() []string
 }
 
 // SyncResult is what a sync did and what the owner now owns.

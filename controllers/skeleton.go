@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/record"
@@ -48,6 +48,9 @@ type kind[T object] struct {
 	children func(ctx context.Context, obj T) ([]client.Object, error)
 	// owner returns the object this one is owned by (for its owner reference), or nil.
 	owner func(ctx context.Context, obj T) (client.Object, error)
+	// blockers are objects whose presence keeps this one from being deleted (they are not
+	// deleted on its behalf).
+	blockers func(ctx context.Context, obj T) (int, error)
 	// deletePlan is the fragment to remove when the object goes; nil means the recorded
 	// ids alone.
 	deletePlan func(ctx context.Context, obj T) *topology.Fragment
@@ -170,6 +173,19 @@ func joinNotes(notes []string) string {
 func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(obj, vpcv1.Finalizer) {
 		return ctrl.Result{}, nil
+	}
+	if r.kind.blockers != nil {
+		n, err := r.kind.blockers(ctx, obj)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if n > 0 {
+			msg := fmt.Sprintf("waiting for %d resources that use it to be deleted", n)
+			if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
+				return ctrl.Result{}, err
+			}
+			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+		}
 	}
 	if r.kind.children != nil {
 		children, err := r.kind.children(ctx, obj)

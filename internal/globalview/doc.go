@@ -48,7 +48,23 @@
 //
 // Validate checks everything the original rejects a whole document for
 // (spec §6.1) and more: strict IPv4, CIDR, MAC and id syntax (an unparsable
-// address is an error, never 127.0.0.1), every cross-reference resolves, no id
-// is used twice, the mode is VPCMIDO. It collects up to MaxErrors errors, each
-// naming the element path and the object id.
+// address is an error, never 127.0.0.1; a CIDR needs its /n), every
+// cross-reference resolves (subnet → route table and ACL of the same VPC, route
+// → local / attached IGW / ENI or NAT gateway of the same VPC, interface → VPC,
+// subnet and groups, rule → group, VPC → DHCP option set and IGWs, node →
+// instances), no id is used twice anywhere, the mode is VPCMIDO, ACL rule
+// numbers are 1..32767 and unique per direction, protocols are -1 or 1..255,
+// port ranges are 0..65535 and ordered, ids are <prefix>-<8 or 17 lowercase hex
+// digits> (NAT gateways: 17). Also rejected, where the original would apply
+// something surprising: an ACL action other than allow/deny, a route with two
+// targets, a VPC with two IGWs or an IGW in two VPCs, network CIDRs (VPC,
+// subnet, route destination) with host bits set, addresses outside their
+// subnet, an elastic IP held twice, a private IP used twice in a VPC, an
+// instance listed on two nodes. An instance listed on no node is not an error
+// (NodeOf returns ""); neither is a view without gateways (the original only
+// logs it). Gateway addresses are checked against the external CIDR only when
+// both come from 4.4 keys: legacy setups used publicNetworkCidr loosely.
+//
+// Validate collects up to MaxErrors errors, each naming the element path and
+// the object id, in document order.
 package globalview

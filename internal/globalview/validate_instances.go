@@ -38,7 +38,7 @@ func (c *validator) networkInterface(n *NetworkInterface, path string) {
 	id := n.ID
 	c.objectID(path, id, kindENI)
 	c.ownerID(path+"/ownerId", id, n.OwnerID, true)
-	c.intRange(path+"/deviceIndex", id, n.DeviceIndex, 0, math32)
+	c.intRange(path+"/deviceIndex", id, n.DeviceIndex, 0, maxDeviceIndex)
 	if n.AttachmentID != "" && !kindAttachment.valid(n.AttachmentID) {
 		c.add(path+"/attachmentId", id, "%q is not a valid attachment id (want %s)", n.AttachmentID, kindAttachment.want())
 	}
@@ -62,8 +62,8 @@ func (c *validator) networkInterface(n *NetworkInterface, path string) {
 	c.groupRefs(path+"/securityGroups", id, n.SecurityGroups)
 }
 
-// math32 bounds a device index; any non-negative int32 is accepted.
-const math32 = 1<<31 - 1
+// maxDeviceIndex bounds a device index: any non-negative int32.
+const maxDeviceIndex = 1<<31 - 1
 
 // groupRefs checks a list of security group ids.
 func (c *validator) groupRefs(path, id string, groups []string) {

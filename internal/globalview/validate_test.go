@@ -81,7 +81,9 @@ func brokenCases() []brokenCase {
 			path: cluster + "/property[macPrefix]", id: "one", msg: `"d00d" is not a valid MAC prefix`},
 
 		// Missing required (V) fields of spec §4.
-		{name: "no configuration", edit: func(s string) string { return regexp.MustCompile(`<configuration>.*</configuration>`).ReplaceAllString(s, "") },
+		{name: "no configuration", edit: func(s string) string {
+			return regexp.MustCompile(`<configuration>.*</configuration>`).ReplaceAllString(s, "")
+		},
 			path: "configuration", msg: "missing configuration element"},
 		{name: "empty mode", old: "<value>VPCMIDO</value>", new: "<value/>",
 			path: "configuration/property[mode]", msg: "missing mode"},
@@ -238,7 +240,7 @@ func brokenCases() []brokenCase {
 			path: acl + "/ingressEntries/entry[#2]/@number", id: "acl-3c3c3c3c", msg: "missing rule number (or 0)"},
 		{name: "ACL rule number too large", old: `<entry number="110">`, new: `<entry number="40000">`,
 			path: acl + "/ingressEntries/entry[40000]/@number", id: "acl-3c3c3c3c", msg: "rule number 40000 is out of range 1..32767"},
-		{name: "ACL ports reversed", old: "<portRangeFrom>1024</portRangeFrom>", new: "<portRangeFrom>2000</portRangeFrom><portRangeTo>1024</portRangeTo>",
+		{name: "ACL ports reversed", old: "<portRangeFrom>1024</portRangeFrom><portRangeTo>65535</portRangeTo>", new: "<portRangeFrom>2000</portRangeFrom><portRangeTo>1024</portRangeTo>",
 			path: acl + "/ingressEntries/entry[140]", id: "acl-3c3c3c3c", msg: "port range 2000-1024 is reversed"},
 		{name: "ACL port too large", old: "<portRangeTo>65535</portRangeTo>", new: "<portRangeTo>65536</portRangeTo>",
 			path: acl + "/ingressEntries/entry[140]/portRangeTo", id: "acl-3c3c3c3c", msg: "65536 is out of range 0..65535"},

@@ -358,7 +358,12 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 		if err == nil {
 			return rep, nil
 		}
-		if ctx.Err() != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// The caller gave up: report that, not the attempt's failure, so that a cancelled
+			// call is never mistaken for a transient one.
+			if !errors.Is(err, cerr) {
+				err = fmt.Errorf("midonet %s %s: %w (last attempt: %v)", cl.method, redact(cl.url), cerr, err)
+			}
 			return rep, err
 		}
 		// A rejected session token is renewed once, as the Python client does.

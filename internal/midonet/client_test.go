@@ -283,3 +283,27 @@ func TestContextCancelledBeforeRequest(t *testing.T) {
 		t.Errorf("caller cancellation reported as transient: %v", err)
 	}
 }
+
+func TestCreatePortDefaultsTypeFromDevice(t *testing.T) {
+	f := newFakeAPI(t)
+	c := newTestClient(t, f, nil)
+	ctx := testContext(t)
+	rp, err := c.CreateRouterPort(ctx, "r", &Port{PortAddress: "10.0.1.1", NetworkAddress: "10.0.1.0", NetworkLength: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp, err := c.CreateBridgePort(ctx, "b", &Port{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rp.Type != PortTypeRouter || bp.Type != PortTypeBridge || rp.NetworkLength != 24 {
+		t.Errorf("router port %+v, bridge port %+v", rp, bp)
+	}
+	ports, err := c.ListRouterPorts(ctx, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ports) != 1 || ports[0].ID != rp.ID {
+		t.Errorf("router ports = %+v, want the one created", ports)
+	}
+}

@@ -51,8 +51,10 @@ type createSpec struct {
 }
 
 // create POSTs body and returns the stored object, read back from the Location the server
-// answered (or from key when there is none). When a retried POST meets 409, an earlier attempt
-// was applied but its answer was lost; the object is then read from key and returned.
+// answered (or from key when there is none). When a retried POST is refused as a duplicate,
+// an earlier attempt was applied but its answer was lost; the object is then read from key and
+// returned. Duplicates are usually 409, but MidoNet answers 400 for some (a BGP peer with the
+// same address and AS), so both trigger the read; if nothing is found the refusal stands.
 func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
@@ -61,7 +63,7 @@ func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*
 	rep, err := c.do(ctx, &call{method: http.MethodPost, res: spec.res, url: spec.coll,
 		ctype: MediaType(c.version(), spec.res, false), body: payload, retryable: spec.key != ""})
 	if err != nil {
-		if rep.attempts > 1 && IsConflict(err) {
+		if rep.attempts > 1 && (IsConflict(err) || IsValidation(err)) {
 			if obj, gerr := get[T](ctx, c, spec.res, spec.key); gerr == nil {
 				return obj, nil
 			}

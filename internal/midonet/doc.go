@@ -15,7 +15,8 @@
 //   - Create = POST, then GET of the Location, so callers get the stored object. A caller that
 //     sets the id (or creates an object with a natural key: DHCP subnet, DHCP host, group
 //     address, binding, tunnel-zone member) makes the create idempotent: it is retried, and a
-//     409 on a retry is resolved by reading the object the lost attempt created.
+//     duplicate refusal (409, or 400 for a BGP peer) on a retry is resolved by reading the
+//     object the lost attempt created.
 //   - Update = PUT of the whole object (MidoNet's PUT replaces), then GET.
 //   - Typed errors: *APIError (with the Error-v1 message and violations) and *TransportError,
 //     decided on with IsNotFound, IsConflict, IsValidation, IsUnauthorized and IsTransient.

@@ -39,6 +39,15 @@
 // claimed separately. Graph.Merge rejects a fragment that claims a key another owner already
 // claims, naming both owners.
 //
+// Recognising existing objects (adoption of a topology built by the original, or after a
+// crash). Named objects match by exact name. The others match structurally, with no stored
+// ids: a router port by device and portAddress/networkLength; a bridge port with Peer by the
+// matched peer (its peerId); an interface's bridge port by its inbound filter
+// (ic_<if>_prechain, decision (d)); a gateway port by host and bound interface; a route by
+// Route.Key's fields; a rule by Rule.Equal; a DHCP subnet by prefix; a DHCP host by MAC; an ARP
+// entry by IP; a MAC entry by MAC and port; a BGP peer by address and AS number; a BGP network
+// by prefix. Router ports with MAC "" let MidoNet choose, so the MAC is not compared.
+//
 // Rule equality follows translation.md decision (a): Rule.Equal compares every match and action
 // field after Normalize has applied MidoNet's server defaults (fragment policy, lower-case MACs,
 // sorted port lists, NAT targets in order, nil for empty lists). Position is not a rule field.

@@ -15,7 +15,7 @@ import (
 //	port vr_vpc-1a2b3c4d_2[uplink] router 169.254.0.2 net=169.254.0.0/17 in=… peer=eucabr[vpc:vpc-1a2b3c4d]
 //	route vr_vpc-1a2b3c4d_2 0.0.0.0/0>169.254.0.0/17 port=vr_vpc-1a2b3c4d_2[uplink] w=0
 //	chain vc_vpc-1a2b3c4d_prechain
-//	  1 jump jump=vc_vpc-1a2b3c4d_preelip
+//	  1 jump chain=vc_vpc-1a2b3c4d_preelip
 func (f Fragment) Dump(w io.Writer) error {
 	s := f.Clone()
 	s.Sort()

@@ -189,7 +189,7 @@ func (r Rule) validate() error {
 }
 
 // Sort orders every list of the fragment by key (the order of rules inside a chain is kept;
-// contributed rules, group addresses, port-group members and DNS servers are sorted too, as
+// contributed rules, group addresses and port-group members are sorted too, as
 // they are sets). It sorts in place and returns f for chaining.
 func (f *Fragment) Sort() *Fragment {
 	sortBy(f.Routers, Router.Key)

@@ -221,7 +221,8 @@ func (g *Graph) GroupAddresses(name string) (addrs []netip.Addr, ok bool) {
 // Check reports references that no fragment in the graph satisfies: devices of ports and
 // routes, next-hop ports, link peers, filters and jump targets, groups named by rules,
 // port-group members, DHCP subnets of DHCP hosts, bridges of table entries, containers of
-// contributions. A complete graph (every owner merged) has none.
+// contributions; and router ports on the same segment (linked to the same device) that share an
+// address. A complete, consistent graph has none.
 func (g *Graph) Check() []error {
 	var errs []error
 	has := func(k string) bool { _, ok := g.claims[k]; return ok }
@@ -249,6 +250,26 @@ func (g *Graph) Check() []error {
 		}
 		for _, p := range append(slices.Clone(r.InPorts), r.OutPorts...) {
 			need(o, what, "port:"+p.String())
+		}
+	}
+	// Router ports linked to the same device share an L2 segment: their addresses must differ
+	// (two VPC routers given the same rtid would both answer for 169.254.0.<rtid>).
+	type segAddr struct {
+		device string
+		addr   netip.Addr
+	}
+	onSegment := map[segAddr]PortRef{}
+	for _, o := range g.Owners() {
+		f := g.fragments[o]
+		for _, p := range f.Ports {
+			if p.Kind != RouterPort || p.Peer == nil {
+				continue
+			}
+			k := segAddr{p.Peer.Device, p.Address}
+			if q, dup := onSegment[k]; dup {
+				errs = append(errs, fmt.Errorf("%s: address %s on %s is also used by %s", o, p.Address, p.Peer.Device, q))
+			}
+			onSegment[k] = p.Ref
 		}
 	}
 	for _, o := range g.Owners() {

@@ -229,3 +229,29 @@ group-addrs elip_pre_i-0000aaaa {203.0.113.7}
 		t.Error("Dump reordered the caller's fragment")
 	}
 }
+
+func TestGraphCheckFindsDuplicateSegmentAddresses(t *testing.T) {
+	g := NewGraph()
+	if err := g.Merge(coreFragment()); err != nil {
+		t.Fatal(err)
+	}
+	uplink := func(o Owner, router string) Fragment {
+		a, b := ref(router, "uplink"), ref("eucabr", "vpc:"+o.Name)
+		return Fragment{Owner: o, Routers: []Router{{Name: router}}, Ports: []Port{
+			{Ref: a, Kind: RouterPort, Address: ip("169.254.0.2"), Network: netip.MustParsePrefix("169.254.0.0/17"), Peer: &b},
+			{Ref: b, Kind: BridgePort, Peer: &a}}}
+	}
+	if err := g.Merge(uplink(vpc1, "vr_vpc-1a2b3c4d_2")); err != nil {
+		t.Fatal(err)
+	}
+	if errs := g.Check(); len(errs) != 0 {
+		t.Fatalf("unexpected: %v", errs)
+	}
+	if err := g.Merge(uplink(vpc2, "vr_vpc-2b3c4d5e_2")); err != nil {
+		t.Fatal(err)
+	}
+	errs := g.Check()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "address 169.254.0.2 on eucabr is also used by vr_vpc-1a2b3c4d_2[uplink]") {
+		t.Errorf("Check = %v", errs)
+	}
+}

@@ -195,7 +195,7 @@ func (r Rule) String() string {
 	field("srcGroup", r.IPAddrGroupSrc, r.IPAddrGroupSrc != "", r.InvIPAddrGroupSrc)
 	field("dstGroup", r.IPAddrGroupDst, r.IPAddrGroupDst != "", r.InvIPAddrGroupDst)
 	field("frag", r.FragmentPolicy, r.FragmentPolicy != "", false)
-	field("jump", r.JumpChain, r.JumpChain != "", false)
+	field("chain", r.JumpChain, r.JumpChain != "", false)
 	field("flow", r.FlowAction, r.FlowAction != "", false)
 	field("nat", natList(r.NATTargets), len(r.NATTargets) > 0, false)
 	return b.String()

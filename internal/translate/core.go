@@ -121,7 +121,7 @@ func CoreNetwork(owner topology.Owner, in CoreNetworkInput, s Settings) (topolog
 		}
 	}
 	if len(errs) > 0 {
-		return f, fmt.Errorf("core network: %w", errors.Join(errs...))
+		return topology.Fragment{Owner: owner}, fmt.Errorf("core network: %w", errors.Join(errs...))
 	}
 	return *f.Sort(), nil
 }

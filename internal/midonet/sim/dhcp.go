@@ -47,7 +47,9 @@ type extraOpt struct {
 	OptValue string `json:"optValue"`
 }
 
-func (s *dhcpSubnet) key() string { return s.SubnetPrefix + "_" + strconv.FormatInt(s.SubnetLength, 10) }
+func (s *dhcpSubnet) key() string {
+	return s.SubnetPrefix + "_" + strconv.FormatInt(s.SubnetLength, 10)
+}
 func (s *dhcpSubnet) cidr() string {
 	return s.SubnetPrefix + "/" + strconv.FormatInt(s.SubnetLength, 10)
 }

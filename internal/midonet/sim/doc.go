@@ -19,4 +19,15 @@
 //
 // The store is one RWMutex-protected set of maps: every request is atomic, like a single
 // ZooKeeper transaction in MidoNet.
+//
+// Where the emulator knowingly differs from MidoNet 5:
+//   - hostId, interfaceName and peerId in port bodies are always ignored (MidoNet would accept
+//     them on POST, or on PUT over a null value); set them through /hosts/{id}/ports and
+//     /ports/{id}/link, as the spec tells clients to.
+//   - Mirrors, QoS policies, load balancers, VTEPs, service containers are not modelled: a
+//     reference to one is 404 (it cannot exist), and their root collections list empty.
+//   - A router port without portAddress (and without portSubnet) is a 400 violation, not the
+//     server error MidoNet would produce; local routes are not rewritten by a port PUT.
+//   - Texts the spec leaves open (e.g. the NAT fragment-policy message, the DHCP-host MAC
+//     mapping error) are worded here and marked in the code.
 package sim

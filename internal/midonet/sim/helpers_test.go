@@ -267,3 +267,6 @@ func (c *apiClient) link(a, b string) {
 }
 
 var node1 = HostID("node-1")
+
+// node2 has an explicit id in testdata/hosts.yaml.
+const node2 = "7d1c1c5e-1d2e-4b67-9a1f-0d5c2b9c8e11"

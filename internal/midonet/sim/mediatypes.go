@@ -47,6 +47,10 @@ func (c *call) produce(kind negotiation, allowed ...string) (string, error) {
 		}
 		return "", bare(http.StatusNotAcceptable)
 	case overloaded:
+		// A missing Accept means */* to Jersey, which selects the vendor-typed overload.
+		if accept == "" {
+			return allowed[0], nil
+		}
 		if mt, ok := matchOne(accept, allowed); ok {
 			return mt, nil
 		}

@@ -34,7 +34,6 @@ type rule struct {
 	ChainID       string      `json:"chainId"`
 	Type          string      `json:"type"`
 	Condition     condition   `json:"condition"`
-	MeterName     *string     `json:"meterName"`
 	JumpChainID   *string     `json:"jumpChainId,omitempty"`
 	JumpChainName *string     `json:"jumpChainName,omitempty"`
 	FlowAction    *string     `json:"flowAction,omitempty"`
@@ -129,7 +128,8 @@ func (c *call) createRule(chainID string) (reply, error) {
 		return reply{}, notFound("Chain", chainID)
 	}
 	var v violations
-	r := &rule{ChainID: chainID, Type: *typ, MeterName: f.str("meterName")}
+	// meterName is accepted but, as in MidoNet 5, not persisted: it reads back null.
+	r := &rule{ChainID: chainID, Type: *typ}
 	id := f.uuid("id")
 	position := f.integer("position")
 	v.between("position", position, 0, 1<<31-1)
@@ -290,7 +290,7 @@ func (c *call) renderRule(r *rule) (json.RawMessage, error) {
 	}
 	own := map[string]any{
 		"id": r.ID, "chainId": r.ChainID, "position": pos, "type": r.Type,
-		"uri": c.uri("rules", r.ID), "chain": c.uri("chains", r.ChainID), "meterName": r.MeterName,
+		"uri": c.uri("rules", r.ID), "chain": c.uri("chains", r.ChainID), "meterName": nil,
 	}
 	switch r.Type {
 	case "jump":

@@ -216,13 +216,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultAppliedUnavailable:
 		rep = unavailable()
 	case FaultAppliedStall:
+		// Logged now, not when the client gives up, so the log is complete as soon as the
+		// client has seen its timeout.
+		s.log(r, 0, plan.fault, changed)
 		select {
 		case <-r.Context().Done():
-			s.log(r, 0, plan.fault, changed)
-			return
 		case <-s.closing:
-			rep = unavailable()
+			s.write(w, r, unavailable())
 		}
+		return
 	}
 	s.finish(w, r, rep, plan.fault, changed)
 }
@@ -254,6 +256,11 @@ func (s *Server) handle(r *http.Request, seg []string) (reply, bool) {
 }
 
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, rep reply, fault Fault, changed bool) {
+	s.write(w, r, rep)
+	s.log(r, rep.status, fault, changed)
+}
+
+func (s *Server) write(w http.ResponseWriter, r *http.Request, rep reply) {
 	h := w.Header()
 	for k, v := range rep.header {
 		h[k] = v
@@ -268,7 +275,6 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, rep reply, fault
 	if len(rep.body) > 0 && r.Method != http.MethodHead {
 		_, _ = w.Write(rep.body) // the client went away: nothing left to tell it
 	}
-	s.log(r, rep.status, fault, changed)
 }
 
 func (s *Server) log(r *http.Request, status int, fault Fault, changed bool) {

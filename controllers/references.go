@@ -1,0 +1,147 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/translate"
+)
+
+// getReady fetches a referenced object and insists that it is Ready for its current
+// generation: a reference resolves only once its target is synced.
+func getReady[T object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, what string) (T, error) {
+	if err := c.Get(ctx, key, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			return obj, notReady("%s %s does not exist", what, key.Name)
+		}
+		return obj, err
+	}
+	if !obj.GetDeletionTimestamp().IsZero() {
+		return obj, notReady("%s %s is being deleted", what, key.Name)
+	}
+	if !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
+		return obj, notReady("%s %s", what, key.Name)
+	}
+	return obj, nil
+}
+
+func (d *Deps) core(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, error) {
+	key := types.NamespacedName{Name: vpcv1.CoreNetworkName}
+	if mustBeReady {
+		return getReady(ctx, d.Client, key, &vpcv1.CoreNetwork{}, "CoreNetwork")
+	}
+	cn := &vpcv1.CoreNetwork{}
+	if err := d.Client.Get(ctx, key, cn); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, notReady("CoreNetwork %s does not exist", vpcv1.CoreNetworkName)
+		}
+		return nil, err
+	}
+	return cn, nil
+}
+
+// settingsOf turns the CoreNetwork into the translation settings every kind shares.
+func settingsOf(cn *vpcv1.CoreNetwork) (translate.Settings, error) {
+	s := translate.Settings{
+		DisableMetadata:    !cn.Spec.MetadataEnabled,
+		DisableL2Isolation: cn.Spec.DisableL2Isolation,
+		DNSDomain:          cn.Spec.InstanceDNSDomain,
+	}
+	for i, a := range cn.Spec.InstanceDNSServers {
+		ip, err := parseIP(string(a))
+		if err != nil {
+			return s, &InvalidSpec{fmt.Errorf("CoreNetwork spec.instanceDNSServers[%d]: %w", i, err)}
+		}
+		s.DNSServers = append(s.DNSServers, ip)
+	}
+	return s, nil
+}
+
+func (d *Deps) readyVpc(ctx context.Context, ns, name string) (*vpcv1.Vpc, translate.VPCRef, error) {
+	vpc, err := getReady(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Vpc{}, "Vpc")
+	if err != nil {
+		return nil, translate.VPCRef{}, err
+	}
+	ref, err := vpcRef(vpc)
+	return vpc, ref, err
+}
+
+func vpcRef(vpc *vpcv1.Vpc) (translate.VPCRef, error) {
+	cidr, err := parseCIDR(string(vpc.Spec.CIDR))
+	if err != nil {
+		return translate.VPCRef{}, &InvalidSpec{fmt.Errorf("Vpc %s spec.cidr: %w", vpc.Name, err)}
+	}
+	return translate.VPCRef{ID: vpc.Name, CIDR: cidr, RouterIndex: int(vpc.Status.RouterIndex)}, nil
+}
+
+func (d *Deps) readySubnet(ctx context.Context, ns, name string) (*vpcv1.Subnet, translate.SubnetRef, error) {
+	sn, err := getReady(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Subnet{}, "Subnet")
+	if err != nil {
+		return nil, translate.SubnetRef{}, err
+	}
+	ref, err := subnetRef(sn)
+	return sn, ref, err
+}
+
+func subnetRef(sn *vpcv1.Subnet) (translate.SubnetRef, error) {
+	cidr, err := parseCIDR(string(sn.Spec.CIDR))
+	if err != nil {
+		return translate.SubnetRef{}, &InvalidSpec{fmt.Errorf("Subnet %s spec.cidr: %w", sn.Name, err)}
+	}
+	return translate.SubnetRef{ID: sn.Name, CIDR: cidr}, nil
+}
+
+// dhcpOptions resolves the VPC's option set (decision (c)); nil when it has none.
+func (d *Deps) dhcpOptions(ctx context.Context, vpc *vpcv1.Vpc) (*translate.DHCPOptions, error) {
+	if vpc.Spec.DHCPOptionSet == "" {
+		return nil, nil
+	}
+	set := &vpcv1.DhcpOptionSet{}
+	if err := d.Client.Get(ctx, types.NamespacedName{Namespace: vpc.Namespace, Name: vpc.Spec.DHCPOptionSet}, set); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, notReady("DhcpOptionSet %s does not exist", vpc.Spec.DHCPOptionSet)
+		}
+		return nil, err
+	}
+	opts := &translate.DHCPOptions{DomainName: set.Spec.DomainName}
+	for i, a := range set.Spec.DomainNameServers {
+		ip, err := parseIP(string(a))
+		if err != nil {
+			return nil, &InvalidSpec{fmt.Errorf("DhcpOptionSet %s spec.domainNameServers[%d]: %w", set.Name, i, err)}
+		}
+		opts.DomainNameServers = append(opts.DomainNameServers, ip)
+	}
+	return opts, nil
+}
+
+func parseIP(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 address", s)
+	}
+	return a, nil
+}
+
+func parseCIDR(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR", s)
+	}
+	return p.Masked(), nil
+}
+
+// list fetches the objects of one kind whose field index holds value, in a namespace ("" =
+// all namespaces).
+func list[L client.ObjectList](ctx context.Context, c client.Client, l L, ns, field, value string) (L, error) {
+	opts := []client.ListOption{client.MatchingFields{field: value}}
+	if ns != "" {
+		opts = append(opts, client.InNamespace(ns))
+	}
+	return l, c.List(ctx, l, opts...)
+}

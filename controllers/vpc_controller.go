@@ -1,0 +1,114 @@
+package controllers
+
+import (
+	"context"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
+	"github.com/midovpc/midovpc/internal/translate"
+)
+
+func vpcKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.Vpc] {
+	return kind[*vpcv1.Vpc]{
+		name:   topology.KindVpc,
+		newObj: func() *vpcv1.Vpc { return &vpcv1.Vpc{} },
+		plan: func(ctx context.Context, vpc *vpcv1.Vpc) (*plan, error) {
+			cn, err := d.core(ctx, true)
+			if err != nil {
+				return nil, err
+			}
+			s, err := settingsOf(cn)
+			if err != nil {
+				return nil, err
+			}
+			if err := ensureRouterIndex(ctx, d, rtids, vpc); err != nil {
+				return nil, err
+			}
+			ref, err := vpcRef(vpc)
+			if err != nil {
+				return nil, err
+			}
+			frag, err := translate.VPC(ownerOf(topology.KindVpc, vpc), ref, s)
+			if err != nil {
+				return nil, &InvalidSpec{err}
+			}
+			return &plan{frag: frag, report: func(res *SyncResult) {
+				name := translate.VPCRouterName(vpc.Name, ref.RouterIndex)
+				vpc.Status.RouterName = name
+				vpc.Status.RouterID = res.IDs[topology.Router{Name: name}.Key()]
+				vpc.Status.UplinkPortID = res.IDs[topology.Port{Ref: translate.VPCUplinkPort(ref)}.Key()]
+			}}, nil
+		},
+		children: func(ctx context.Context, vpc *vpcv1.Vpc) ([]client.Object, error) {
+			return childrenOf(ctx, d.Client, vpc.Namespace, idxVPC, vpc.Name,
+				&vpcv1.SubnetList{}, &vpcv1.SecurityGroupList{}, &vpcv1.RouteTableList{}, &vpcv1.NetworkAclList{})
+		},
+		deletePlan: func(ctx context.Context, vpc *vpcv1.Vpc) *topology.Fragment {
+			return deleteFragment(topology.KindVpc, vpc, func(s translate.Settings) (topology.Fragment, error) {
+				ref, err := vpcRef(vpc)
+				if err != nil || ref.RouterIndex == 0 {
+					return topology.Fragment{}, err
+				}
+				return translate.VPC(ownerOf(topology.KindVpc, vpc), ref, s)
+			}, d, ctx)
+		},
+	}
+}
+
+// ensureRouterIndex gives the VPC its router index once, adopting the index of a router
+// named vr_<vpc>_<n> that already exists, and records it in status before anything is
+// built with it, so that it survives restarts.
+func ensureRouterIndex(ctx context.Context, d *Deps, rtids *routerIndexes, vpc *vpcv1.Vpc) error {
+	if vpc.Status.RouterIndex != 0 {
+		return nil
+	}
+	key := "vpc/" + vpc.Namespace + "/" + vpc.Name
+	idx, err := rtids.indexFor(ctx, d, key, func(name string) (int, bool) {
+		id, n, ok := translate.ParseVPCRouterName(name)
+		return n, ok && id == vpc.Name
+	})
+	if err != nil {
+		return err
+	}
+	vpc.Status.RouterIndex = int32(idx)
+	vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
+	if err := d.Client.Status().Update(ctx, vpc); err != nil {
+		return err
+	}
+	rtids.recorded(key)
+	return nil
+}
+
+// childrenOf lists, for each list kind, the objects whose field index names the parent.
+func childrenOf(ctx context.Context, c client.Client, ns, field, value string, lists ...client.ObjectList) ([]client.Object, error) {
+	var out []client.Object
+	for _, l := range lists {
+		if _, err := list(ctx, c, l, ns, field, value); err != nil {
+			return nil, err
+		}
+		items, err := itemsOf(l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
+// deleteFragment builds, best effort, the fragment an object owned, so that objects adopted
+// but never recorded in status are removed too. Without it the recorded ids alone are used.
+func deleteFragment[T object](kindName string, obj T, build func(translate.Settings) (topology.Fragment, error), d *Deps, ctx context.Context) *topology.Fragment {
+	s := translate.Settings{}
+	if cn, err := d.core(ctx, false); err == nil {
+		if cs, err := settingsOf(cn); err == nil {
+			s = cs
+		}
+	}
+	frag, err := build(s)
+	if err != nil || frag.Owner.Name == "" {
+		return &topology.Fragment{Owner: ownerOf(kindName, obj)}
+	}
+	return &frag
+}

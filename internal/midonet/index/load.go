@@ -1,0 +1,281 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/midovpc/midovpc/internal/midonet"
+)
+
+// loadParallelism bounds the concurrent list requests of one load. The client caps requests in
+// flight too; this only avoids parking thousands of goroutines on it.
+const loadParallelism = 8
+
+// fanout runs tasks with bounded parallelism and remembers the first error.
+type fanout struct {
+	ctx context.Context
+	sem chan struct{}
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+func newFanout(ctx context.Context) *fanout {
+	return &fanout{ctx: ctx, sem: make(chan struct{}, loadParallelism)}
+}
+
+func (f *fanout) spawn(task func() error) {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		select {
+		case f.sem <- struct{}{}:
+		case <-f.ctx.Done():
+			f.fail(f.ctx.Err())
+			return
+		}
+		defer func() { <-f.sem }()
+		if f.failed() {
+			return
+		}
+		if err := task(); err != nil {
+			f.fail(err)
+		}
+	}()
+}
+
+func (f *fanout) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *fanout) failed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err != nil
+}
+
+func (f *fanout) wait() error {
+	f.wg.Wait()
+	return f.err
+}
+
+// listChild lists a container's children. A 404 means the container vanished while the mirror
+// was being read: its children are then empty, and the next resync will see it gone.
+func listChild[T any](list func() ([]T, error)) ([]T, error) {
+	items, err := list()
+	if err != nil && midonet.IsNotFound(err) {
+		return nil, nil
+	}
+	return items, err
+}
+
+// read builds a complete mirror from MidoNet.
+func (x *Index) read(ctx context.Context) (*mirror, error) {
+	c := x.client
+	m := newMirror()
+	routers, err := c.ListRouters(ctx, x.tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list routers: %w", err)
+	}
+	bridges, err := c.ListBridges(ctx, x.tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list bridges: %w", err)
+	}
+	chains, err := c.ListChains(ctx, x.tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list chains: %w", err)
+	}
+	groups, err := c.ListIPAddrGroups(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list IP address groups: %w", err)
+	}
+	portGroups, err := c.ListPortGroups(ctx, x.tenant)
+	if err != nil {
+		return nil, fmt.Errorf("list port groups: %w", err)
+	}
+	hosts, err := c.ListHosts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list hosts: %w", err)
+	}
+	zones, err := c.ListTunnelZones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list tunnel zones: %w", err)
+	}
+
+	f := newFanout(ctx)
+	for _, r := range routers {
+		if r.TenantID != x.tenant {
+			continue // a server that ignores tenant_id must not widen what we may touch
+		}
+		st := newRouterState(r)
+		m.routers[r.ID] = st
+		f.spawn(func() error { return readRouter(ctx, c, st) })
+	}
+	for _, b := range bridges {
+		if b.TenantID != x.tenant {
+			continue
+		}
+		st := newBridgeState(b)
+		m.bridges[b.ID] = st
+		f.spawn(func() error { return readBridge(ctx, c, st) })
+	}
+	for _, ch := range chains {
+		if ch.TenantID != x.tenant {
+			continue
+		}
+		st := &chainState{Chain: ch}
+		m.chains[ch.ID] = st
+		f.spawn(func() error { return readChain(ctx, c, st) })
+	}
+	for _, g := range groups {
+		st := &groupState{Group: g}
+		m.groups[g.ID] = st
+		f.spawn(func() error { return readGroup(ctx, c, st) })
+	}
+	for _, g := range portGroups {
+		if g.TenantID != x.tenant {
+			continue
+		}
+		st := &portGroupState{PortGroup: g}
+		m.portGroups[g.ID] = st
+		f.spawn(func() error { return readPortGroup(ctx, c, st) })
+	}
+	for _, h := range hosts {
+		st := &hostState{Host: h}
+		m.hosts[h.ID] = st
+		f.spawn(func() error { return readHost(ctx, c, st) })
+	}
+	for _, z := range zones {
+		st := &zoneState{Zone: z}
+		m.zones[z.ID] = st
+		f.spawn(func() error {
+			members, err := listChild(func() ([]midonet.TunnelZoneHost, error) { return c.ListTunnelZoneHosts(ctx, z.ID) })
+			if err != nil {
+				return fmt.Errorf("list members of tunnel zone %s: %w", z.Name, err)
+			}
+			st.Members = members
+			return nil
+		})
+	}
+	if err := f.wait(); err != nil {
+		return nil, err
+	}
+	m.reindex()
+	return m, nil
+}
+
+func readRouter(ctx context.Context, c *midonet.Client, st *routerState) error {
+	id, name := st.Router.ID, st.Router.Name
+	ports, err := listChild(func() ([]midonet.Port, error) { return c.ListRouterPorts(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list ports of router %s: %w", name, err)
+	}
+	routes, err := listChild(func() ([]midonet.Route, error) { return c.ListRoutes(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list routes of router %s: %w", name, err)
+	}
+	peers, err := listChild(func() ([]midonet.BgpPeer, error) { return c.ListBgpPeers(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list BGP peers of router %s: %w", name, err)
+	}
+	networks, err := listChild(func() ([]midonet.BgpNetwork, error) { return c.ListBgpNetworks(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list BGP networks of router %s: %w", name, err)
+	}
+	for _, p := range ports {
+		st.Ports[p.ID] = p
+	}
+	for _, r := range routes {
+		st.Routes[r.ID] = r
+	}
+	for _, p := range peers {
+		st.Peers[p.ID] = p
+	}
+	for _, n := range networks {
+		st.Networks[n.ID] = n
+	}
+	return nil
+}
+
+func readBridge(ctx context.Context, c *midonet.Client, st *bridgeState) error {
+	id, name := st.Bridge.ID, st.Bridge.Name
+	ports, err := listChild(func() ([]midonet.Port, error) { return c.ListBridgePorts(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list ports of bridge %s: %w", name, err)
+	}
+	subnets, err := listChild(func() ([]midonet.DHCPSubnet, error) { return c.ListDHCPSubnets(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list DHCP subnets of bridge %s: %w", name, err)
+	}
+	arp, err := listChild(func() ([]midonet.IP4Mac, error) { return c.ListARPEntries(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list ARP table of bridge %s: %w", name, err)
+	}
+	mac, err := listChild(func() ([]midonet.MacPort, error) { return c.ListMACEntries(ctx, id) })
+	if err != nil {
+		return fmt.Errorf("list MAC table of bridge %s: %w", name, err)
+	}
+	for _, p := range ports {
+		st.Ports[p.ID] = p
+	}
+	for _, s := range subnets {
+		hosts, err := listChild(func() ([]midonet.DHCPHost, error) { return c.ListDHCPHosts(ctx, id, s.CIDR()) })
+		if err != nil {
+			return fmt.Errorf("list DHCP hosts of %s on bridge %s: %w", s.CIDR(), name, err)
+		}
+		st.DHCP[s.CIDR()] = &dhcpState{Subnet: s, Hosts: hosts}
+	}
+	st.ARP, st.MAC = arp, mac
+	return nil
+}
+
+func readChain(ctx context.Context, c *midonet.Client, st *chainState) error {
+	rules, err := listChild(func() ([]midonet.Rule, error) { return c.ListRules(ctx, st.Chain.ID) })
+	if err != nil {
+		return fmt.Errorf("list rules of chain %s: %w", st.Chain.Name, err)
+	}
+	st.Rules = rules
+	return nil
+}
+
+func readGroup(ctx context.Context, c *midonet.Client, st *groupState) error {
+	addrs, err := listChild(func() ([]midonet.IPAddrGroupAddr, error) { return c.ListIPAddrGroupAddrs(ctx, st.Group.ID) })
+	if err != nil {
+		return fmt.Errorf("list addresses of IP address group %s: %w", st.Group.Name, err)
+	}
+	st.Addrs = nil
+	for _, a := range addrs {
+		st.Addrs = append(st.Addrs, a.Addr)
+	}
+	return nil
+}
+
+func readPortGroup(ctx context.Context, c *midonet.Client, st *portGroupState) error {
+	members, err := listChild(func() ([]midonet.PortGroupPort, error) { return c.ListPortGroupPorts(ctx, st.PortGroup.ID) })
+	if err != nil {
+		return fmt.Errorf("list members of port group %s: %w", st.PortGroup.Name, err)
+	}
+	st.Members = nil
+	for _, m := range members {
+		st.Members = append(st.Members, m.PortID)
+	}
+	return nil
+}
+
+func readHost(ctx context.Context, c *midonet.Client, st *hostState) error {
+	ifaces, err := listChild(func() ([]midonet.HostInterface, error) { return c.ListHostInterfaces(ctx, st.Host.ID) })
+	if err != nil {
+		return fmt.Errorf("list interfaces of host %s: %w", st.Host.Name, err)
+	}
+	bindings, err := listChild(func() ([]midonet.HostInterfacePort, error) { return c.ListHostPorts(ctx, st.Host.ID) })
+	if err != nil {
+		return fmt.Errorf("list port bindings of host %s: %w", st.Host.Name, err)
+	}
+	st.Interfaces, st.Bindings = ifaces, bindings
+	return nil
+}

@@ -1,0 +1,450 @@
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/translate"
+)
+
+// Lookups. Each returns copies; lists are in a stable order (by id unless said otherwise).
+
+func sortedValues[S any, T any](m map[string]*S, get func(*S) T, id func(T) string) []T {
+	out := make([]T, 0, len(m))
+	for _, s := range m {
+		out = append(out, get(s))
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	return out
+}
+
+func byName[S any, T any](m map[string]*S, get func(*S) T, name func(T) string, id func(T) string, want string) []T {
+	var out []T
+	for _, s := range m {
+		if v := get(s); name(v) == want {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	return out
+}
+
+func routerOf(s *routerState) midonet.Router          { return s.Router }
+func bridgeOf(s *bridgeState) midonet.Bridge          { return s.Bridge }
+func chainOf(s *chainState) midonet.Chain             { return s.Chain }
+func groupOf(s *groupState) midonet.IPAddrGroup       { return s.Group }
+func portGroupOf(s *portGroupState) midonet.PortGroup { return s.PortGroup }
+func routerID(r midonet.Router) string                { return r.ID }
+func bridgeID(b midonet.Bridge) string                { return b.ID }
+func chainID(c midonet.Chain) string                  { return c.ID }
+func groupID(g midonet.IPAddrGroup) string            { return g.ID }
+func portGroupID(g midonet.PortGroup) string          { return g.ID }
+func routerName(r midonet.Router) string              { return r.Name }
+func bridgeName(b midonet.Bridge) string              { return b.Name }
+func chainName(c midonet.Chain) string                { return c.Name }
+func groupName(g midonet.IPAddrGroup) string          { return g.Name }
+func portGroupName(g midonet.PortGroup) string        { return g.Name }
+
+// Routers lists the tenant's routers.
+func (x *Index) Routers() []midonet.Router {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return sortedValues(x.m.routers, routerOf, routerID)
+}
+
+// Router returns the router with id.
+func (x *Index) Router(id string) (midonet.Router, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if s, ok := x.m.routers[id]; ok {
+		return s.Router, true
+	}
+	return midonet.Router{}, false
+}
+
+// RoutersByName lists the tenant's routers named exactly name (MidoNet does not keep names
+// unique; more than one means a duplicate left by someone).
+func (x *Index) RoutersByName(name string) []midonet.Router {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return byName(x.m.routers, routerOf, routerName, routerID, name)
+}
+
+// Bridges lists the tenant's bridges.
+func (x *Index) Bridges() []midonet.Bridge {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return sortedValues(x.m.bridges, bridgeOf, bridgeID)
+}
+
+// Bridge returns the bridge with id.
+func (x *Index) Bridge(id string) (midonet.Bridge, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if s, ok := x.m.bridges[id]; ok {
+		return s.Bridge, true
+	}
+	return midonet.Bridge{}, false
+}
+
+// BridgesByName lists the tenant's bridges named exactly name.
+func (x *Index) BridgesByName(name string) []midonet.Bridge {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return byName(x.m.bridges, bridgeOf, bridgeName, bridgeID, name)
+}
+
+// Chains lists the tenant's chains.
+func (x *Index) Chains() []midonet.Chain {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return sortedValues(x.m.chains, chainOf, chainID)
+}
+
+// Chain returns the chain with id.
+func (x *Index) Chain(id string) (midonet.Chain, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if s, ok := x.m.chains[id]; ok {
+		return s.Chain, true
+	}
+	return midonet.Chain{}, false
+}
+
+// ChainsByName lists the tenant's chains named exactly name.
+func (x *Index) ChainsByName(name string) []midonet.Chain {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return byName(x.m.chains, chainOf, chainName, chainID, name)
+}
+
+// AddrGroups lists every IP address group of the installation.
+func (x *Index) AddrGroups() []midonet.IPAddrGroup {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return sortedValues(x.m.groups, groupOf, groupID)
+}
+
+// AddrGroup returns the IP address group with id.
+func (x *Index) AddrGroup(id string) (midonet.IPAddrGroup, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if s, ok := x.m.groups[id]; ok {
+		return s.Group, true
+	}
+	return midonet.IPAddrGroup{}, false
+}
+
+// AddrGroupsByName lists the IP address groups named exactly name.
+func (x *Index) AddrGroupsByName(name string) []midonet.IPAddrGroup {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return byName(x.m.groups, groupOf, groupName, groupID, name)
+}
+
+// PortGroups lists the tenant's port groups.
+func (x *Index) PortGroups() []midonet.PortGroup {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return sortedValues(x.m.portGroups, portGroupOf, portGroupID)
+}
+
+// PortGroup returns the port group with id.
+func (x *Index) PortGroup(id string) (midonet.PortGroup, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if s, ok := x.m.portGroups[id]; ok {
+		return s.PortGroup, true
+	}
+	return midonet.PortGroup{}, false
+}
+
+// PortGroupsByName lists the tenant's port groups named exactly name.
+func (x *Index) PortGroupsByName(name string) []midonet.PortGroup {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return byName(x.m.portGroups, portGroupOf, portGroupName, portGroupID, name)
+}
+
+// devicePorts returns the port map of a router or bridge. Callers hold mu.
+func (m *mirror) devicePorts(deviceID string) map[string]midonet.Port {
+	if r, ok := m.routers[deviceID]; ok {
+		return r.Ports
+	}
+	if b, ok := m.bridges[deviceID]; ok {
+		return b.Ports
+	}
+	return nil
+}
+
+// Port returns the port with id (of a mirrored router or bridge).
+func (x *Index) Port(id string) (midonet.Port, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.m.devicePorts(x.m.portDevice[id])[id]
+	return p, ok
+}
+
+// PortsOf lists the ports of a router or bridge, in creation order (tunnel key).
+func (x *Index) PortsOf(deviceID string) []midonet.Port {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	ports := x.m.devicePorts(deviceID)
+	out := make([]midonet.Port, 0, len(ports))
+	for _, p := range ports {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b midonet.Port) int {
+		return cmp.Or(cmp.Compare(a.TunnelKey, b.TunnelKey), strings.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// RoutesOf lists a router's routes, the automatic Local routes included.
+func (x *Index) RoutesOf(routerID string) []midonet.Route {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	r, ok := x.m.routers[routerID]
+	if !ok {
+		return nil
+	}
+	out := make([]midonet.Route, 0, len(r.Routes))
+	for _, rt := range r.Routes {
+		out = append(out, rt)
+	}
+	slices.SortFunc(out, func(a, b midonet.Route) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// RulesOf lists a chain's rules in position order.
+func (x *Index) RulesOf(chainID string) []midonet.Rule {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if c, ok := x.m.chains[chainID]; ok {
+		return slices.Clone(c.Rules)
+	}
+	return nil
+}
+
+// Rule returns the rule with id, with its current position.
+func (x *Index) Rule(id string) (midonet.Rule, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	c, ok := x.m.chains[x.m.ruleChain[id]]
+	if !ok {
+		return midonet.Rule{}, false
+	}
+	for i, r := range c.Rules {
+		if r.ID == id {
+			r.Position = i + 1
+			return r, true
+		}
+	}
+	return midonet.Rule{}, false
+}
+
+// AddrsOf lists the addresses of an IP address group.
+func (x *Index) AddrsOf(groupID string) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if g, ok := x.m.groups[groupID]; ok {
+		return slices.Clone(g.Addrs)
+	}
+	return nil
+}
+
+// MembersOf lists the port ids of a port group.
+func (x *Index) MembersOf(portGroupID string) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if g, ok := x.m.portGroups[portGroupID]; ok {
+		return slices.Clone(g.Members)
+	}
+	return nil
+}
+
+// DHCPSubnetsOf lists a bridge's DHCP subnets, ordered by CIDR.
+func (x *Index) DHCPSubnetsOf(bridgeID string) []midonet.DHCPSubnet {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	b, ok := x.m.bridges[bridgeID]
+	if !ok {
+		return nil
+	}
+	out := make([]midonet.DHCPSubnet, 0, len(b.DHCP))
+	for _, d := range b.DHCP {
+		out = append(out, d.Subnet)
+	}
+	slices.SortFunc(out, func(a, b midonet.DHCPSubnet) int { return strings.Compare(a.CIDR(), b.CIDR()) })
+	return out
+}
+
+// DHCPHostsOf lists the hosts of the DHCP subnet cidr of a bridge.
+func (x *Index) DHCPHostsOf(bridgeID, cidr string) []midonet.DHCPHost {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if b, ok := x.m.bridges[bridgeID]; ok {
+		if d, ok := b.DHCP[cidr]; ok {
+			return slices.Clone(d.Hosts)
+		}
+	}
+	return nil
+}
+
+// ARPEntriesOf lists a bridge's ARP table.
+func (x *Index) ARPEntriesOf(bridgeID string) []midonet.IP4Mac {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if b, ok := x.m.bridges[bridgeID]; ok {
+		return slices.Clone(b.ARP)
+	}
+	return nil
+}
+
+// MACEntriesOf lists a bridge's MAC table.
+func (x *Index) MACEntriesOf(bridgeID string) []midonet.MacPort {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if b, ok := x.m.bridges[bridgeID]; ok {
+		return slices.Clone(b.MAC)
+	}
+	return nil
+}
+
+// BGPPeersOf lists a router's BGP peers.
+func (x *Index) BGPPeersOf(routerID string) []midonet.BgpPeer {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	r, ok := x.m.routers[routerID]
+	if !ok {
+		return nil
+	}
+	out := make([]midonet.BgpPeer, 0, len(r.Peers))
+	for _, p := range r.Peers {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b midonet.BgpPeer) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// BGPNetworksOf lists the networks a router announces.
+func (x *Index) BGPNetworksOf(routerID string) []midonet.BgpNetwork {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	r, ok := x.m.routers[routerID]
+	if !ok {
+		return nil
+	}
+	out := make([]midonet.BgpNetwork, 0, len(r.Networks))
+	for _, n := range r.Networks {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b midonet.BgpNetwork) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// RouterIndexes returns the router indexes (rtids) in use, recovered from the names of the
+// tenant's VPC routers (vr_<vpc>_<n>) and NAT-gateway routers (natr_<nat>_<subnet>_<n>),
+// sorted and without duplicates, so that new ones can be allocated uniquely.
+func (x *Index) RouterIndexes() []int {
+	x.mu.RLock()
+	names := make([]string, 0, len(x.m.routers))
+	for _, r := range x.m.routers {
+		names = append(names, r.Router.Name)
+	}
+	x.mu.RUnlock()
+	return translate.UsedRouterIndexes(names)
+}
+
+// Find resolves any id the index knows (a UUID, or a synthetic id from DHCPSubnetID and its
+// siblings) to a Ref. ok is false when nothing in the mirror has that id.
+func (x *Index) Find(id string) (Ref, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	m := x.m
+	if r, ok := m.routers[id]; ok {
+		return Ref{Kind: KindRouter, ID: id, Name: r.Router.Name}, true
+	}
+	if b, ok := m.bridges[id]; ok {
+		return Ref{Kind: KindBridge, ID: id, Name: b.Bridge.Name}, true
+	}
+	if c, ok := m.chains[id]; ok {
+		return Ref{Kind: KindChain, ID: id, Name: c.Chain.Name}, true
+	}
+	if g, ok := m.groups[id]; ok {
+		return Ref{Kind: KindAddrGroup, ID: id, Name: g.Group.Name}, true
+	}
+	if g, ok := m.portGroups[id]; ok {
+		return Ref{Kind: KindPortGroup, ID: id, Name: g.PortGroup.Name}, true
+	}
+	if dev, ok := m.portDevice[id]; ok {
+		return Ref{Kind: KindPort, ID: id, Parent: dev}, true
+	}
+	if ch, ok := m.ruleChain[id]; ok {
+		return Ref{Kind: KindRule, ID: id, Parent: ch}, true
+	}
+	if rt, ok := m.routeRouter[id]; ok {
+		return Ref{Kind: KindRoute, ID: id, Parent: rt}, true
+	}
+	if rt, ok := m.bgpRouter[id]; ok {
+		if _, isPeer := m.routers[rt].Peers[id]; isPeer {
+			return Ref{Kind: KindBGPPeer, ID: id, Parent: rt}, true
+		}
+		return Ref{Kind: KindBGPNetwork, ID: id, Parent: rt}, true
+	}
+	return m.findSynthetic(id)
+}
+
+func (m *mirror) findSynthetic(id string) (Ref, bool) {
+	kind, rest, ok := strings.Cut(id, ":")
+	if !ok {
+		return Ref{}, false
+	}
+	parent, key, ok := strings.Cut(rest, ":")
+	if !ok {
+		return Ref{}, false
+	}
+	found := false
+	switch Kind(kind) {
+	case KindDHCPSubnet:
+		if b, ok := m.bridges[parent]; ok {
+			_, found = b.DHCP[key]
+		}
+	case KindDHCPHost:
+		cidr, mac, _ := strings.Cut(key, ":")
+		if b, ok := m.bridges[parent]; ok {
+			if d, ok := b.DHCP[cidr]; ok {
+				found = slices.ContainsFunc(d.Hosts, func(h midonet.DHCPHost) bool { return strings.EqualFold(h.MacAddr, mac) })
+			}
+		}
+	case KindAddr:
+		if g, ok := m.groups[parent]; ok {
+			found = slices.Contains(g.Addrs, key)
+		}
+	case KindARP:
+		ip, mac, _ := strings.Cut(key, ":")
+		if b, ok := m.bridges[parent]; ok {
+			found = slices.ContainsFunc(b.ARP, func(e midonet.IP4Mac) bool { return e.IP == ip && strings.EqualFold(e.MAC, mac) })
+		}
+	case KindMAC:
+		i := strings.LastIndex(key, ":")
+		if b, ok := m.bridges[parent]; ok && i > 0 {
+			mac, port := key[:i], key[i+1:]
+			found = slices.ContainsFunc(b.MAC, func(e midonet.MacPort) bool { return strings.EqualFold(e.MacAddr, mac) && e.PortID == port })
+		}
+	case KindMember:
+		if g, ok := m.portGroups[parent]; ok {
+			found = slices.Contains(g.Members, key)
+		}
+	}
+	if !found {
+		return Ref{}, false
+	}
+	if Kind(kind) == KindDHCPHost {
+		cidr, _, _ := strings.Cut(key, ":")
+		parent = DHCPSubnetID(parent, cidr)
+	}
+	return Ref{Kind: Kind(kind), ID: id, Parent: parent}, true
+}

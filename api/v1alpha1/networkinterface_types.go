@@ -86,6 +86,7 @@ type NetworkInterfaceStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^eni-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, eni- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=eni,categories=midovpc
 // +kubebuilder:printcolumn:name="Subnet",type=string,JSONPath=`.spec.subnet`
 // +kubebuilder:printcolumn:name="Instance",type=string,JSONPath=`.spec.instanceID`

@@ -65,6 +65,7 @@ type RouteTableStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^rtb-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, rtb- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=rtb,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Subnets",type=integer,JSONPath=`.status.subnets`

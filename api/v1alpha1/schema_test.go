@@ -88,102 +88,102 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 	},
 	Entry("a VPC with a bad CIDR", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-1"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/33"}}
+			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-00000001"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/33"}}
 		},
 		want: []string{"spec.cidr", "IPv4 CIDR"},
 	}),
 	Entry("a VPC with an IPv6 CIDR", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-1"), Spec: vpcv1.VpcSpec{CIDR: "fd00::/64"}}
+			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-00000001"), Spec: vpcv1.VpcSpec{CIDR: "fd00::/64"}}
 		},
 		want: []string{"spec.cidr"},
 	}),
 	Entry("a subnet too small for its router and DNS addresses", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-1"), Spec: vpcv1.SubnetSpec{VPC: "vpc-1", CIDR: "10.0.0.0/30"}}
+			return &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-00000001"), Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.0.0/30"}}
 		},
 		want: []string{"spec.cidr", "/28"},
 	}),
 	Entry("an interface with a bad private IP", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-1"), Spec: vpcv1.NetworkInterfaceSpec{
-				Subnet: "subnet-1", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.300"}}
+			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.300"}}
 		},
 		want: []string{"spec.privateIP", "IPv4 address"},
 	}),
 	Entry("an interface with a bad MAC", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-1"), Spec: vpcv1.NetworkInterfaceSpec{
-				Subnet: "subnet-1", MACAddress: "d0:0d:00:00:00", PrivateIP: "10.0.1.5"}}
+			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00", PrivateIP: "10.0.1.5"}}
 		},
 		want: []string{"spec.macAddress"},
 	}),
 	Entry("a security group port range with from > to", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-1"), Spec: vpcv1.SecurityGroupSpec{
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
 				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "tcp", Ports: &vpcv1.PortRange{From: 90, To: 80}}}}}
 		},
 		want: []string{"spec.ingress[0].ports", "from must not be greater than to"},
 	}),
 	Entry("a port above 65535", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-1"), Spec: vpcv1.SecurityGroupSpec{
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
 				Egress: []vpcv1.SecurityGroupRule{{Protocol: "udp", Ports: &vpcv1.PortRange{From: 1, To: 70000}}}}}
 		},
 		want: []string{"spec.egress[0].ports.to"},
 	}),
 	Entry("an unknown protocol", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-1"), Spec: vpcv1.SecurityGroupSpec{
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
 				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "sctpx"}}}}
 		},
 		want: []string{"spec.ingress[0].protocol"},
 	}),
 	Entry("a protocol number above 255", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-1"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-1",
+			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-00000001"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-00000001",
 				Ingress: []vpcv1.NetworkAclEntry{{RuleNumber: 1, Protocol: "256", Action: "allow", CIDR: "0.0.0.0/0"}}}}
 		},
 		want: []string{"spec.ingress[0].protocol"},
 	}),
 	Entry("ports on an icmp rule", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-1"), Spec: vpcv1.SecurityGroupSpec{
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
 				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "icmp", Ports: &vpcv1.PortRange{From: 1, To: 2}}}}}
 		},
 		want: []string{"spec.ingress[0]", "ports apply only to tcp and udp"},
 	}),
 	Entry("a rule with both a CIDR and a group", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-1"), Spec: vpcv1.SecurityGroupSpec{
-				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "all", CIDR: ptr(vpcv1.CIDR("0.0.0.0/0")), SecurityGroup: ptr("sg-2")}}}}
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
+				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "all", CIDR: ptr(vpcv1.CIDR("0.0.0.0/0")), SecurityGroup: ptr("sg-00000002")}}}}
 		},
 		want: []string{"spec.ingress[0]", "mutually exclusive"},
 	}),
 	Entry("a route with two targets", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.RouteTable{ObjectMeta: meta(ns, "rtb-1"), Spec: vpcv1.RouteTableSpec{VPC: "vpc-1",
-				Routes: []vpcv1.Route{{DestinationCIDR: "0.0.0.0/0", InternetGateway: ptr("igw-1"), NatGateway: ptr("nat-1")}}}}
+			return &vpcv1.RouteTable{ObjectMeta: meta(ns, "rtb-00000001"), Spec: vpcv1.RouteTableSpec{VPC: "vpc-00000001",
+				Routes: []vpcv1.Route{{DestinationCIDR: "0.0.0.0/0", InternetGateway: ptr("igw-00000001"), NatGateway: ptr("nat-00000000000000001")}}}}
 		},
 		want: []string{"spec.routes[0]", "exactly one target"},
 	}),
 	Entry("a route with no target", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.RouteTable{ObjectMeta: meta(ns, "rtb-1"), Spec: vpcv1.RouteTableSpec{VPC: "vpc-1",
+			return &vpcv1.RouteTable{ObjectMeta: meta(ns, "rtb-00000001"), Spec: vpcv1.RouteTableSpec{VPC: "vpc-00000001",
 				Routes: []vpcv1.Route{{DestinationCIDR: "0.0.0.0/0"}}}}
 		},
 		want: []string{"spec.routes[0]", "exactly one target"},
 	}),
 	Entry("an ACL rule number out of range", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-1"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-1",
+			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-00000001"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-00000001",
 				Egress: []vpcv1.NetworkAclEntry{{RuleNumber: 32767, Protocol: "all", Action: "deny", CIDR: "0.0.0.0/0"}}}}
 		},
 		want: []string{"spec.egress[0].ruleNumber"},
 	}),
 	Entry("two ACL entries with one rule number", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-1"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-1",
+			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-00000001"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-00000001",
 				Ingress: []vpcv1.NetworkAclEntry{
 					{RuleNumber: 100, Protocol: "all", Action: "deny", CIDR: "0.0.0.0/0"},
 					{RuleNumber: 100, Protocol: "tcp", Action: "allow", CIDR: "10.0.0.0/8"}}}}
@@ -192,7 +192,7 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 	}),
 	Entry("an ACL action other than allow or deny", invalid{
 		obj: func(ns string) client.Object {
-			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-1"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-1",
+			return &vpcv1.NetworkAcl{ObjectMeta: meta(ns, "acl-00000001"), Spec: vpcv1.NetworkAclSpec{VPC: "vpc-00000001",
 				Ingress: []vpcv1.NetworkAclEntry{{RuleNumber: 1, Protocol: "all", Action: "reject", CIDR: "0.0.0.0/0"}}}}
 		},
 		want: []string{"spec.ingress[0].action"},
@@ -206,6 +206,19 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 		},
 		want: []string{"spec.gateways[0]", "exactly one of externalRouterIP"},
 	}),
+	Entry("a VPC whose name is not a cloud id", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.Vpc{ObjectMeta: meta(ns, "my-vpc"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}
+		},
+		want: []string{"the name must be the cloud id, vpc-"},
+	}),
+	Entry("a NAT gateway with a short id", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.NatGateway{ObjectMeta: meta(ns, "nat-0c1d2e3f"), Spec: vpcv1.NatGatewaySpec{
+				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.5"}}
+		},
+		want: []string{"nat- followed by 17 lowercase hex digits"},
+	}),
 	Entry("a CoreNetwork not named default", invalid{
 		obj: func(string) client.Object {
 			return &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "other"}}
@@ -217,7 +230,7 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 var _ = Describe("immutable fields", func() {
 	It("refuses to change a VPC's CIDR", func() {
 		ns := newNamespace()
-		vpc := &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-1"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}
+		vpc := &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-00000001"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}
 		Expect(k8s.Create(ctx, vpc)).To(Succeed())
 		vpc.Spec.CIDR = "10.1.0.0/16"
 		err := k8s.Update(ctx, vpc)
@@ -228,11 +241,11 @@ var _ = Describe("immutable fields", func() {
 
 	It("refuses to move a subnet to another VPC or change its CIDR, but allows a new route table", func() {
 		ns := newNamespace()
-		sn := &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-1"), Spec: vpcv1.SubnetSpec{VPC: "vpc-1", CIDR: "10.0.1.0/24"}}
+		sn := &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-00000001"), Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.1.0/24"}}
 		Expect(k8s.Create(ctx, sn)).To(Succeed())
 
 		moved := sn.DeepCopy()
-		moved.Spec.VPC = "vpc-2"
+		moved.Spec.VPC = "vpc-00000002"
 		err := k8s.Update(ctx, moved)
 		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "got %v", err)
 		Expect(err.Error()).To(ContainSubstring("vpc is immutable"))
@@ -243,7 +256,7 @@ var _ = Describe("immutable fields", func() {
 		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "got %v", err)
 		Expect(err.Error()).To(ContainSubstring("cidr is immutable"))
 
-		sn.Spec.RouteTable = "rtb-2"
+		sn.Spec.RouteTable = "rtb-00000002"
 		Expect(k8s.Update(ctx, sn)).To(Succeed())
 	})
 })
@@ -251,15 +264,15 @@ var _ = Describe("immutable fields", func() {
 var _ = Describe("defaults", func() {
 	It("turns on source/dest check and metadata unless told otherwise", func() {
 		ns := newNamespace()
-		eni := &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-1"), Spec: vpcv1.NetworkInterfaceSpec{
-			Subnet: "subnet-1", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.5"}}
+		eni := &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+			Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.5"}}
 		u := &unstructured.Unstructured{}
 		u.SetAPIVersion("vpc.midovpc.io/v1alpha1")
 		u.SetKind("NetworkInterface")
 		u.SetNamespace(ns)
-		u.SetName("eni-1")
+		u.SetName("eni-00000001")
 		Expect(unstructured.SetNestedMap(u.Object, map[string]any{
-			"subnet": "subnet-1", "macAddress": "d0:0d:00:00:00:01", "privateIP": "10.0.1.5"}, "spec")).To(Succeed())
+			"subnet": "subnet-00000001", "macAddress": "d0:0d:00:00:00:01", "privateIP": "10.0.1.5"}, "spec")).To(Succeed())
 		Expect(k8s.Create(ctx, u)).To(Succeed())
 		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(eni), eni)).To(Succeed())
 		Expect(eni.Spec.SourceDestCheck).To(BeTrue())

@@ -71,6 +71,7 @@ type SecurityGroupStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, sg- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=sg,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.members`

@@ -75,6 +75,7 @@ type SubnetStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^subnet-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, subnet- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=sn,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="CIDR",type=string,JSONPath=`.spec.cidr`

@@ -46,6 +46,7 @@ type VpcStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^vpc-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, vpc- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=vpc,categories=midovpc
 // +kubebuilder:printcolumn:name="CIDR",type=string,JSONPath=`.spec.cidr`
 // +kubebuilder:printcolumn:name="Router",type=string,JSONPath=`.status.routerName`

@@ -1,0 +1,82 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
+	"github.com/midovpc/midovpc/internal/translate"
+)
+
+func natGatewayKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.NatGateway] {
+	return kind[*vpcv1.NatGateway]{
+		name:   topology.KindNatGateway,
+		newObj: func() *vpcv1.NatGateway { return &vpcv1.NatGateway{} },
+		plan: func(ctx context.Context, nat *vpcv1.NatGateway) (*plan, error) {
+			if _, err := d.core(ctx, true); err != nil {
+				return nil, err
+			}
+			sn, sref, err := d.readySubnet(ctx, nat.Namespace, nat.Spec.Subnet)
+			if err != nil {
+				return nil, err
+			}
+			_, vref, err := d.readyVpc(ctx, nat.Namespace, sn.Spec.VPC)
+			if err != nil {
+				return nil, err
+			}
+			if nat.Spec.PublicIP == nil {
+				return nil, notReady("public IP of NatGateway %s (not assigned yet)", nat.Name)
+			}
+			priv, err := parseIP(string(nat.Spec.PrivateIP))
+			if err != nil {
+				return nil, &InvalidSpec{fmt.Errorf("spec.privateIP: %w", err)}
+			}
+			pub, err := parseIP(string(*nat.Spec.PublicIP))
+			if err != nil {
+				return nil, &InvalidSpec{fmt.Errorf("spec.publicIP: %w", err)}
+			}
+			if err := ensureNATRouterIndex(ctx, d, rtids, nat); err != nil {
+				return nil, err
+			}
+			in := translate.NATGatewayInput{ID: nat.Name, VPC: vref, Subnet: sref, RouterIndex: int(nat.Status.RouterIndex),
+				MAC: string(nat.Spec.MACAddress), PrivateIP: priv, PublicIP: pub}
+			frag, err := translate.NatGateway(ownerOf(topology.KindNatGateway, nat), in, translate.Settings{})
+			if err != nil {
+				return nil, &InvalidSpec{err}
+			}
+			return &plan{frag: frag, report: func(res *SyncResult) {
+				name := translate.NATRouterName(nat.Name, sref.ID, in.RouterIndex)
+				nat.Status.RouterName = name
+				nat.Status.RouterID = res.IDs[topology.Router{Name: name}.Key()]
+			}}, nil
+		},
+		owner: func(ctx context.Context, nat *vpcv1.NatGateway) (client.Object, error) {
+			sn := &vpcv1.Subnet{}
+			return sn, d.Client.Get(ctx, types.NamespacedName{Namespace: nat.Namespace, Name: nat.Spec.Subnet}, sn)
+		},
+	}
+}
+
+func ensureNATRouterIndex(ctx context.Context, d *Deps, rtids *routerIndexes, nat *vpcv1.NatGateway) error {
+	if nat.Status.RouterIndex != 0 {
+		return nil
+	}
+	key := "nat/" + nat.Namespace + "/" + nat.Name
+	idx, err := rtids.indexFor(ctx, d, key, func(name string) (int, bool) {
+		id, subnet, n, ok := translate.ParseNATRouterName(name)
+		return n, ok && id == nat.Name && subnet == nat.Spec.Subnet
+	})
+	if err != nil {
+		return err
+	}
+	nat.Status.RouterIndex = int32(idx)
+	if err := d.Client.Status().Update(ctx, nat); err != nil {
+		return err
+	}
+	rtids.recorded(key)
+	return nil
+}

@@ -1,0 +1,124 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
+	"github.com/midovpc/midovpc/internal/translate"
+)
+
+func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
+	return kind[*vpcv1.SecurityGroup]{
+		name:   topology.KindSecurityGroup,
+		newObj: func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
+		plan: func(ctx context.Context, sg *vpcv1.SecurityGroup) (*plan, error) {
+			in, err := securityGroupInput(ctx, d, sg)
+			if err != nil {
+				return nil, err
+			}
+			frag, skipped, err := translate.SecurityGroup(ownerOf(topology.KindSecurityGroup, sg), in, translate.Settings{})
+			if err != nil {
+				return nil, &InvalidSpec{err}
+			}
+			p := &plan{frag: frag, report: func(res *SyncResult) {
+				sg.Status.IngressChainID = res.IDs[topology.Chain{Name: translate.SGIngressChainName(sg.Name)}.Key()]
+				sg.Status.EgressChainID = res.IDs[topology.Chain{Name: translate.SGEgressChainName(sg.Name)}.Key()]
+				sg.Status.Members = int32(len(in.Members))
+			}}
+			for _, sk := range skipped {
+				p.notes = append(p.notes, sk.String())
+			}
+			return p, nil
+		},
+		owner: func(ctx context.Context, sg *vpcv1.SecurityGroup) (client.Object, error) {
+			if sg.Spec.VPC == "" {
+				return nil, nil
+			}
+			vpc := &vpcv1.Vpc{}
+			return vpc, d.Client.Get(ctx, types.NamespacedName{Namespace: sg.Namespace, Name: sg.Spec.VPC}, vpc)
+		},
+	}
+}
+
+// securityGroupInput gathers the rules, the member interfaces (with the public addresses of
+// their elastic IPs) and the groups that rules may reference now: those that are Ready.
+// A rule naming a group that is not ready is left out and reported, so that two groups that
+// reference each other never wait on each other.
+func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, error) {
+	in := translate.SecurityGroupInput{ID: sg.Name, KnownGroups: []string{sg.Name}}
+	var err error
+	if in.Ingress, err = sgRules(sg.Spec.Ingress, "spec.ingress"); err != nil {
+		return in, err
+	}
+	if in.Egress, err = sgRules(sg.Spec.Egress, "spec.egress"); err != nil {
+		return in, err
+	}
+	groups := &vpcv1.SecurityGroupList{}
+	if err := d.Client.List(ctx, groups, client.InNamespace(sg.Namespace)); err != nil {
+		return in, err
+	}
+	for i := range groups.Items {
+		g := &groups.Items[i]
+		if g.Name != sg.Name && g.DeletionTimestamp.IsZero() && vpcv1.IsReady(g.Generation, &g.Status.ReconcileStatus) {
+			in.KnownGroups = append(in.KnownGroups, g.Name)
+		}
+	}
+	enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
+	if err != nil {
+		return in, err
+	}
+	for _, e := range enis.Items {
+		if !e.DeletionTimestamp.IsZero() {
+			continue
+		}
+		priv, err := parseIP(string(e.Spec.PrivateIP))
+		if err != nil {
+			continue
+		}
+		m := translate.SecurityGroupMember{PrivateIP: priv}
+		eips, err := list(ctx, d.Client, &vpcv1.ElasticIPList{}, sg.Namespace, idxInterface, e.Name)
+		if err != nil {
+			return in, err
+		}
+		for _, eip := range eips.Items {
+			if pub, err := parseIP(string(eip.Spec.PublicIP)); err == nil && eip.DeletionTimestamp.IsZero() {
+				m.PublicIP = pub
+			}
+		}
+		in.Members = append(in.Members, m)
+	}
+	return in, nil
+}
+
+func sgRules(rules []vpcv1.SecurityGroupRule, path string) ([]translate.SecurityGroupRule, error) {
+	var out []translate.SecurityGroupRule
+	for i, r := range rules {
+		proto, err := translate.ParseProtocol(string(r.Protocol))
+		if err != nil {
+			return nil, &InvalidSpec{fmt.Errorf("%s[%d].protocol: %w", path, i, err)}
+		}
+		tr := translate.SecurityGroupRule{Protocol: proto, CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+		if r.Ports != nil {
+			tr.Ports = &translate.PortRange{From: int(r.Ports.From), To: int(r.Ports.To)}
+		}
+		if r.ICMP != nil {
+			tr.ICMP = &translate.ICMPMatch{Type: int(r.ICMP.Type), Code: int(r.ICMP.Code)}
+		}
+		switch {
+		case r.SecurityGroup != nil:
+			tr.Group, tr.CIDR = *r.SecurityGroup, netip.Prefix{}
+		case r.CIDR != nil:
+			if tr.CIDR, err = parseCIDR(string(*r.CIDR)); err != nil {
+				return nil, &InvalidSpec{fmt.Errorf("%s[%d].cidr: %w", path, i, err)}
+			}
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}

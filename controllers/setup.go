@@ -1,0 +1,163 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// Controllers are the reconcilers of every kind, set up on one manager.
+type Controllers struct {
+	deps  *Deps
+	drift map[string]chan event.GenericEvent
+}
+
+// Setup registers the field indexes and one controller per kind with the manager.
+func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurrent int) (*Controllers, error) {
+	if maxConcurrent < 1 {
+		maxConcurrent = 1
+	}
+	d := &Deps{
+		Client:                  mgr.GetClient(),
+		Recorder:                mgr.GetEventRecorderFor("midovpc"),
+		Engine:                  engine,
+		MaxConcurrentReconciles: maxConcurrent,
+		DependencyRetry:         10 * time.Second,
+	}
+	if err := setupIndexes(ctx, mgr); err != nil {
+		return nil, err
+	}
+	cs := &Controllers{deps: d, drift: map[string]chan event.GenericEvent{}}
+	rtids := &routerIndexes{}
+	mdids := &metadataIDs{}
+	c := d.Client
+
+	steps := []func() error{
+		func() error {
+			return register(cs, mgr, coreNetworkKind(d), &vpcv1.CoreNetwork{},
+				watch(&vpcv1.Vpc{}, enqueueCore()), watch(&vpcv1.NatGateway{}, enqueueCore()))
+		},
+		func() error {
+			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)),
+				watch(&vpcv1.Subnet{}, mapVia(c, vpcOf)), watch(&vpcv1.SecurityGroup{}, mapVia(c, vpcOf)),
+				watch(&vpcv1.RouteTable{}, mapVia(c, vpcOf)), watch(&vpcv1.NetworkAcl{}, mapVia(c, vpcOf)))
+		},
+		func() error {
+			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
+			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, subnets)),
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC))),
+				watch(&vpcv1.NetworkAcl{}, mapVia(c, self, byIndex(subnets, idxNetworkACL))),
+				watch(&vpcv1.RouteTable{}, mapVia(c, self, byIndex(subnets, idxRouteTable))),
+				watch(&vpcv1.DhcpOptionSet{}, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC))),
+				watch(&vpcv1.InternetGateway{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
+				watch(&vpcv1.NatGateway{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NatGateway{}, mapVia(c, subnetOf)),
+				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NetworkInterface{}, mapVia(c, subnetOf)))
+		},
+		func() error {
+			return register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{},
+				watch(&vpcv1.NetworkInterface{}, mapVia(c, func(o client.Object) []string {
+					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
+				})),
+				watch(&vpcv1.ElasticIP{}, mapVia(c, func(o client.Object) []string {
+					return nonEmpty(o.(*vpcv1.ElasticIP).Spec.NetworkInterface)
+				}, eniGroups)),
+				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))))
+		},
+		func() error {
+			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, interfaces)),
+				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(interfaces, idxSubnet))),
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))),
+				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(interfaces, idxSecurityGroups))),
+				watch(&vpcv1.DhcpOptionSet{}, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))))
+		},
+		func() error {
+			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
+				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, byIndex(elasticIPs, idxInterface))),
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface))))
+		},
+		func() error {
+			return register(cs, mgr, routeTableKind(d), &vpcv1.RouteTable{},
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(routeTables, idxVPC))),
+				watch(&vpcv1.Subnet{}, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.RouteTable) })))
+		},
+		func() error {
+			return register(cs, mgr, internetGatewayKind(d), &vpcv1.InternetGateway{},
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(gateways, idxVPC))))
+		},
+		func() error {
+			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, natGateways)),
+				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(natGateways, idxSubnet))),
+				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(natGateways, idxSubnet))))
+		},
+		func() error {
+			return register(cs, mgr, networkACLKind(d), &vpcv1.NetworkAcl{},
+				watch(&vpcv1.Subnet{}, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.NetworkACL) })))
+		},
+		func() error {
+			return register(cs, mgr, dhcpOptionSetKind(d), &vpcv1.DhcpOptionSet{},
+				watch(&vpcv1.Vpc{}, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Vpc).Spec.DHCPOptionSet) })))
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return cs, nil
+}
+
+type watchSpec struct {
+	obj client.Object
+	h   handler.EventHandler
+}
+
+func watch(obj client.Object, h handler.EventHandler) watchSpec { return watchSpec{obj, h} }
+
+// register builds the controller of one kind: its own objects, the watches that wake it
+// when something it refers to changes, and a channel on which drift found in MidoNet
+// requeues its owners.
+func register[T object](cs *Controllers, mgr manager.Manager, k kind[T], forObj T, watches ...watchSpec) error {
+	r := &reconciler[T]{Deps: *cs.deps, kind: k}
+	ch := make(chan event.GenericEvent, 1024)
+	cs.drift[k.name] = ch
+	b := builder.ControllerManagedBy(mgr).
+		For(forObj).
+		Named(k.name).
+		WithOptions(controller.Options{MaxConcurrentReconciles: cs.deps.MaxConcurrentReconciles}).
+		WatchesRawSource(source.Channel(ch, &handler.EnqueueRequestForObject{}))
+	for _, w := range watches {
+		b = b.Watches(w.obj, w.h)
+	}
+	return b.Complete(r)
+}
+
+// Requeue wakes the owners of MidoNet objects that drifted behind our back.
+func (cs *Controllers) Requeue(owners []topology.Owner) {
+	for _, o := range owners {
+		ch, ok := cs.drift[o.Kind]
+		if !ok {
+			continue
+		}
+		obj := &vpcv1.Vpc{} // any object: the handler only reads namespace and name
+		obj.SetNamespace(o.Namespace)
+		obj.SetName(o.Name)
+		select {
+		case ch <- event.GenericEvent{Object: obj}:
+		default: // the queue is full: a requeue is already pending
+		}
+	}
+}

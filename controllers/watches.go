@@ -1,0 +1,141 @@
+package controllers
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// A hop turns objects into the names of related objects of the next kind, in the same
+// namespace. Hops compose into the watches of decision 7: a change reaches exactly the
+// objects that refer to it.
+type hop func(ctx context.Context, c client.Client, ns string, names []string) []string
+
+// byIndex follows a field index backwards: the objects of a list kind whose field holds one
+// of the names.
+func byIndex(newList func() client.ObjectList, field string) hop {
+	return func(ctx context.Context, c client.Client, ns string, names []string) []string {
+		var out []string
+		for _, n := range names {
+			l := newList()
+			if err := c.List(ctx, l, client.InNamespace(ns), client.MatchingFields{field: n}); err != nil {
+				continue
+			}
+			items, _ := itemsOf(l)
+			for _, o := range items {
+				out = append(out, o.GetName())
+			}
+		}
+		return out
+	}
+}
+
+// field follows a reference forwards: the names an object of a kind holds in a field.
+func field[T client.Object](newObj func() T, get func(T) []string) hop {
+	return func(ctx context.Context, c client.Client, ns string, names []string) []string {
+		var out []string
+		for _, n := range names {
+			o := newObj()
+			if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: n}, o); err != nil {
+				continue
+			}
+			out = append(out, get(o)...)
+		}
+		return out
+	}
+}
+
+// mapVia starts from a changed object's own names (start) and follows the hops.
+func mapVia(c client.Client, start func(client.Object) []string, hops ...hop) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		names := start(o)
+		for _, h := range hops {
+			if len(names) == 0 {
+				return nil
+			}
+			names = h(ctx, c, o.GetNamespace(), names)
+		}
+		seen := map[string]bool{}
+		var reqs []reconcile.Request
+		for _, n := range names {
+			if n != "" && !seen[n] {
+				seen[n] = true
+				reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: n}})
+			}
+		}
+		return reqs
+	})
+}
+
+// self starts from the changed object's own name.
+func self(o client.Object) []string { return []string{o.GetName()} }
+
+// enqueueAll wakes every object of a kind (for changes of the cluster-wide CoreNetwork).
+func enqueueAll(c client.Client, newList func() client.ObjectList) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, _ client.Object) []reconcile.Request {
+		l := newList()
+		if err := c.List(ctx, l); err != nil {
+			return nil
+		}
+		items, _ := itemsOf(l)
+		reqs := make([]reconcile.Request, 0, len(items))
+		for _, o := range items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(o)})
+		}
+		return reqs
+	})
+}
+
+// enqueueCore wakes the CoreNetwork.
+func enqueueCore() handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: vpcv1.CoreNetworkName}}}
+	})
+}
+
+// Lists of each kind, for hops.
+func subnets() client.ObjectList      { return &vpcv1.SubnetList{} }
+func vpcs() client.ObjectList         { return &vpcv1.VpcList{} }
+func interfaces() client.ObjectList   { return &vpcv1.NetworkInterfaceList{} }
+func natGateways() client.ObjectList  { return &vpcv1.NatGatewayList{} }
+func routeTables() client.ObjectList  { return &vpcv1.RouteTableList{} }
+func groups() client.ObjectList       { return &vpcv1.SecurityGroupList{} }
+func elasticIPs() client.ObjectList   { return &vpcv1.ElasticIPList{} }
+func gateways() client.ObjectList     { return &vpcv1.InternetGatewayList{} }
+func acls() client.ObjectList         { return &vpcv1.NetworkAclList{} }
+
+// Forward references.
+func vpcOfSubnet(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.VPC) }
+func subnetOf(o client.Object) []string {
+	switch x := o.(type) {
+	case *vpcv1.NetworkInterface:
+		return nonEmpty(x.Spec.Subnet)
+	case *vpcv1.NatGateway:
+		return nonEmpty(x.Spec.Subnet)
+	}
+	return nil
+}
+func vpcOf(o client.Object) []string {
+	switch x := o.(type) {
+	case *vpcv1.Subnet:
+		return nonEmpty(x.Spec.VPC)
+	case *vpcv1.SecurityGroup:
+		return nonEmpty(x.Spec.VPC)
+	case *vpcv1.RouteTable:
+		return nonEmpty(x.Spec.VPC)
+	case *vpcv1.NetworkAcl:
+		return nonEmpty(x.Spec.VPC)
+	case *vpcv1.InternetGateway:
+		return nonEmpty(x.Spec.VPC)
+	}
+	return nil
+}
+
+var subnetVPC = field(func() *vpcv1.Subnet { return &vpcv1.Subnet{} }, func(s *vpcv1.Subnet) []string { return nonEmpty(s.Spec.VPC) })
+var eniGroups = field(func() *vpcv1.NetworkInterface { return &vpcv1.NetworkInterface{} },
+	func(e *vpcv1.NetworkInterface) []string { return e.Spec.SecurityGroups })

@@ -1,0 +1,320 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/google/uuid"
+
+	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/midonet/index"
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// Engine turns what MidoNet holds (read from Index) into what one owner's fragment wants, with
+// the fewest writes. It is safe for concurrent use by many owners at once.
+type Engine struct {
+	Client *midonet.Client
+	Index  *index.Index
+	// Tenant is the MidoNet tenant of every router, bridge, chain and port group it creates,
+	// and the salt of the deterministic ids.
+	Tenant string
+	// Logger receives resync problems (optional).
+	Logger logr.Logger
+
+	once  gosync.Once
+	mu    gosync.Mutex // guards the registry and locks
+	locks map[string]*gosync.Mutex
+	reg   registry
+}
+
+// registry remembers, for this process, which owner each synced object belongs to.
+type registry struct {
+	owners    map[string]topology.Owner          // MidoNet id (or synthetic id) → owner
+	ids       map[string]string                  // fragment key → MidoNet id
+	byOwner   map[topology.Owner]map[string]bool // owner → the ids it owns
+	placement map[string]topology.Placement      // contributed rule id → its placement
+	uses      map[string]map[topology.Owner]bool // id of an object owned by nobody (host) → owners relying on it
+}
+
+// Result is what one Sync did and what the owner owns afterwards.
+type Result struct {
+	// IDs maps every key of the fragment (topology Key(); rules of owned chains as
+	// topology.RuleKey, "#n" appended to the n-th repeat of an identical rule) to its MidoNet id.
+	IDs map[string]string
+	// Owned is every id the owner owns now, sorted: what it should record in its status and
+	// pass as previous next time. Objects without a UUID appear with their synthetic id
+	// (index.DHCPSubnetID and siblings).
+	Owned []string
+	// Writes counts the REST calls that changed MidoNet; Created, Updated and Deleted split
+	// them (links and bindings count as created, unlinks and unbindings as deleted).
+	Writes, Created, Updated, Deleted int
+}
+
+func (e *Engine) init() {
+	e.once.Do(func() {
+		e.locks = map[string]*gosync.Mutex{}
+		e.reg = registry{
+			owners:    map[string]topology.Owner{},
+			ids:       map[string]string{},
+			byOwner:   map[topology.Owner]map[string]bool{},
+			placement: map[string]topology.Placement{},
+			uses:      map[string]map[topology.Owner]bool{},
+		}
+	})
+}
+
+// idNamespace is the UUIDv5 namespace of the deterministic ids of created objects.
+var idNamespace = uuid.MustParse("3f6c1a2e-8d4b-5e7f-9a01-6d69646f7670")
+
+// objectID is the deterministic id of the object with a fragment key: UUIDv5 over the tenant
+// and the key, so a create retried after a lost answer meets its own earlier attempt (409) and
+// is resolved by reading it.
+func (e *Engine) objectID(key string) string {
+	return uuid.NewSHA1(idNamespace, []byte(e.Tenant+"\x00"+key)).String()
+}
+
+// lock serialises edits of one container (a chain's positional rule edits above all) between
+// owners syncing concurrently. Only one container lock is held at a time, except by lockPair.
+func (e *Engine) lock(id string) func() {
+	e.mu.Lock()
+	m, ok := e.locks[id]
+	if !ok {
+		m = &gosync.Mutex{}
+		e.locks[id] = m
+	}
+	e.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+// lockPair locks two containers in a fixed order, so two pairs can never deadlock.
+func (e *Engine) lockPair(a, b string) func() {
+	if a == b {
+		return e.lock(a)
+	}
+	if b < a {
+		a, b = b, a
+	}
+	ua := e.lock(a)
+	ub := e.lock(b)
+	return func() { ub(); ua() }
+}
+
+// Sync makes MidoNet hold what frag wants, for frag's owner. previous is the list of MidoNet
+// ids the owner recorded last time (Result.Owned of its last successful sync, from its
+// Kubernetes status; empty on the first run or when adopting an existing topology).
+//
+// Objects are created and updated in dependency order: chains, IP address groups and port
+// groups; routers and bridges; ports, links, bindings; routes; rules; group addresses; DHCP
+// subnets and hosts; ARP and MAC entries; port-group members; BGP. Then objects in previous
+// (or recorded for the owner by this engine) that frag no longer wants are deleted in reverse
+// order — only when nothing failed before, and only objects this owner owns (package doc).
+//
+// A missing dependency yields a *DependencyError (errors.As); the steps that do not depend on
+// it still run. Any other failure stops the sync and is returned wrapped with the object's
+// name; the client's typed errors (midonet.IsTransient, …) stay reachable.
+func (e *Engine) Sync(ctx context.Context, frag *topology.Fragment, previous []string) (*Result, error) {
+	if err := e.ready(frag); err != nil {
+		return nil, err
+	}
+	r := e.newRun(ctx, frag, previous, false)
+	steps := []func() error{
+		r.ensureChains, r.ensureAddrGroups, r.ensurePortGroups,
+		r.ensureRouters, r.ensureBridges,
+		r.ensurePorts, r.ensureLinks, r.ensureBindings,
+		r.ensureRoutes,
+		r.ensureChainRules, r.ensureContributedRules,
+		r.ensureGroupAddrs, r.ensureContributedAddrs,
+		r.ensureDHCPSubnets, r.ensureDHCPHosts,
+		r.ensureARPEntries, r.ensureMACEntries,
+		r.ensurePortGroupMembers,
+		r.ensureBGP,
+	}
+	var deps []error
+	for _, step := range steps {
+		if err := step(); err != nil {
+			if !IsDependency(err) {
+				r.finish(false)
+				return r.res, fmt.Errorf("sync %s: %w", frag.Owner, errors.Join(append(deps, err)...))
+			}
+			deps = append(deps, err)
+		}
+	}
+	if len(deps) > 0 {
+		r.finish(false)
+		return r.res, fmt.Errorf("sync %s: %w", frag.Owner, errors.Join(deps...))
+	}
+	if err := r.deleteUnwanted(); err != nil {
+		r.finish(false)
+		return r.res, fmt.Errorf("sync %s: %w", frag.Owner, err)
+	}
+	r.finish(true)
+	return r.res, nil
+}
+
+// Delete removes everything the owner owns: what frag matches in MidoNet and what previous
+// lists, in reverse dependency order, tolerating objects already gone. Contributions to shared
+// containers of other owners are removed from them; containers of other owners are left alone.
+// frag may be empty (then only previous and what this engine recorded for the owner count).
+func (e *Engine) Delete(ctx context.Context, frag *topology.Fragment, previous []string) (*Result, error) {
+	if err := e.ready(nil); err != nil {
+		return nil, err
+	}
+	r := e.newRun(ctx, frag, previous, true)
+	for _, step := range []func() error{
+		r.ensureChains, r.ensureAddrGroups, r.ensurePortGroups, r.ensureRouters, r.ensureBridges,
+		r.ensurePorts, r.ensureRoutes, r.ensureChainRules, r.ensureContributedRules,
+		r.ensureGroupAddrs, r.ensureContributedAddrs, r.ensureDHCPSubnets, r.ensureDHCPHosts,
+		r.ensureARPEntries, r.ensureMACEntries, r.ensurePortGroupMembers, r.ensureBGP,
+	} {
+		_ = step() // find-only: what cannot be resolved is simply not there to delete
+	}
+	for id := range r.kept {
+		r.prev[id] = true
+	}
+	r.kept = map[string]bool{}
+	err := r.deleteUnwanted()
+	r.finish(err == nil)
+	if err != nil {
+		return r.res, fmt.Errorf("delete %s: %w", r.owner, err)
+	}
+	return r.res, nil
+}
+
+func (e *Engine) ready(frag *topology.Fragment) error {
+	e.init()
+	if e.Client == nil || e.Index == nil {
+		return errors.New("sync engine: Client and Index are required")
+	}
+	if !e.Index.Loaded() {
+		return errors.New("sync engine: index not loaded")
+	}
+	if frag != nil {
+		if err := frag.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish records the outcome in the registry and fills Result.Owned. After a complete sync
+// the owner owns exactly what it kept; after a failure it also keeps whatever of previous is
+// still there, so a later sync can still delete it.
+func (r *run) finish(complete bool) {
+	e := r.e
+	owned := map[string]bool{}
+	for id := range r.kept {
+		owned[id] = true
+	}
+	if !complete {
+		for id := range r.prev {
+			if r.deleted[id] || r.foreign[id] {
+				continue
+			}
+			if _, ok := e.Index.Find(id); ok {
+				owned[id] = true
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for id := range e.reg.byOwner[r.owner] {
+		if !owned[id] && e.reg.owners[id] == r.owner {
+			delete(e.reg.owners, id)
+			delete(e.reg.placement, id)
+		}
+	}
+	for id := range owned {
+		e.reg.owners[id] = r.owner
+	}
+	for id, p := range r.placement {
+		e.reg.placement[id] = p
+	}
+	for k, id := range r.res.IDs {
+		e.reg.ids[k] = id
+	}
+	for _, id := range r.uses {
+		if e.reg.uses[id] == nil {
+			e.reg.uses[id] = map[topology.Owner]bool{}
+		}
+		e.reg.uses[id][r.owner] = true
+	}
+	if len(owned) == 0 {
+		delete(e.reg.byOwner, r.owner)
+	} else {
+		e.reg.byOwner[r.owner] = owned
+	}
+	r.res.Owned = make([]string, 0, len(owned))
+	for id := range owned {
+		r.res.Owned = append(r.res.Owned, id)
+	}
+	slices.Sort(r.res.Owned)
+}
+
+// OwnersOf maps a drift to the owners to sync again: the owner of each drifted object, and for
+// objects nobody here owns (a rule or port that appeared, a child of a container) the owner of
+// their container; for hosts, the owners that bind ports on them. Only owners synced by this
+// engine since the process started are known.
+func (e *Engine) OwnersOf(d index.Drift) []topology.Owner {
+	e.init()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	set := map[topology.Owner]bool{}
+	for _, ref := range d.All() {
+		o, ok := e.reg.owners[ref.ID]
+		if ok {
+			set[o] = true
+		} else if p, ok := e.reg.owners[ref.Parent]; ok {
+			set[p] = true
+		}
+		for u := range e.reg.uses[ref.ID] {
+			set[u] = true
+		}
+	}
+	out := make([]topology.Owner, 0, len(set))
+	for o := range set {
+		out = append(out, o)
+	}
+	slices.SortFunc(out, func(a, b topology.Owner) int {
+		return strings.Compare(a.Kind+"/"+a.Namespace+"/"+a.Name, b.Kind+"/"+b.Namespace+"/"+b.Name)
+	})
+	return out
+}
+
+// RunResync resyncs the index every period and hands the owners of what drifted to requeue,
+// until ctx ends (then it returns nil). A failed resync is logged and tried again next period.
+func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue func(owners []topology.Owner)) error {
+	e.init()
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		drift, err := e.Index.Resync(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			e.Logger.Error(err, "MidoNet resync failed; keeping the previous index")
+			continue
+		}
+		if owners := e.OwnersOf(drift); len(owners) > 0 {
+			e.Logger.V(1).Info("MidoNet drifted", "vanished", len(drift.Vanished), "changed", len(drift.Changed),
+				"appeared", len(drift.Appeared), "owners", len(owners))
+			requeue(owners)
+		}
+	}
+}
+
+// RouterIndexes returns the router indexes in use in MidoNet (see index.Index.RouterIndexes).
+func (e *Engine) RouterIndexes() []int { return e.Index.RouterIndexes() }

@@ -99,15 +99,15 @@ func enqueueCore() handler.EventHandler {
 }
 
 // Lists of each kind, for hops.
-func subnets() client.ObjectList      { return &vpcv1.SubnetList{} }
-func vpcs() client.ObjectList         { return &vpcv1.VpcList{} }
-func interfaces() client.ObjectList   { return &vpcv1.NetworkInterfaceList{} }
-func natGateways() client.ObjectList  { return &vpcv1.NatGatewayList{} }
-func routeTables() client.ObjectList  { return &vpcv1.RouteTableList{} }
-func groups() client.ObjectList       { return &vpcv1.SecurityGroupList{} }
-func elasticIPs() client.ObjectList   { return &vpcv1.ElasticIPList{} }
-func gateways() client.ObjectList     { return &vpcv1.InternetGatewayList{} }
-func acls() client.ObjectList         { return &vpcv1.NetworkAclList{} }
+func subnets() client.ObjectList     { return &vpcv1.SubnetList{} }
+func vpcs() client.ObjectList        { return &vpcv1.VpcList{} }
+func interfaces() client.ObjectList  { return &vpcv1.NetworkInterfaceList{} }
+func natGateways() client.ObjectList { return &vpcv1.NatGatewayList{} }
+func routeTables() client.ObjectList { return &vpcv1.RouteTableList{} }
+func groups() client.ObjectList      { return &vpcv1.SecurityGroupList{} }
+func elasticIPs() client.ObjectList  { return &vpcv1.ElasticIPList{} }
+func gateways() client.ObjectList    { return &vpcv1.InternetGatewayList{} }
+func acls() client.ObjectList        { return &vpcv1.NetworkAclList{} }
 
 // Forward references.
 func vpcOfSubnet(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.VPC) }

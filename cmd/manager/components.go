@@ -2,14 +2,106 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+
+	"github.com/midovpc/midovpc/controllers"
+	"github.com/midovpc/midovpc/internal/globalview"
+	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/midonet/index"
+	"github.com/midovpc/midovpc/internal/midonet/sim"
+	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 )
 
-// setupComponents adds midovpc's controllers and the global-view projector to the manager.
+// setupComponents adds midovpc's parts to the manager: the MidoNet client, index and sync
+// engine behind the controllers, the periodic resync that finds drift, and the global-view
+// projector.
 func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
-	_ = ctx
-	_ = mgr
-	_ = o
+	log := ctrl.Log.WithName("setup")
+	if o.dev && o.midonetURL == "" {
+		url, err := startEmbeddedMidoNet(o)
+		if err != nil {
+			return err
+		}
+		o.midonetURL = url
+	}
+	mn, err := midonet.New(midonet.Config{
+		URL:         o.midonetURL,
+		Tenant:      o.midonetTenant,
+		TokenFile:   o.midonetTokenFile,
+		CAFile:      o.midonetCAFile,
+		QPS:         o.midonetQPS,
+		MaxInFlight: o.midonetInFlight,
+		Logger:      ctrl.Log.WithName("midonet"),
+		UserAgent:   "midovpc-manager",
+	})
+	if err != nil {
+		return fmt.Errorf("MidoNet client: %w", err)
+	}
+	ix := index.New(mn, o.midonetTenant)
+	se := &msync.Engine{Client: mn, Index: ix, Tenant: o.midonetTenant, Logger: ctrl.Log.WithName("sync")}
+	ctrls, err := controllers.Setup(ctx, mgr, controllers.NewMidoNetEngine(se), o.maxConcurrentReconciles)
+	if err != nil {
+		return fmt.Errorf("set up controllers: %w", err)
+	}
+	if o.resyncPeriod > 0 {
+		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+			return se.RunResync(ctx, o.resyncPeriod, ctrls.Requeue)
+		})); err != nil {
+			return err
+		}
+	}
+	if o.globalView != "" {
+		runner := &globalview.Runner{
+			Client:    mgr.GetClient(),
+			Path:      o.globalView,
+			Namespace: o.namespace,
+			Recorder:  mgr.GetEventRecorderFor("midovpc-globalview"),
+			Log:       ctrl.Log.WithName("globalview"),
+		}
+		if err := mgr.Add(runner); err != nil {
+			return err
+		}
+	} else {
+		log.Info("no --global-view: projection is off; resources come from kubectl apply only")
+	}
 	return nil
+}
+
+// startEmbeddedMidoNet starts the in-process emulator for --dev, its hosts seeded from a
+// hosts file or from the view's nodes, gateways and CLC.
+func startEmbeddedMidoNet(o *options) (string, error) {
+	srv := sim.New(sim.Options{Logger: ctrl.Log.WithName("midonet-sim")})
+	if o.devHosts != "" {
+		seed, err := sim.LoadSeed(o.devHosts)
+		if err != nil {
+			return "", err
+		}
+		if err := srv.ApplySeed(seed); err != nil {
+			return "", err
+		}
+	} else if data, err := os.ReadFile(o.globalView); err == nil {
+		v, err := globalview.Parse(data)
+		if err != nil {
+			return "", fmt.Errorf("seed emulator hosts from %s: %w", o.globalView, err)
+		}
+		for _, h := range globalview.HostsFromView(v) {
+			spec := sim.HostSpec{Name: h.Name, TunnelZones: []string{"mido-tz"}}
+			for _, i := range h.Interfaces {
+				spec.Interfaces = append(spec.Interfaces, sim.InterfaceSpec{Name: i.Name, Addresses: i.Addresses})
+			}
+			if _, err := srv.AddHost(spec); err != nil {
+				return "", err
+			}
+		}
+	}
+	running, err := sim.Listen("127.0.0.1:0", srv)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "embedded MidoNet emulator at %s\n  kubectl-midovpc topology --midonet-url %s\n\n", running.URL, running.URL)
+	return running.URL, nil
 }

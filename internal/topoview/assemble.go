@@ -57,8 +57,8 @@ func assemble(s *snapshot) *Topology {
 	for _, h := range s.hosts {
 		t.Hosts = append(t.Hosts, assembleHost(s, n, h, tenantDevice))
 	}
-	markUsage(t)
 	sortTopology(t)
+	markUsage(t) // after sorting, so that usage lists follow display order
 	return t
 }
 

@@ -74,3 +74,33 @@ func MemberID(portGroupID, portID string) string { return "pgmember:" + portGrou
 
 // containerKey names a container for stale marks and resync bookkeeping.
 func containerKey(kind Kind, id string) string { return string(kind) + "/" + id }
+
+// ParseID splits a synthetic id into its kind and parts: the parent's id, then the natural key
+// (DHCP subnet: cidr; DHCP host: cidr, MAC; address: addr; ARP: ip, MAC; MAC entry: MAC, port
+// id; member: port id). ok is false for UUIDs and anything else.
+func ParseID(id string) (kind Kind, parts []string, ok bool) {
+	k, rest, found := strings.Cut(id, ":")
+	if !found {
+		return "", nil, false
+	}
+	switch Kind(k) {
+	case KindDHCPSubnet, KindAddr, KindMember:
+		parts = strings.SplitN(rest, ":", 2)
+	case KindDHCPHost, KindARP:
+		parts = strings.SplitN(rest, ":", 3)
+	case KindMAC:
+		parent, key, _ := strings.Cut(rest, ":")
+		i := strings.LastIndex(key, ":")
+		if i < 0 {
+			return "", nil, false
+		}
+		parts = []string{parent, key[:i], key[i+1:]}
+	default:
+		return "", nil, false
+	}
+	want := map[Kind]int{KindDHCPSubnet: 2, KindAddr: 2, KindMember: 2, KindDHCPHost: 3, KindARP: 3, KindMAC: 3}[Kind(k)]
+	if len(parts) != want {
+		return "", nil, false
+	}
+	return Kind(k), parts, true
+}

@@ -13,11 +13,11 @@ import (
 // name — in the tenant for all but IP address groups, which MidoNet does not scope — so a
 // topology built by the original, or by an earlier run, is adopted without writes.
 
-func chainIDOf(c midonet.Chain) string           { return c.ID }
-func groupIDOf(g midonet.IPAddrGroup) string     { return g.ID }
-func portGroupIDOf(g midonet.PortGroup) string   { return g.ID }
-func routerIDOf(rt midonet.Router) string        { return rt.ID }
-func bridgeIDOf(b midonet.Bridge) string         { return b.ID }
+func chainIDOf(c midonet.Chain) string         { return c.ID }
+func groupIDOf(g midonet.IPAddrGroup) string   { return g.ID }
+func portGroupIDOf(g midonet.PortGroup) string { return g.ID }
+func routerIDOf(rt midonet.Router) string      { return rt.ID }
+func bridgeIDOf(b midonet.Bridge) string       { return b.ID }
 func idsOf[T any](xs []T, id func(T) string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {

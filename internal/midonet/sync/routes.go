@@ -2,7 +2,6 @@ package sync
 
 import (
 	"net/netip"
-	"strconv"
 
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/index"
@@ -95,6 +94,3 @@ func samePrefix(addr string, length int, want netip.Prefix) bool {
 	a, err := netip.ParseAddr(addr)
 	return err == nil && a == want.Addr() && length == want.Bits()
 }
-
-// prefixText renders an address and length as CIDR text.
-func prefixText(addr string, length int) string { return addr + "/" + strconv.Itoa(length) }

@@ -23,10 +23,10 @@ type run struct {
 	foreign map[string]bool // ids of previous that turned out not to be ours to delete
 	claimed map[string]bool // actual objects already matched, so no two desired share one
 
-	named     map[string]string                    // "chain:<name>" etc. → id, resolved this run
-	ports     map[topology.PortRef]string          // port ref → id, resolved this run
+	named     map[string]string                   // "chain:<name>" etc. → id, resolved this run
+	ports     map[topology.PortRef]string         // port ref → id, resolved this run
 	portSpecs map[topology.PortRef]*topology.Port // the fragment's ports
-	matching  map[topology.PortRef]bool            // ports being matched (recursion guard)
+	matching  map[topology.PortRef]bool           // ports being matched (recursion guard)
 	placement map[string]topology.Placement
 	uses      []string
 

@@ -1,0 +1,72 @@
+package controllers
+
+import (
+	"context"
+	"sync"
+
+	"github.com/midovpc/midovpc/internal/midonet/index"
+	msync "github.com/midovpc/midovpc/internal/midonet/sync"
+	"github.com/midovpc/midovpc/internal/topology"
+)
+
+// NewMidoNetEngine is the Engine of production and of the integration tests: the sync
+// engine over the REST client, with its index loaded on first use (MidoNet may not answer
+// yet when the manager starts).
+func NewMidoNetEngine(s *msync.Engine) Engine {
+	return &engine{sync: s, index: s.Index}
+}
+
+type engine struct {
+	sync  *msync.Engine
+	index *index.Index
+
+	loadMu sync.Mutex
+}
+
+var _ Engine = (*engine)(nil)
+
+func (e *engine) loaded(ctx context.Context) error {
+	if e.index.Loaded() {
+		return nil
+	}
+	e.loadMu.Lock()
+	defer e.loadMu.Unlock()
+	if e.index.Loaded() {
+		return nil
+	}
+	return e.index.Load(ctx)
+}
+
+func (e *engine) Sync(ctx context.Context, frag *topology.Fragment, previous []string) (*SyncResult, error) {
+	if err := e.loaded(ctx); err != nil {
+		return nil, err
+	}
+	res, err := e.sync.Sync(ctx, frag, previous)
+	if err != nil {
+		return nil, err
+	}
+	return &SyncResult{IDs: res.IDs, Owned: res.Owned, Writes: res.Writes}, nil
+}
+
+func (e *engine) Delete(ctx context.Context, frag *topology.Fragment, previous []string) error {
+	if err := e.loaded(ctx); err != nil {
+		return err
+	}
+	_, err := e.sync.Delete(ctx, frag, previous)
+	return err
+}
+
+func (e *engine) IsDependencyError(err error) bool { return msync.IsDependency(err) }
+
+func (e *engine) HostFor(node string) (string, bool) {
+	h, ok := e.index.HostFor(node)
+	return h.ID, ok
+}
+
+func (e *engine) RouterNames() []string {
+	var names []string
+	for _, r := range e.index.Routers() {
+		names = append(names, r.Name)
+	}
+	return names
+}

@@ -1,0 +1,118 @@
+package controllers_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/midovpc/midovpc/controllers"
+	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/midonet/index"
+	"github.com/midovpc/midovpc/internal/midonet/sim"
+	msync "github.com/midovpc/midovpc/internal/midonet/sync"
+	"github.com/midovpc/midovpc/internal/testenv"
+)
+
+// The controller suites run the real thing end to end: a kube-apiserver and etcd (envtest),
+// the controllers in a manager, and the MidoNet emulator over HTTP.
+func TestControllers(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Controllers suite")
+}
+
+const tenant = "euca_tenant_1"
+
+var (
+	env      *testenv.Env
+	k8s      client.Client
+	mido     *sim.Running
+	mn       *midonet.Client
+	suiteCtx = context.Background()
+	stopMgr  context.CancelFunc
+	mgrDone  chan struct{}
+)
+
+// hosts are the MidoNet hosts of the test cloud: two nodes, a gateway and the CLC.
+var hosts = []sim.HostSpec{
+	{Name: "node-70", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.5.70"}}}, TunnelZones: []string{"mido-tz"}},
+	{Name: "node-71", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.5.71"}}}, TunnelZones: []string{"mido-tz"}},
+	{Name: "gw-22", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.5.22"}}, {Name: "em1.116", Addresses: []string{"10.116.133.11"}}}, TunnelZones: []string{"mido-tz"}},
+	{Name: "clc", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.5.11"}}, {Name: "eucamd_mido"}}, TunnelZones: []string{"mido-tz"}},
+}
+
+var _ = BeforeSuite(func() {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	var err error
+	env, err = testenv.Start()
+	Expect(err).NotTo(HaveOccurred())
+	k8s = env.Client
+	mido, err = sim.Start(sim.Options{})
+	Expect(err).NotTo(HaveOccurred())
+	for _, h := range hosts {
+		_, err := mido.Server.AddHost(h)
+		Expect(err).NotTo(HaveOccurred())
+	}
+	mn, err = midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant})
+	Expect(err).NotTo(HaveOccurred())
+	startManager(time.Second)
+})
+
+var _ = AfterSuite(func() {
+	stopManager()
+	if mido != nil {
+		_ = mido.Close()
+	}
+	if env != nil {
+		Expect(env.Stop()).To(Succeed())
+	}
+})
+
+// startManager runs the controllers with a fresh MidoNet client, index and sync engine, as a
+// manager process would after a restart.
+func startManager(resync time.Duration) {
+	skip := true
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:                 env.Scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             config.Controller{SkipNameValidation: &skip},
+	})
+	Expect(err).NotTo(HaveOccurred())
+	client, err := midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant})
+	Expect(err).NotTo(HaveOccurred())
+	se := &msync.Engine{Client: client, Index: index.New(client, tenant), Tenant: tenant}
+	ctx, cancel := context.WithCancel(suiteCtx)
+	cs, err := controllers.Setup(ctx, mgr, controllers.NewMidoNetEngine(se), 2)
+	Expect(err).NotTo(HaveOccurred())
+	if resync > 0 {
+		Expect(mgr.Add(runnable(func(ctx context.Context) error { return se.RunResync(ctx, resync, cs.Requeue) }))).To(Succeed())
+	}
+	stopMgr = cancel
+	mgrDone = make(chan struct{})
+	go func() {
+		defer GinkgoRecover()
+		defer close(mgrDone)
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+}
+
+func stopManager() {
+	if stopMgr != nil {
+		stopMgr()
+		<-mgrDone
+		stopMgr = nil
+	}
+}
+
+type runnable func(context.Context) error
+
+func (r runnable) Start(ctx context.Context) error { return r(ctx) }

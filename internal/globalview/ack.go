@@ -1,0 +1,126 @@
+package globalview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// AckFileName is the file, beside the view, into which the applied version is written;
+// the CLC waits for it to hold the version it published (spec §5.2).
+const AckFileName = "global_network_info.version"
+
+// AckPath is the ack file that belongs to the view file viewPath.
+func AckPath(viewPath string) string {
+	return filepath.Join(filepath.Dir(viewPath), AckFileName)
+}
+
+// WriteAck writes version to path atomically: a temporary file in the same folder,
+// synced, then renamed over path, so the CLC never reads half a version. The content
+// is the bare version, as the original writes it.
+func WriteAck(path, version string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.WriteString(version); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write ack file %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadAck returns the version in the ack file, "" when there is none.
+func ReadAck(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read ack file %s: %w", path, err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+// reconciledObject is any midovpc kind: it reports Ready for a generation.
+type reconciledObject interface {
+	client.Object
+	GetReconcileStatus() *vpcv1.ReconcileStatus
+}
+
+// newObjectOfKind returns an empty object of a projected kind.
+func newObjectOfKind(kind string) (reconciledObject, error) {
+	switch kind {
+	case "CoreNetwork":
+		return &vpcv1.CoreNetwork{}, nil
+	case "Vpc":
+		return &vpcv1.Vpc{}, nil
+	case "Subnet":
+		return &vpcv1.Subnet{}, nil
+	case "SecurityGroup":
+		return &vpcv1.SecurityGroup{}, nil
+	case "NetworkInterface":
+		return &vpcv1.NetworkInterface{}, nil
+	case "ElasticIP":
+		return &vpcv1.ElasticIP{}, nil
+	case "RouteTable":
+		return &vpcv1.RouteTable{}, nil
+	case "InternetGateway":
+		return &vpcv1.InternetGateway{}, nil
+	case "NatGateway":
+		return &vpcv1.NatGateway{}, nil
+	case "NetworkAcl":
+		return &vpcv1.NetworkAcl{}, nil
+	case "DhcpOptionSet":
+		return &vpcv1.DhcpOptionSet{}, nil
+	}
+	return nil, fmt.Errorf("unknown kind %q", kind)
+}
+
+// firstNotReady returns the first projected object (in a stable order) that does not yet
+// report Ready=True for its current generation, that generation being at least the one
+// the apply produced (a cached read may still show an older one). ok is true when
+// every object is Ready.
+func firstNotReady(ctx context.Context, c client.Reader, generations map[ObjectRef]int64, order []ObjectRef) (ObjectRef, bool, error) {
+	for _, ref := range order {
+		obj, err := newObjectOfKind(ref.Kind)
+		if err != nil {
+			return ref, false, err
+		}
+		err = c.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, obj)
+		if apierrors.IsNotFound(err) {
+			return ref, false, nil
+		}
+		if err != nil {
+			return ref, false, fmt.Errorf("get %s: %w", ref, err)
+		}
+		if obj.GetGeneration() < generations[ref] || !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
+			return ref, false, nil
+		}
+	}
+	return ObjectRef{}, true, nil
+}

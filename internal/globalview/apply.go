@@ -1,0 +1,216 @@
+package globalview
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// FieldManager is the server-side apply field manager of projected objects.
+const FieldManager = "midovpc-globalview"
+
+// Applier writes projections to the API server: server-side apply of what changed,
+// then pruning of projected objects that left the view.
+type Applier struct {
+	// Client reads and writes the projected kinds; the manager's (cached) client is fine.
+	Client client.Client
+	// Reader reads the namespace; defaults to Client. Give the manager's API reader when
+	// the cache must not watch namespaces.
+	Reader client.Reader
+}
+
+// ApplyResult says what one Apply did.
+type ApplyResult struct {
+	// Created, Updated, Unchanged and Deleted count projected objects.
+	Created, Updated, Unchanged, Deleted int
+	// Writes counts every write call made (namespace create, applies, deletes).
+	Writes int
+	// Generations is the metadata.generation of every projected object after the apply:
+	// Ready must be reported for at least this generation before the view is acknowledged.
+	Generations map[ObjectRef]int64
+	// Terminating lists projected objects that could not be applied because an earlier
+	// version of them is still being deleted; apply again once they are gone.
+	Terminating []ObjectRef
+}
+
+// Apply makes the cluster hold p: it creates the namespace if missing, applies every
+// object whose spec, labels, annotations or owner references differ from the cluster's
+// (parents first, so that children reference their UIDs), and deletes the objects
+// labelled as projected that p no longer holds, children first. Objects without the
+// source label are never deleted. Projecting the same content twice writes nothing.
+func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error) {
+	res := &ApplyResult{Generations: map[ObjectRef]int64{}}
+	if err := a.ensureNamespace(ctx, p.Namespace, res); err != nil {
+		return res, err
+	}
+	live, err := a.liveObjects(ctx, p.Namespace)
+	if err != nil {
+		return res, err
+	}
+	uids := map[ObjectRef]types.UID{}
+	blocked := map[ObjectRef]bool{}
+	wanted := map[ObjectRef]bool{}
+	for _, obj := range p.Objects() {
+		ref := refOf(obj)
+		wanted[ref] = true
+		if err := a.applyOne(ctx, obj, ref, live[ref], uids, blocked, res); err != nil {
+			return res, err
+		}
+	}
+	return res, a.prune(ctx, live, wanted, res)
+}
+
+// applyOne applies one object unless the cluster already holds it as projected.
+func (a *Applier) applyOne(ctx context.Context, obj client.Object, ref ObjectRef, cur client.Object,
+	uids map[ObjectRef]types.UID, blocked map[ObjectRef]bool, res *ApplyResult) error {
+	parent, hasParent := parentOf(obj)
+	if (cur != nil && cur.GetDeletionTimestamp() != nil) || (hasParent && blocked[parent]) {
+		// Applying now would resurrect nothing: the object (or its parent) is on its way
+		// out and takes its children with it.
+		blocked[ref] = true
+		res.Terminating = append(res.Terminating, ref)
+		return nil
+	}
+	desired := obj.DeepCopyObject().(client.Object)
+	if hasParent {
+		if uid, ok := uids[parent]; ok {
+			desired.SetOwnerReferences([]metav1.OwnerReference{{
+				APIVersion:         vpcv1.GroupVersion.String(),
+				Kind:               parent.Kind,
+				Name:               parent.Name,
+				UID:                uid,
+				BlockOwnerDeletion: ptrTo(true),
+				Controller:         ptrTo(false),
+			}})
+		}
+	}
+	m, err := manifest(desired)
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		same, err := upToDate(m, cur)
+		if err != nil {
+			return fmt.Errorf("compare %s: %w", ref, err)
+		}
+		if same {
+			uids[ref] = cur.GetUID()
+			res.Generations[ref] = cur.GetGeneration()
+			res.Unchanged++
+			return nil
+		}
+	}
+	u := &unstructured.Unstructured{Object: m}
+	res.Writes++
+	if err := a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
+		client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		return fmt.Errorf("apply %s: %w", ref, err)
+	}
+	uids[ref] = u.GetUID()
+	res.Generations[ref] = u.GetGeneration()
+	if cur == nil {
+		res.Created++
+	} else {
+		res.Updated++
+	}
+	return nil
+}
+
+// prune deletes, children before parents, the projected objects the view dropped.
+func (a *Applier) prune(ctx context.Context, live map[ObjectRef]client.Object, wanted map[ObjectRef]bool, res *ApplyResult) error {
+	refs := slices.SortedFunc(maps.Keys(live), func(a, b ObjectRef) int { return cmp.Compare(a.Name, b.Name) })
+	for i := len(projectedKinds) - 1; i >= 0; i-- {
+		kind := projectedKinds[i].kind
+		for _, ref := range refs {
+			obj := live[ref]
+			if ref.Kind != kind || wanted[ref] || obj.GetDeletionTimestamp() != nil ||
+				obj.GetLabels()[vpcv1.SourceLabel] != vpcv1.SourceGlobalView {
+				continue
+			}
+			res.Writes++
+			err := a.Client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID())})
+			if err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("prune %s: %w", ref, err)
+			}
+			res.Deleted++
+		}
+	}
+	return nil
+}
+
+func (a *Applier) ensureNamespace(ctx context.Context, name string, res *ApplyResult) error {
+	reader := a.Reader
+	if reader == nil {
+		reader = a.Client
+	}
+	err := reader.Get(ctx, client.ObjectKey{Name: name}, &corev1.Namespace{})
+	if err == nil {
+		return nil
+	}
+	if !apierrors.IsNotFound(err) {
+		return fmt.Errorf("get namespace %s: %w", name, err)
+	}
+	res.Writes++
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	if err := a.Client.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create namespace %s: %w", name, err)
+	}
+	return nil
+}
+
+// projectedKinds are the namespaced kinds the projector writes, in apply order.
+var projectedKinds = []struct {
+	kind    string
+	newList func() client.ObjectList
+}{
+	{"DhcpOptionSet", func() client.ObjectList { return &vpcv1.DhcpOptionSetList{} }},
+	{"Vpc", func() client.ObjectList { return &vpcv1.VpcList{} }},
+	{"InternetGateway", func() client.ObjectList { return &vpcv1.InternetGatewayList{} }},
+	{"Subnet", func() client.ObjectList { return &vpcv1.SubnetList{} }},
+	{"RouteTable", func() client.ObjectList { return &vpcv1.RouteTableList{} }},
+	{"NetworkAcl", func() client.ObjectList { return &vpcv1.NetworkAclList{} }},
+	{"SecurityGroup", func() client.ObjectList { return &vpcv1.SecurityGroupList{} }},
+	{"NatGateway", func() client.ObjectList { return &vpcv1.NatGatewayList{} }},
+	{"NetworkInterface", func() client.ObjectList { return &vpcv1.NetworkInterfaceList{} }},
+	{"ElasticIP", func() client.ObjectList { return &vpcv1.ElasticIPList{} }},
+}
+
+// liveObjects reads the CoreNetwork and every object of the projected kinds in the
+// namespace (labelled or not: a hand-made object of a projected name is compared too).
+func (a *Applier) liveObjects(ctx context.Context, namespace string) (map[ObjectRef]client.Object, error) {
+	live := map[ObjectRef]client.Object{}
+	cn := &vpcv1.CoreNetwork{}
+	switch err := a.Client.Get(ctx, client.ObjectKey{Name: vpcv1.CoreNetworkName}, cn); {
+	case err == nil:
+		live[ObjectRef{Kind: "CoreNetwork", Name: cn.Name}] = cn
+	case !apierrors.IsNotFound(err):
+		return nil, fmt.Errorf("get CoreNetwork %s: %w", vpcv1.CoreNetworkName, err)
+	}
+	for _, k := range projectedKinds {
+		list := k.newList()
+		if err := a.Client.List(ctx, list, client.InNamespace(namespace)); err != nil {
+			return nil, fmt.Errorf("list %s in %s: %w", k.kind, namespace, err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", k.kind, err)
+		}
+		for _, item := range items {
+			obj := item.(client.Object)
+			live[ObjectRef{Kind: k.kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}] = obj
+		}
+	}
+	return live, nil
+}

@@ -1,0 +1,263 @@
+package globalview
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/tools/record"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+)
+
+// Defaults of Runner.
+const (
+	DefaultAckInterval = time.Second
+	// maxRetryDelay caps the back-off of a view whose apply failed.
+	maxRetryDelay = time.Minute
+)
+
+// Runner keeps the cluster in step with the view file: it watches Path, projects each
+// new content into Namespace, applies it, reports rejected views and acknowledges
+// applied versions to the CLC. Add it to a manager (mgr.Add); it runs on the leader
+// only, after the caches have started.
+type Runner struct {
+	// Client is the manager's client (reads from the cache, writes to the API server).
+	Client client.Client
+	// APIReader reads the namespace uncached (mgr.GetAPIReader()); defaults to Client.
+	APIReader client.Reader
+	// Path is the view file, global_network_info.xml.
+	Path string
+	// Namespace receives the projected objects; DefaultNamespace when empty.
+	Namespace string
+	// Recorder reports rejected views as events on the CoreNetwork; nil: log only.
+	Recorder record.EventRecorder
+	Log      logr.Logger
+	// Debounce, Poll and AckInterval default to DefaultDebounce, DefaultPoll and
+	// DefaultAckInterval (how often pending acknowledgements and retries are checked).
+	Debounce    time.Duration
+	Poll        time.Duration
+	AckInterval time.Duration
+
+	state runnerState
+}
+
+var (
+	_ manager.Runnable               = (*Runner)(nil)
+	_ manager.LeaderElectionRunnable = (*Runner)(nil)
+)
+
+// runnerState is owned by the Start goroutine.
+type runnerState struct {
+	applier       Applier
+	lastHash      string // content last handled (applied or rejected)
+	missingLogged bool
+	readErrLogged string
+	retryAt       time.Time // non-zero: apply again then
+	retryDelay    time.Duration
+	pending       *pendingAck
+	acked         string // last version written to the ack file
+}
+
+// pendingAck is a version waiting for its objects to become Ready.
+type pendingAck struct {
+	version     string
+	generations map[ObjectRef]int64
+	order       []ObjectRef
+	waitingFor  ObjectRef
+}
+
+// NewRunner returns a Runner wired to mgr's client, API reader, event recorder and logger.
+func NewRunner(mgr manager.Manager, path, namespace string) *Runner {
+	return &Runner{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Path:      path,
+		Namespace: namespace,
+		Recorder:  mgr.GetEventRecorderFor(FieldManager),
+		Log:       mgr.GetLogger().WithName("globalview"),
+	}
+}
+
+// NeedLeaderElection is true: two managers must not both write the projection and the
+// ack file.
+func (r *Runner) NeedLeaderElection() bool { return true }
+
+// Start runs until ctx ends.
+func (r *Runner) Start(ctx context.Context) error {
+	if r.Namespace == "" {
+		r.Namespace = DefaultNamespace
+	}
+	if r.AckInterval <= 0 {
+		r.AckInterval = DefaultAckInterval
+	}
+	reader := r.APIReader
+	if reader == nil {
+		reader = r.Client
+	}
+	r.state = runnerState{applier: Applier{Client: r.Client, Reader: reader}}
+	acked, err := ReadAck(AckPath(r.Path))
+	if err != nil {
+		r.Log.Error(err, "reading the ack file; every version will be acknowledged anew")
+	}
+	r.state.acked = acked
+	r.Log.Info("watching the global network view", "path", r.Path, "namespace", r.Namespace, "acknowledged", acked)
+
+	changes := make(chan struct{}, 1)
+	w := &Watcher{Path: r.Path, Debounce: r.Debounce, Poll: r.Poll, Log: r.Log}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		w.Run(ctx, func() {
+			select {
+			case changes <- struct{}{}:
+			default: // one pending signal is enough: sync reads the newest file
+			}
+		})
+	}()
+	defer wg.Wait()
+
+	ticker := time.NewTicker(r.AckInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changes:
+			r.sync(ctx)
+		case now := <-ticker.C:
+			if !r.state.retryAt.IsZero() && !now.Before(r.state.retryAt) {
+				r.state.lastHash = "" // apply the file again even if unchanged
+				r.sync(ctx)
+			}
+			r.checkAck(ctx)
+		}
+	}
+}
+
+// sync reads the file and, when its content changed, parses, validates, projects and
+// applies it. Unchanged content costs one read and a hash.
+func (r *Runner) sync(ctx context.Context) {
+	data, err := os.ReadFile(r.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if !r.state.missingLogged {
+			r.Log.Info("waiting for the global network view file", "path", r.Path)
+			r.state.missingLogged = true
+		}
+		return
+	case err != nil:
+		if err.Error() != r.state.readErrLogged {
+			r.Log.Error(err, "reading the global network view")
+			r.state.readErrLogged = err.Error()
+		}
+		return
+	}
+	r.state.missingLogged, r.state.readErrLogged = false, ""
+	hash := Hash(data)
+	if hash == r.state.lastHash {
+		return
+	}
+	r.state.lastHash = hash
+	r.state.retryAt = time.Time{}
+
+	p, err := projectFile(data, r.Namespace)
+	if err != nil {
+		r.reject(ctx, err)
+		return
+	}
+	r.apply(ctx, p)
+}
+
+// projectFile turns the bytes of a view into a projection, or says why it cannot.
+func projectFile(data []byte, namespace string) (*Projection, error) {
+	v, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(v); err != nil {
+		return nil, err
+	}
+	return Project(v, namespace)
+}
+
+// apply writes a good view and prepares its acknowledgement.
+func (r *Runner) apply(ctx context.Context, p *Projection) {
+	res, err := r.state.applier.Apply(ctx, p)
+	if err != nil {
+		r.retryLater()
+		r.Log.Error(err, "applying the global network view; retrying", "version", p.Version,
+			"retryIn", r.state.retryDelay, "writes", res.Writes)
+		r.event(ctx, "Warning", ReasonApplyFailed, "apply global view "+p.Version+": "+err.Error())
+		return
+	}
+	r.state.retryDelay = 0
+	appliedViews.Inc()
+	lastAppliedTimestamp.SetToCurrentTime()
+	r.Log.Info("applied the global network view", "version", p.Version, "created", res.Created,
+		"updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged)
+	r.state.pending = nil
+	if len(res.Terminating) > 0 {
+		// Objects the view still holds are being deleted; apply again once they are gone,
+		// and only then can the version be acknowledged.
+		r.Log.Info("waiting for objects being deleted before applying them again", "objects", len(res.Terminating),
+			"first", res.Terminating[0].String())
+		r.state.retryAt = time.Now().Add(r.AckInterval)
+	} else if p.Version != "" && p.Version != r.state.acked {
+		r.state.pending = &pendingAck{version: p.Version, generations: res.Generations, order: refsOf(p)}
+	}
+	r.reportApplied(ctx, p.Version, res.Writes > 0)
+	r.checkAck(ctx)
+}
+
+// retryLater schedules another apply of the file with exponential back-off.
+func (r *Runner) retryLater() {
+	d := r.state.retryDelay * 2
+	if d == 0 {
+		d = r.AckInterval
+	}
+	r.state.retryDelay = min(d, maxRetryDelay)
+	r.state.retryAt = time.Now().Add(r.state.retryDelay)
+}
+
+// checkAck writes the ack file once every object of the pending version is Ready.
+func (r *Runner) checkAck(ctx context.Context) {
+	pa := r.state.pending
+	if pa == nil {
+		return
+	}
+	ref, ready, err := firstNotReady(ctx, r.Client, pa.generations, pa.order)
+	if err != nil {
+		r.Log.Error(err, "checking readiness for the acknowledgement", "version", pa.version)
+		return
+	}
+	if !ready {
+		if ref != pa.waitingFor {
+			r.Log.V(1).Info("acknowledgement waits for an object to be Ready", "version", pa.version, "object", ref.String())
+			pa.waitingFor = ref
+		}
+		return
+	}
+	if err := WriteAck(AckPath(r.Path), pa.version); err != nil {
+		r.Log.Error(err, "writing the ack file", "version", pa.version)
+		return
+	}
+	r.state.acked, r.state.pending = pa.version, nil
+	r.Log.Info("acknowledged the global network view", "version", pa.version, "file", AckPath(r.Path))
+	r.reportAcknowledged(ctx, pa.version)
+}
+
+// refsOf lists the projected objects in apply order.
+func refsOf(p *Projection) []ObjectRef {
+	objs := p.Objects()
+	refs := make([]ObjectRef, len(objs))
+	for i, o := range objs {
+		refs[i] = refOf(o)
+	}
+	return refs
+}

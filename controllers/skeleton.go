@@ -93,6 +93,15 @@ type Deps struct {
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
 // translate, sync, report status.
 func (r *reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	res, err := r.reconcile(ctx, req)
+	if apierrors.IsConflict(err) {
+		// Our cached copy was older than a write we made ourselves: read it again.
+		return ctrl.Result{Requeue: true}, nil
+	}
+	return res, err
+}
+
+func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	log := logf.FromContext(ctx)
 	obj := r.kind.newObj()
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {

@@ -87,7 +87,7 @@ func startManager(resync time.Duration) {
 		Controller:             config.Controller{SkipNameValidation: &skip},
 	})
 	Expect(err).NotTo(HaveOccurred())
-	client, err := midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant})
+	client, err := midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant, QPS: -1, MaxInFlight: 16})
 	Expect(err).NotTo(HaveOccurred())
 	se := &msync.Engine{Client: client, Index: index.New(client, tenant), Tenant: tenant}
 	ctx, cancel := context.WithCancel(suiteCtx)

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -169,3 +170,43 @@ func chainByName(name string) midonet.Chain {
 }
 
 func objMeta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
+
+func metaItems(l client.ObjectList) ([]client.Object, error) {
+	objs, err := apimeta.ExtractList(l)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]client.Object, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, o.(client.Object))
+	}
+	return out, nil
+}
+
+// clearStatus empties an object's status.
+func clearStatus(o client.Object) {
+	switch x := o.(type) {
+	case *vpcv1.CoreNetwork:
+		x.Status = vpcv1.CoreNetworkStatus{}
+	case *vpcv1.Vpc:
+		x.Status = vpcv1.VpcStatus{}
+	case *vpcv1.Subnet:
+		x.Status = vpcv1.SubnetStatus{}
+	case *vpcv1.SecurityGroup:
+		x.Status = vpcv1.SecurityGroupStatus{}
+	case *vpcv1.NetworkInterface:
+		x.Status = vpcv1.NetworkInterfaceStatus{}
+	case *vpcv1.ElasticIP:
+		x.Status = vpcv1.ElasticIPStatus{}
+	case *vpcv1.RouteTable:
+		x.Status = vpcv1.RouteTableStatus{}
+	case *vpcv1.InternetGateway:
+		x.Status = vpcv1.InternetGatewayStatus{}
+	case *vpcv1.NatGateway:
+		x.Status = vpcv1.NatGatewayStatus{}
+	case *vpcv1.NetworkAcl:
+		x.Status = vpcv1.NetworkAclStatus{}
+	case *vpcv1.DhcpOptionSet:
+		x.Status = vpcv1.DhcpOptionSetStatus{}
+	}
+}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/midovpc/midovpc/internal/topology"
 )
@@ -11,6 +12,8 @@ import (
 // implements it against the REST client; the index behind it answers host and router-index
 // questions without listing MidoNet.
 type Engine interface {
+	// Ready returns once the engine knows what MidoNet holds (its index is loaded).
+	Ready(ctx context.Context) error
 	// Sync makes MidoNet hold frag. previous are the ids the owner recorded last time; what
 	// of them is no longer desired is deleted.
 	Sync(ctx context.Context, frag *topology.Fragment, previous []string) (*SyncResult, error)
@@ -24,6 +27,9 @@ type Engine interface {
 	// RouterNames are the names of the tenant's routers in MidoNet (VPC and NAT routers
 	// carry their router index in the name).
 	RouterNames() []string
+	// MetadataIDOf recovers the metadata id of an interface from the SNAT rule that already
+	// maps its private address in its VPC's vc_<vpc>_mdulout chain (adoption).
+	MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool)
 }
 
 // SyncResult is what a sync did and what the owner now owns.

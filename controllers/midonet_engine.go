@@ -2,11 +2,13 @@ package controllers
 
 import (
 	"context"
+	"net/netip"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet/index"
 	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/topology"
+	"github.com/midovpc/midovpc/internal/translate"
 )
 
 // NewMidoNetEngine is the Engine of production and of the integration tests: the sync
@@ -25,7 +27,7 @@ type engine struct {
 
 var _ Engine = (*engine)(nil)
 
-func (e *engine) loaded(ctx context.Context) error {
+func (e *engine) Ready(ctx context.Context) error {
 	if e.index.Loaded() {
 		return nil
 	}
@@ -38,7 +40,7 @@ func (e *engine) loaded(ctx context.Context) error {
 }
 
 func (e *engine) Sync(ctx context.Context, frag *topology.Fragment, previous []string) (*SyncResult, error) {
-	if err := e.loaded(ctx); err != nil {
+	if err := e.Ready(ctx); err != nil {
 		return nil, err
 	}
 	res, err := e.sync.Sync(ctx, frag, previous)
@@ -49,7 +51,7 @@ func (e *engine) Sync(ctx context.Context, frag *topology.Fragment, previous []s
 }
 
 func (e *engine) Delete(ctx context.Context, frag *topology.Fragment, previous []string) error {
-	if err := e.loaded(ctx); err != nil {
+	if err := e.Ready(ctx); err != nil {
 		return err
 	}
 	_, err := e.sync.Delete(ctx, frag, previous)
@@ -69,4 +71,19 @@ func (e *engine) RouterNames() []string {
 		names = append(names, r.Name)
 	}
 	return names
+}
+
+func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
+	for _, ch := range e.index.ChainsByName(translate.VPCMetadataOutChainName(vpc)) {
+		for _, r := range e.index.RulesOf(ch.ID) {
+			if r.Type != "snat" || r.NwSrcAddress == nil || *r.NwSrcAddress != privateIP.String() ||
+				r.NwSrcLength != 32 || len(r.NatTargets) != 1 {
+				continue
+			}
+			if a, err := netip.ParseAddr(r.NatTargets[0].AddressFrom); err == nil {
+				return translate.MetadataIDOf(a)
+			}
+		}
+	}
+	return 0, false
 }

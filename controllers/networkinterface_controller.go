@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -84,7 +85,7 @@ func networkInterfaceInput(ctx context.Context, d *Deps, mdids *metadataIDs, eni
 		Node: nodeOf(cn, eni), DHCPOptions: in.DHCPOptions,
 	}
 	if !s.DisableMetadata {
-		if in.MetadataID, err = ensureMetadataID(ctx, d, mdids, eni); err != nil {
+		if in.MetadataID, err = ensureMetadataID(ctx, d, mdids, eni, vref.ID, ip); err != nil {
 			return in, s, err
 		}
 	}
@@ -112,16 +113,19 @@ func nodeOf(cn *vpcv1.CoreNetwork, eni *vpcv1.NetworkInterface) string {
 
 // ensureMetadataID gives the interface its metadata address once and records it in status
 // before it is used, so that it is stable across restarts.
-func ensureMetadataID(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpcv1.NetworkInterface) (int, error) {
+func ensureMetadataID(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
 	if ip, err := parseIP(eni.Status.MetadataIP); err == nil {
 		if id, ok := translate.MetadataIDOf(ip); ok {
 			return id, nil
 		}
 	}
 	key := eni.Namespace + "/" + eni.Name
-	id, err := mdids.idFor(ctx, d.Client, key)
-	if err != nil {
-		return 0, err
+	id, adopted := d.Engine.MetadataIDOf(vpc, privateIP)
+	if !adopted {
+		var err error
+		if id, err = mdids.idFor(ctx, d.Client, key); err != nil {
+			return 0, err
+		}
 	}
 	ip, err := translate.MetadataAddress(id)
 	if err != nil {

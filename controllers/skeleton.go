@@ -119,6 +119,10 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 		return ctrl.Result{}, err
 	}
 
+	// Plans consult MidoNet through the engine's index (hosts, router names, adoption).
+	if err := r.Engine.Ready(ctx); err != nil {
+		return ctrl.Result{}, fmt.Errorf("read MidoNet: %w", err)
+	}
 	orig := obj.DeepCopyObject().(T)
 	p, err := r.kind.plan(ctx, obj)
 	var dep *DependencyNotReady

@@ -167,7 +167,8 @@ func (m *mirror) flatten() map[string]flatEntry {
 	return out
 }
 
+// portPrint leaves out agent state and the derived binding link (not known to write-through).
 func portPrint(p midonet.Port) midonet.Port {
-	p.Active, p.BgpStatus = false, nil
+	p.Active, p.BgpStatus, p.HostInterfacePort = false, nil, nil
 	return p
 }

@@ -388,7 +388,7 @@ func (x *Index) UnbindPort(portID string) {
 	if p.HostID != nil {
 		x.removeBindingLocked(*p.HostID, portID)
 	}
-	p.HostID, p.InterfaceName = nil, nil
+	p.HostID, p.InterfaceName, p.HostInterfacePort = nil, nil, nil
 	ports[portID] = p
 	x.touchDevice(dev)
 }

@@ -44,6 +44,8 @@ type Runner struct {
 	AckInterval time.Duration
 
 	state runnerState
+	// afterSync, when set (by tests), is called after every look at the file.
+	afterSync func()
 }
 
 var (
@@ -130,6 +132,9 @@ func (r *Runner) Start(ctx context.Context) error {
 			return nil
 		case <-changes:
 			r.sync(ctx)
+			if r.afterSync != nil {
+				r.afterSync()
+			}
 		case now := <-ticker.C:
 			if !r.state.retryAt.IsZero() && !now.Before(r.state.retryAt) {
 				r.state.lastHash = "" // apply the file again even if unchanged

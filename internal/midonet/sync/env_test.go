@@ -121,10 +121,10 @@ func describe(reqs []sim.Request) string {
 }
 
 // Small constructors for hand-built fragments.
-func ip(s string) netip.Addr               { return netip.MustParseAddr(s) }
-func pfx(s string) netip.Prefix            { return netip.MustParsePrefix(s) }
-func ppfx(s string) *netip.Prefix          { p := netip.MustParsePrefix(s); return &p }
-func num(n int) *int                       { return &n }
+func ip(s string) netip.Addr                { return netip.MustParseAddr(s) }
+func pfx(s string) netip.Prefix             { return netip.MustParsePrefix(s) }
+func ppfx(s string) *netip.Prefix           { p := netip.MustParsePrefix(s); return &p }
+func num(n int) *int                        { return &n }
 func ref(dev, role string) topology.PortRef { return topology.PortRef{Device: dev, Role: role} }
 func pref(dev, role string) *topology.PortRef {
 	r := ref(dev, role)

@@ -23,7 +23,9 @@ func mediumTopology(tb testing.TB) []topology.Fragment {
 		}
 		return f
 	}
-	owner := func(kind, name string) topology.Owner { return topology.Owner{Kind: kind, Namespace: "euca", Name: name} }
+	owner := func(kind, name string) topology.Owner {
+		return topology.Owner{Kind: kind, Namespace: "euca", Name: name}
+	}
 	var out []topology.Fragment
 	out = append(out, must(translate.CoreNetwork(owner(topology.KindCoreNetwork, "core"), translate.CoreNetworkInput{
 		Version: ip("4.4.2.0"), MetadataHost: "10.111.1.5",

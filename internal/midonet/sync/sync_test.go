@@ -170,4 +170,3 @@ func TestSyncReportsMissingDependencies(t *testing.T) {
 		})
 	}
 }
-

@@ -1,0 +1,305 @@
+package globalview
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// resourceVersions reads the resourceVersion of the CoreNetwork and of every object of
+// the projected kinds in namespace.
+func resourceVersions(t *testing.T, c client.Client, namespace string) map[ObjectRef]string {
+	t.Helper()
+	a := Applier{Client: c}
+	live, err := a.liveObjects(context.Background(), namespace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rvs := map[ObjectRef]string{}
+	for ref, obj := range live {
+		rvs[ref] = obj.GetResourceVersion()
+	}
+	return rvs
+}
+
+// changedRefs compares two resourceVersion maps: created, deleted, updated.
+func changedRefs(before, after map[ObjectRef]string) (created, deleted, updated []string) {
+	for ref, rv := range after {
+		old, ok := before[ref]
+		switch {
+		case !ok:
+			created = append(created, ref.Name)
+		case old != rv:
+			updated = append(updated, ref.Name)
+		}
+	}
+	for ref := range before {
+		if _, ok := after[ref]; !ok {
+			deleted = append(deleted, ref.Name)
+		}
+	}
+	slices.Sort(created)
+	slices.Sort(deleted)
+	slices.Sort(updated)
+	return created, deleted, updated
+}
+
+// deleteCoreNetwork removes the shared CoreNetwork so that a test starts from scratch.
+func deleteCoreNetwork(t *testing.T, c client.Client) {
+	t.Helper()
+	cn := &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: vpcv1.CoreNetworkName}}
+	if err := c.Delete(context.Background(), cn); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	eventually(t, "CoreNetwork deleted", func() error {
+		err := c.Get(context.Background(), client.ObjectKeyFromObject(cn), cn)
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("still there (%v)", err)
+	})
+}
+
+func TestApplyExample(t *testing.T) {
+	env := controlPlane(t)
+	c, writes := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	a := &Applier{Client: c}
+
+	p := projectFixture(t, "example")
+	p = reproject(t, p, ns)
+	res, err := a.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 21 || res.Writes != 22 || res.Deleted != 0 {
+		t.Fatalf("first apply: %+v, want 21 created and 22 writes (with the namespace)", res)
+	}
+
+	// Owner references: decision 6, with the parents' UIDs.
+	vpc := &vpcv1.Vpc{}
+	mustGet(t, c, ns, "vpc-0a1b2c3d", vpc)
+	subnet := &vpcv1.Subnet{}
+	mustGet(t, c, ns, "subnet-11aa22bb", subnet)
+	owned := []struct {
+		obj    client.Object
+		name   string
+		parent client.Object
+	}{
+		{&vpcv1.Subnet{}, "subnet-11aa22bb", vpc},
+		{&vpcv1.SecurityGroup{}, "sg-5e5e5e5e", vpc},
+		{&vpcv1.RouteTable{}, "rtb-1a1a1a1a", vpc},
+		{&vpcv1.NetworkAcl{}, "acl-3c3c3c3c", vpc},
+		{&vpcv1.NetworkInterface{}, "eni-a1a1a1a1", subnet},
+		{&vpcv1.NatGateway{}, "nat-0c1d2e3f4a5b6c7d8", subnet},
+		{&vpcv1.ElasticIP{}, "eip-10-116-150-11", nil},
+		{&vpcv1.InternetGateway{}, "igw-7a8b9c0d", nil},
+	}
+	for _, o := range owned {
+		mustGet(t, c, ns, o.name, o.obj)
+		refs := o.obj.GetOwnerReferences()
+		if o.parent == nil {
+			if len(refs) != 0 {
+				t.Errorf("%s has owner references %v", o.name, refs)
+			}
+			continue
+		}
+		want := []metav1.OwnerReference{{
+			APIVersion: "vpc.midovpc.io/v1alpha1", Kind: kindOf(o.parent), Name: o.parent.GetName(),
+			UID: o.parent.GetUID(), Controller: ptrTo(false), BlockOwnerDeletion: ptrTo(true),
+		}}
+		if !reflect.DeepEqual(refs, want) {
+			t.Errorf("%s owner references = %+v, want %+v", o.name, refs, want)
+		}
+		if o.obj.GetLabels()[vpcv1.SourceLabel] != vpcv1.SourceGlobalView ||
+			o.obj.GetLabels()[vpcv1.OwnerAccountLabel] != "123456789012" {
+			t.Errorf("%s labels = %v", o.name, o.obj.GetLabels())
+		}
+	}
+
+	// The same content again, and the same content under a new version, write nothing.
+	before := writes.Load()
+	for _, version := range []string{"3f9c1e7a", "0badf00d"} {
+		p.Version = version
+		res, err := a.Apply(ctx, reproject(t, p, ns))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Writes != 0 || res.Unchanged != 21 || writes.Load() != before {
+			t.Errorf("apply of unchanged content (version %s): %+v, %d client writes", version, res, writes.Load()-before)
+		}
+	}
+}
+
+// reproject returns p with every object moved to namespace and annotated with
+// p.Version, as Project would have made it.
+func reproject(t *testing.T, p *Projection, namespace string) *Projection {
+	t.Helper()
+	out := &Projection{Version: p.Version, Namespace: namespace}
+	for _, obj := range p.Objects() {
+		o := obj.DeepCopyObject().(client.Object)
+		if o.GetNamespace() != "" {
+			o.SetNamespace(namespace)
+		}
+		if p.Version != "" {
+			o.SetAnnotations(map[string]string{vpcv1.ViewVersionAnnotation: p.Version})
+		}
+		out.add(o)
+	}
+	return out
+}
+
+func mustGet(t *testing.T, c client.Client, ns, name string, obj client.Object) {
+	t.Helper()
+	if err := c.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, obj); err != nil {
+		t.Fatalf("get %s: %v", name, err)
+	}
+}
+
+func kindOf(obj client.Object) string {
+	switch obj.(type) {
+	case *vpcv1.Vpc:
+		return "Vpc"
+	case *vpcv1.Subnet:
+		return "Subnet"
+	}
+	return ""
+}
+
+func TestApplyChangesOnlyWhatChanged(t *testing.T) {
+	env := controlPlane(t)
+	c, _ := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	a := &Applier{Client: c}
+
+	v := parseValid(t, readFixture(t, "example"))
+	p, err := Project(v, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// Objects applied by hand live beside the projected ones and are never pruned; a
+	// labelled object the view does not hold is.
+	handmade := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Name: "vpc-99999999", Namespace: ns},
+		Spec: vpcv1.VpcSpec{CIDR: "10.9.0.0/16"}}
+	stale := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Name: "vpc-88888888", Namespace: ns,
+		Labels: map[string]string{vpcv1.SourceLabel: vpcv1.SourceGlobalView}},
+		Spec: vpcv1.VpcSpec{CIDR: "10.8.0.0/16"}}
+	for _, o := range []client.Object{handmade, stale} {
+		if err := env.Client.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := resourceVersions(t, c, ns)
+
+	v2 := parseValid(t, readFixture(t, "example"))
+	editView(v2)
+	if err := Validate(v2); err != nil {
+		t.Fatalf("edited view is invalid: %v", err)
+	}
+	p2, err := Project(v2, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Apply(ctx, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, deleted, updated := changedRefs(before, resourceVersions(t, c, ns))
+	wantCreated := []string{"sg-7a7a7a7a"}
+	wantDeleted := []string{"dopt-4d4d4d4d", "eip-10-116-150-12", "eni-b2b2b2b2", "vpc-88888888"}
+	wantUpdated := []string{"default", "eni-d4d4d4d4", "sg-5e5e5e5e", "vpc-0a1b2c3d"}
+	if !slices.Equal(created, wantCreated) || !slices.Equal(deleted, wantDeleted) || !slices.Equal(updated, wantUpdated) {
+		t.Errorf("created %v deleted %v updated %v,\nwant created %v deleted %v updated %v",
+			created, deleted, updated, wantCreated, wantDeleted, wantUpdated)
+	}
+	if res.Created != 1 || res.Updated != 4 || res.Deleted != 4 || res.Writes != 9 {
+		t.Errorf("result = %+v", res)
+	}
+
+	// The field the view dropped is gone, the new rule is in, the new group is owned.
+	vpc := &vpcv1.Vpc{}
+	mustGet(t, c, ns, "vpc-0a1b2c3d", vpc)
+	if vpc.Spec.DHCPOptionSet != "" {
+		t.Errorf("vpc keeps dhcpOptionSet %q", vpc.Spec.DHCPOptionSet)
+	}
+	sg := &vpcv1.SecurityGroup{}
+	mustGet(t, c, ns, "sg-5e5e5e5e", sg)
+	if r := sg.Spec.Ingress[1].Ports; r == nil || r.From != 8080 {
+		t.Errorf("changed rule = %+v", sg.Spec.Ingress[1])
+	}
+	sg7 := &vpcv1.SecurityGroup{}
+	mustGet(t, c, ns, "sg-7a7a7a7a", sg7)
+	if refs := sg7.GetOwnerReferences(); len(refs) != 1 || refs[0].Name != "vpc-4e5f6a7b" {
+		t.Errorf("new group owner references = %v", refs)
+	}
+	mustGet(t, c, ns, "vpc-99999999", &vpcv1.Vpc{})
+}
+
+// editView makes the changes TestApplyChangesOnlyWhatChanged expects: instance
+// i-12345678 terminated, group sg-7a7a7a7a added to eni-d4d4d4d4, the port-80 rule of
+// sg-5e5e5e5e moved to 8080, the DHCP option set of vpc-0a1b2c3d removed.
+func editView(v *View) {
+	v.Instances = slices.DeleteFunc(v.Instances, func(in Instance) bool { return in.ID == "i-12345678" })
+	node := &v.Config.Clusters[0].Nodes[0]
+	node.InstanceIDs = slices.DeleteFunc(node.InstanceIDs, func(id string) bool { return id == "i-12345678" })
+	v.indexPlacement()
+	v.SecurityGroups = append(v.SecurityGroups, SecurityGroup{ID: "sg-7a7a7a7a", OwnerID: "123456789012",
+		IngressRules: []SecurityGroupRule{{Protocol: 6, FromPort: ptrTo(443), ToPort: ptrTo(443), CIDR: "0.0.0.0/0"}}})
+	for i := range v.Instances {
+		for j := range v.Instances[i].NetworkInterfaces {
+			if n := &v.Instances[i].NetworkInterfaces[j]; n.ID == "eni-d4d4d4d4" {
+				n.SecurityGroups = append(n.SecurityGroups, "sg-7a7a7a7a")
+			}
+		}
+	}
+	v.SecurityGroups[0].IngressRules[1].FromPort = ptrTo(8080)
+	v.SecurityGroups[0].IngressRules[1].ToPort = ptrTo(8080)
+	v.VPCs[0].DHCPOptionSet = ""
+	v.DHCPOptionSets = nil
+}
+
+// add puts obj in the slice of its kind (tests build projections by hand).
+func (p *Projection) add(obj client.Object) {
+	switch o := obj.(type) {
+	case *vpcv1.CoreNetwork:
+		p.CoreNetwork = o
+	case *vpcv1.Vpc:
+		p.Vpcs = append(p.Vpcs, o)
+	case *vpcv1.Subnet:
+		p.Subnets = append(p.Subnets, o)
+	case *vpcv1.SecurityGroup:
+		p.SecurityGroups = append(p.SecurityGroups, o)
+	case *vpcv1.NetworkInterface:
+		p.NetworkInterfaces = append(p.NetworkInterfaces, o)
+	case *vpcv1.ElasticIP:
+		p.ElasticIPs = append(p.ElasticIPs, o)
+	case *vpcv1.RouteTable:
+		p.RouteTables = append(p.RouteTables, o)
+	case *vpcv1.InternetGateway:
+		p.InternetGateways = append(p.InternetGateways, o)
+	case *vpcv1.NatGateway:
+		p.NatGateways = append(p.NatGateways, o)
+	case *vpcv1.NetworkAcl:
+		p.NetworkAcls = append(p.NetworkAcls, o)
+	case *vpcv1.DhcpOptionSet:
+		p.DhcpOptionSets = append(p.DhcpOptionSets, o)
+	}
+}
+
+var _ = meta.ExtractList

@@ -55,14 +55,7 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 		}
 	}
 	if o.globalView != "" {
-		runner := &globalview.Runner{
-			Client:    mgr.GetClient(),
-			Path:      o.globalView,
-			Namespace: o.namespace,
-			Recorder:  mgr.GetEventRecorderFor("midovpc-globalview"),
-			Log:       ctrl.Log.WithName("globalview"),
-		}
-		if err := mgr.Add(runner); err != nil {
+		if err := mgr.Add(globalview.NewRunner(mgr, o.globalView, o.namespace)); err != nil {
 			return err
 		}
 	} else {
@@ -89,7 +82,7 @@ func startEmbeddedMidoNet(o *options) (string, error) {
 			return "", fmt.Errorf("seed emulator hosts from %s: %w", o.globalView, err)
 		}
 		for _, h := range globalview.HostsFromView(v) {
-			spec := sim.HostSpec{Name: h.Name, TunnelZones: []string{"mido-tz"}}
+			spec := sim.HostSpec{Name: h.Name, TunnelZones: h.TunnelZones}
 			for _, i := range h.Interfaces {
 				spec.Interfaces = append(spec.Interfaces, sim.InterfaceSpec{Name: i.Name, Addresses: i.Addresses})
 			}

@@ -59,22 +59,50 @@ func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error
 	if err != nil {
 		return res, err
 	}
-	uids := map[ObjectRef]types.UID{}
-	blocked := map[ObjectRef]bool{}
+	// A dry run first: the API server validates every object that would change (CEL
+	// rules, limits), so that a view it refuses is refused whole and nothing is written.
+	if err := a.applyAll(ctx, p, live, true, &ApplyResult{Generations: map[ObjectRef]int64{}}); err != nil {
+		return res, err
+	}
+	if err := a.applyAll(ctx, p, live, false, res); err != nil {
+		return res, err
+	}
 	wanted := map[ObjectRef]bool{}
 	for _, obj := range p.Objects() {
-		ref := refOf(obj)
-		wanted[ref] = true
-		if err := a.applyOne(ctx, obj, ref, live[ref], uids, blocked, res); err != nil {
-			return res, err
-		}
+		wanted[refOf(obj)] = true
 	}
 	return res, a.prune(ctx, live, wanted, res)
 }
 
+// RefusedError is the API server refusing a projected object as invalid: the view is
+// rejected like one that does not validate.
+type RefusedError struct {
+	Object ObjectRef
+	Err    error
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("the API server refuses %s: %v", e.Object, e.Err)
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// applyAll applies every object of p in order; with dryRun nothing is persisted.
+func (a *Applier) applyAll(ctx context.Context, p *Projection, live map[ObjectRef]client.Object, dryRun bool, res *ApplyResult) error {
+	uids := map[ObjectRef]types.UID{}
+	blocked := map[ObjectRef]bool{}
+	for _, obj := range p.Objects() {
+		ref := refOf(obj)
+		if err := a.applyOne(ctx, obj, ref, live[ref], uids, blocked, dryRun, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // applyOne applies one object unless the cluster already holds it as projected.
 func (a *Applier) applyOne(ctx context.Context, obj client.Object, ref ObjectRef, cur client.Object,
-	uids map[ObjectRef]types.UID, blocked map[ObjectRef]bool, res *ApplyResult) error {
+	uids map[ObjectRef]types.UID, blocked map[ObjectRef]bool, dryRun bool, res *ApplyResult) error {
 	parent, hasParent := parentOf(obj)
 	if (cur != nil && cur.GetDeletionTimestamp() != nil) || (hasParent && blocked[parent]) {
 		// Applying now would resurrect nothing: the object (or its parent) is on its way
@@ -113,9 +141,16 @@ func (a *Applier) applyOne(ctx context.Context, obj client.Object, ref ObjectRef
 		}
 	}
 	u := &unstructured.Unstructured{Object: m}
-	res.Writes++
-	if err := a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
-		client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+	opts := []client.ApplyOption{client.FieldOwner(FieldManager), client.ForceOwnership}
+	if dryRun {
+		opts = append(opts, client.DryRunAll)
+	} else {
+		res.Writes++
+	}
+	if err := a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), opts...); err != nil {
+		if apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) {
+			return &RefusedError{Object: ref, Err: err}
+		}
 		return fmt.Errorf("apply %s: %w", ref, err)
 	}
 	uids[ref] = u.GetUID()

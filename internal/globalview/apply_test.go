@@ -2,13 +2,13 @@ package globalview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -302,4 +302,42 @@ func (p *Projection) add(obj client.Object) {
 	}
 }
 
-var _ = meta.ExtractList
+// TestApplyRefusedViewWritesNothing: an object the API server refuses (a /29 subnet is
+// too small for the CRD) rejects the whole projection before anything is written.
+func TestApplyRefusedViewWritesNothing(t *testing.T) {
+	env := controlPlane(t)
+	c, writes := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	a := &Applier{Client: c}
+	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	before, writesBefore := resourceVersions(t, c, ns), writes.Load()
+
+	v := parseValid(t, readFixture(t, "example"))
+	editView(v)
+	p2, err := Project(v, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiny := p2.Subnets[2].DeepCopy()
+	tiny.Name, tiny.Spec.CIDR = "subnet-77777777", "172.16.9.0/29"
+	p2.Subnets = append(p2.Subnets, tiny)
+	_, err = a.Apply(ctx, p2)
+	var refused *RefusedError
+	if !errors.As(err, &refused) || refused.Object.Name != "subnet-77777777" {
+		t.Fatalf("Apply = %v, want the API server to refuse subnet-77777777", err)
+	}
+	if n := writes.Load() - writesBefore; n != 0 {
+		t.Errorf("%d writes for a refused view", n)
+	}
+	if created, deleted, updated := changedRefs(before, resourceVersions(t, c, ns)); len(created)+len(deleted)+len(updated) != 0 {
+		t.Errorf("a refused view changed: created %v deleted %v updated %v", created, deleted, updated)
+	}
+}

@@ -1,7 +1,28 @@
 // Package globalview reads the Eucalyptus cloud controller's global network view
 // (global_network_info.xml, spec/global-network-xml.md): the XML model, the parser
-// and the validator. Later files of this package project the view into midovpc's
-// resources, watch the file and write the ack file.
+// and the validator; the projector that turns a view into midovpc's resources; the
+// applier that writes them; and the Runner that watches the file, applies each new
+// view and writes the ack file.
+//
+// # Projection and apply
+//
+// Project maps a valid view onto the CoreNetwork "default" and, in one namespace, one
+// Vpc, Subnet, SecurityGroup, NetworkInterface (named by ENI id), ElasticIP (eip-a-b-c-d
+// per associated public address), RouteTable, InternetGateway, NatGateway, NetworkAcl
+// and DhcpOptionSet per object of the view, each labelled vpc.midovpc.io/source=
+// global-view and with its owner account. Network ACLs lose their implicit
+// "32767 deny all" entries: midovpc adds the final deny itself.
+//
+// Applier.Apply writes a projection with server-side apply (field manager
+// midovpc-globalview), parents before children so that owner references carry the
+// parents' UIDs, skipping every object the cluster already holds as projected, then
+// deletes the labelled objects the view dropped. Objects without the label, applied
+// by hand, are never touched.
+//
+// Runner (a controller-runtime Runnable) watches the file's folder, ignores content it
+// has seen (hash), rejects bad views whole (event, CoreNetwork status, metric, log: the
+// last good view stays in force), and writes global_network_info.version once every
+// object of a version is Ready.
 //
 // # Parsing
 //

@@ -171,7 +171,7 @@ func (r *Runner) sync(ctx context.Context) {
 	r.state.lastHash = hash
 	r.state.retryAt = time.Time{}
 
-	p, err := projectFile(data, r.Namespace)
+	p, err := ProjectDocument(data, r.Namespace)
 	if err != nil {
 		r.reject(ctx, err)
 		return
@@ -179,8 +179,9 @@ func (r *Runner) sync(ctx context.Context) {
 	r.apply(ctx, p)
 }
 
-// projectFile turns the bytes of a view into a projection, or says why it cannot.
-func projectFile(data []byte, namespace string) (*Projection, error) {
+// ProjectDocument parses, validates and projects the bytes of a view file. The error is
+// a *ParseError or ValidationErrors (whose FieldErrors name the element path and id).
+func ProjectDocument(data []byte, namespace string) (*Projection, error) {
 	v, err := Parse(data)
 	if err != nil {
 		return nil, err
@@ -194,6 +195,12 @@ func projectFile(data []byte, namespace string) (*Projection, error) {
 // apply writes a good view and prepares its acknowledgement.
 func (r *Runner) apply(ctx context.Context, p *Projection) {
 	res, err := r.state.applier.Apply(ctx, p)
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		// The API server's validation says no: the same content would fail again.
+		r.reject(ctx, err)
+		return
+	}
 	if err != nil {
 		r.retryLater()
 		r.Log.Error(err, "applying the global network view; retrying", "version", p.Version,

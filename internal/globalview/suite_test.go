@@ -71,7 +71,9 @@ func countingClient(t *testing.T, env *testenv.Env) (client.Client, *atomic.Int6
 			return c.Patch(ctx, obj, patch, opts...)
 		},
 		Apply: func(ctx context.Context, c client.WithWatch, obj runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
-			writes.Add(1)
+			if o := (&client.ApplyOptions{}).ApplyOptions(opts); len(o.DryRun) == 0 {
+				writes.Add(1) // a dry run persists nothing
+			}
 			return c.Apply(ctx, obj, opts...)
 		},
 		Delete: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
@@ -120,4 +122,8 @@ func eventually(t *testing.T, what string, check func() error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func keyOf(namespace, name string) client.ObjectKey {
+	return client.ObjectKey{Namespace: namespace, Name: name}
 }

@@ -3,6 +3,7 @@ package topoview
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/midovpc/midovpc/internal/midonet"
 )
@@ -251,7 +252,7 @@ func markUsage(t *Topology) {
 	for _, r := range t.Routers {
 		filters(r.Name, r.InboundFilter, r.OutboundFilter)
 		for _, p := range r.Ports {
-			filters(r.Name+"["+p.Address+"]", p.InboundFilter, p.OutboundFilter)
+			filters(r.Name+"["+hostPart(p.Address)+"]", p.InboundFilter, p.OutboundFilter)
 		}
 	}
 	for _, b := range t.Bridges {
@@ -283,3 +284,9 @@ func chainOf(r *Ref, chains map[string]*Chain) (*Chain, bool) {
 
 // up reads an admin state or enabled flag whose absence means true (MidoNet's default).
 func up(b *bool) bool { return b == nil || *b }
+
+// hostPart is the address of "address/length", as port references show router ports.
+func hostPart(prefix string) string {
+	addr, _, _ := strings.Cut(prefix, "/")
+	return addr
+}

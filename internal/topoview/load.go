@@ -133,19 +133,22 @@ func (s *snapshot) readCollections(ctx context.Context, mn Reader) error {
 
 // readDeviceDetails reads what hangs off the tenant's routers, bridges and chains.
 func (s *snapshot) readDeviceDetails(ctx context.Context, mn Reader) error {
-	routers := idsOf(s.routers, func(r midonet.Router) (string, bool) { return r.ID, r.TenantID == s.tenant })
-	bridges := idsOf(s.bridges, func(b midonet.Bridge) (string, bool) { return b.ID, b.TenantID == s.tenant })
-	chains := idsOf(s.chains, func(c midonet.Chain) (string, bool) { return c.ID, c.TenantID == s.tenant })
+	routers := targetsOf(s.routers, func(r midonet.Router) (target, bool) { return target{r.ID, r.Name}, r.TenantID == s.tenant })
+	bridges := targetsOf(s.bridges, func(b midonet.Bridge) (target, bool) { return target{b.ID, b.Name}, b.TenantID == s.tenant })
+	chains := targetsOf(s.chains, func(c midonet.Chain) (target, bool) { return target{c.ID, c.Name}, c.TenantID == s.tenant })
 
 	var err error
 	if s.routes, err = fetchEach(ctx, routers, "routes of router", mn.ListRoutes); err != nil {
 		return err
 	}
-	if s.bgpPeers, err = fetchEach(ctx, routers, "BGP peers of router", mn.ListBgpPeers); err != nil {
-		return err
-	}
-	if s.bgpNetworks, err = fetchEach(ctx, routers, "BGP networks of router", mn.ListBgpNetworks); err != nil {
-		return err
+	// MidoNet 1.x configured BGP per port, under other URIs; only MidoNet 5 has it per router.
+	if s.version != midonet.VersionMN1 {
+		if s.bgpPeers, err = fetchEach(ctx, routers, "BGP peers of router", mn.ListBgpPeers); err != nil {
+			return err
+		}
+		if s.bgpNetworks, err = fetchEach(ctx, routers, "BGP networks of router", mn.ListBgpNetworks); err != nil {
+			return err
+		}
 	}
 	if s.dhcpSubnets, err = fetchEach(ctx, bridges, "DHCP subnets of bridge", func(ctx context.Context, bridgeID string) ([]dhcpSubnet, error) {
 		return readDHCP(ctx, mn, bridgeID)
@@ -182,9 +185,9 @@ func readDHCP(ctx context.Context, mn Reader, bridgeID string) ([]dhcpSubnet, er
 
 // readMembers reads the members of the shown groups and of every tunnel zone.
 func (s *snapshot) readMembers(ctx context.Context, mn Reader) error {
-	groups := idsOf(s.addrGroups, func(g midonet.IPAddrGroup) (string, bool) { return g.ID, shownAddrGroup(g.Name) })
-	portGroups := idsOf(s.portGroups, func(g midonet.PortGroup) (string, bool) { return g.ID, g.TenantID == s.tenant })
-	zones := idsOf(s.tunnelZones, func(z midonet.TunnelZone) (string, bool) { return z.ID, true })
+	groups := targetsOf(s.addrGroups, func(g midonet.IPAddrGroup) (target, bool) { return target{g.ID, g.Name}, shownAddrGroup(g.Name) })
+	portGroups := targetsOf(s.portGroups, func(g midonet.PortGroup) (target, bool) { return target{g.ID, g.Name}, g.TenantID == s.tenant })
+	zones := targetsOf(s.tunnelZones, func(z midonet.TunnelZone) (target, bool) { return target{z.ID, z.Name}, true })
 
 	var err error
 	if s.groupAddrs, err = fetchEach(ctx, groups, "addresses of ip address group", mn.ListIPAddrGroupAddrs); err != nil {
@@ -199,27 +202,31 @@ func (s *snapshot) readMembers(ctx context.Context, mn Reader) error {
 	return nil
 }
 
-func idsOf[T any](objs []T, pick func(T) (string, bool)) []string {
-	var ids []string
+// target is an object whose sub-resources are read: its id for the request, its name for
+// the error message.
+type target struct{ id, name string }
+
+func targetsOf[T any](objs []T, pick func(T) (target, bool)) []target {
+	var out []target
 	for _, o := range objs {
-		if id, ok := pick(o); ok {
-			ids = append(ids, id)
+		if t, ok := pick(o); ok {
+			out = append(out, t)
 		}
 	}
-	return ids
+	return out
 }
 
-// fetchEach calls list for every id, at most fetchParallelism at a time, and returns the
-// results by id. The first failure (in id order, so that the error is reproducible) cancels
-// the rest.
-func fetchEach[T any](ctx context.Context, ids []string, what string, list func(context.Context, string) ([]T, error)) (map[string][]T, error) {
+// fetchEach calls list for every target, at most fetchParallelism at a time, and returns the
+// results by id. The first failure (in target order, so that the error is reproducible)
+// cancels the rest.
+func fetchEach[T any](ctx context.Context, targets []target, what string, list func(context.Context, string) ([]T, error)) (map[string][]T, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make([][]T, len(ids))
-	errs := make([]error, len(ids))
+	results := make([][]T, len(targets))
+	errs := make([]error, len(targets))
 	slots := make(chan struct{}, fetchParallelism)
 	var wg sync.WaitGroup
-	for i, id := range ids {
+	for i, tg := range targets {
 		slots <- struct{}{}
 		wg.Add(1)
 		go func() {
@@ -229,24 +236,24 @@ func fetchEach[T any](ctx context.Context, ids []string, what string, list func(
 				errs[i] = ctx.Err()
 				return
 			}
-			results[i], errs[i] = list(ctx, id)
+			results[i], errs[i] = list(ctx, tg.id)
 			if errs[i] != nil {
 				cancel()
 			}
 		}()
 	}
 	wg.Wait()
-	out := make(map[string][]T, len(ids))
+	out := make(map[string][]T, len(targets))
 	var firstErr error
-	for i, id := range ids {
+	for i, tg := range targets {
 		if errs[i] != nil {
 			// A call cancelled because another failed is not the error worth reporting.
 			if firstErr == nil || (isCanceled(firstErr) && !isCanceled(errs[i])) {
-				firstErr = fmt.Errorf("list %s %s: %w", what, id, errs[i])
+				firstErr = fmt.Errorf("list %s %s (%s): %w", what, tg.name, tg.id, errs[i])
 			}
 			continue
 		}
-		out[id] = results[i]
+		out[tg.id] = results[i]
 	}
 	if firstErr != nil {
 		return nil, firstErr

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/midonet/sim"
 	"github.com/midovpc/midovpc/internal/topoview"
 )
 
@@ -170,7 +171,11 @@ func TestWriteJSONResolvesNames(t *testing.T) {
 }
 
 func TestLoadFailsWhenMidoNetIsUnreachable(t *testing.T) {
-	running, _ := startMidoNet(t)
+	// Its own emulator, closed here: Running.Close must not run twice.
+	running, err := sim.Start(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := running.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -206,4 +211,33 @@ func find[T any](t *testing.T, objs []T, match func(T) bool) T {
 	var zero T
 	t.Fatalf("no %T matches", zero)
 	return zero
+}
+
+// rulesFailingFor is MidoNet answering every request but the rules of one chain.
+type rulesFailingFor struct {
+	*midonet.Client
+	chainID string
+}
+
+func (r rulesFailingFor) ListRules(ctx context.Context, chainID string) ([]midonet.Rule, error) {
+	if chainID == r.chainID {
+		return nil, errors.New("injected failure")
+	}
+	return r.Client.ListRules(ctx, chainID)
+}
+
+// TestLoadFailsWholeOnAPartialRead: a topology with one chain's rules missing would show that
+// chain as empty; Load refuses instead and says which read failed.
+func TestLoadFailsWholeOnAPartialRead(t *testing.T) {
+	_, c := startMidoNet(t)
+	buildFixture(t, c)
+	chain := id("chain/sg_ingress_sg-55556666")
+	topo, err := topoview.Load(context.Background(), rulesFailingFor{c, chain}, tenant)
+	if err == nil {
+		t.Fatalf("Load succeeded with %d chains, want an error", len(topo.Chains))
+	}
+	want := "list rules of chain sg_ingress_sg-55556666 (" + chain + "): injected failure"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
 }

@@ -20,11 +20,11 @@ func sortedValues[S any, T any](m map[string]*S, get func(*S) T, id func(T) stri
 	return out
 }
 
-func byName[S any, T any](m map[string]*S, get func(*S) T, name func(T) string, id func(T) string, want string) []T {
+func byName[S any, T any](m map[string]*S, ids []string, get func(*S) T, id func(T) string) []T {
 	var out []T
-	for _, s := range m {
-		if v := get(s); name(v) == want {
-			out = append(out, v)
+	for _, i := range ids {
+		if s, ok := m[i]; ok {
+			out = append(out, get(s))
 		}
 	}
 	slices.SortFunc(out, func(a, b T) int { return strings.Compare(id(a), id(b)) })
@@ -41,11 +41,6 @@ func bridgeID(b midonet.Bridge) string                { return b.ID }
 func chainID(c midonet.Chain) string                  { return c.ID }
 func groupID(g midonet.IPAddrGroup) string            { return g.ID }
 func portGroupID(g midonet.PortGroup) string          { return g.ID }
-func routerName(r midonet.Router) string              { return r.Name }
-func bridgeName(b midonet.Bridge) string              { return b.Name }
-func chainName(c midonet.Chain) string                { return c.Name }
-func groupName(g midonet.IPAddrGroup) string          { return g.Name }
-func portGroupName(g midonet.PortGroup) string        { return g.Name }
 
 // Routers lists the tenant's routers.
 func (x *Index) Routers() []midonet.Router {
@@ -69,7 +64,7 @@ func (x *Index) Router(id string) (midonet.Router, bool) {
 func (x *Index) RoutersByName(name string) []midonet.Router {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return byName(x.m.routers, routerOf, routerName, routerID, name)
+	return byName(x.m.routers, x.m.names[KindRouter][name], routerOf, routerID)
 }
 
 // Bridges lists the tenant's bridges.
@@ -93,7 +88,7 @@ func (x *Index) Bridge(id string) (midonet.Bridge, bool) {
 func (x *Index) BridgesByName(name string) []midonet.Bridge {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return byName(x.m.bridges, bridgeOf, bridgeName, bridgeID, name)
+	return byName(x.m.bridges, x.m.names[KindBridge][name], bridgeOf, bridgeID)
 }
 
 // Chains lists the tenant's chains.
@@ -117,7 +112,7 @@ func (x *Index) Chain(id string) (midonet.Chain, bool) {
 func (x *Index) ChainsByName(name string) []midonet.Chain {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return byName(x.m.chains, chainOf, chainName, chainID, name)
+	return byName(x.m.chains, x.m.names[KindChain][name], chainOf, chainID)
 }
 
 // AddrGroups lists every IP address group of the installation.
@@ -141,7 +136,7 @@ func (x *Index) AddrGroup(id string) (midonet.IPAddrGroup, bool) {
 func (x *Index) AddrGroupsByName(name string) []midonet.IPAddrGroup {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return byName(x.m.groups, groupOf, groupName, groupID, name)
+	return byName(x.m.groups, x.m.names[KindAddrGroup][name], groupOf, groupID)
 }
 
 // PortGroups lists the tenant's port groups.
@@ -165,7 +160,7 @@ func (x *Index) PortGroup(id string) (midonet.PortGroup, bool) {
 func (x *Index) PortGroupsByName(name string) []midonet.PortGroup {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return byName(x.m.portGroups, portGroupOf, portGroupName, portGroupID, name)
+	return byName(x.m.portGroups, x.m.names[KindPortGroup][name], portGroupOf, portGroupID)
 }
 
 // devicePorts returns the port map of a router or bridge. Callers hold mu.

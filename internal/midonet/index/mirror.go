@@ -19,10 +19,11 @@ type mirror struct {
 	zones      map[string]*zoneState
 
 	// Derived lookups, rebuilt by reindex and kept current by write-through.
-	portDevice  map[string]string // port id → router or bridge id
-	ruleChain   map[string]string // rule id → chain id
-	routeRouter map[string]string // route id → router id
-	bgpRouter   map[string]string // BGP peer or network id → router id
+	portDevice  map[string]string            // port id → router or bridge id
+	ruleChain   map[string]string            // rule id → chain id
+	routeRouter map[string]string            // route id → router id
+	bgpRouter   map[string]string            // BGP peer or network id → router id
+	names       map[Kind]map[string][]string // kind → name → ids, for the named kinds
 }
 
 type routerState struct {
@@ -85,6 +86,7 @@ func newMirror() *mirror {
 		ruleChain:   map[string]string{},
 		routeRouter: map[string]string{},
 		bgpRouter:   map[string]string{},
+		names:       map[Kind]map[string][]string{},
 	}
 }
 
@@ -103,19 +105,56 @@ func (m *mirror) reindex() {
 	m.ruleChain = map[string]string{}
 	m.routeRouter = map[string]string{}
 	m.bgpRouter = map[string]string{}
+	m.names = map[Kind]map[string][]string{}
 	for id, r := range m.routers {
 		m.indexRouter(id, r)
+		m.addName(KindRouter, r.Router.Name, id)
 	}
 	for id, b := range m.bridges {
+		m.addName(KindBridge, b.Bridge.Name, id)
 		for pid := range b.Ports {
 			m.portDevice[pid] = id
 		}
 	}
 	for id, c := range m.chains {
+		m.addName(KindChain, c.Chain.Name, id)
 		for _, r := range c.Rules {
 			m.ruleChain[r.ID] = id
 		}
 	}
+	for id, g := range m.groups {
+		m.addName(KindAddrGroup, g.Group.Name, id)
+	}
+	for id, g := range m.portGroups {
+		m.addName(KindPortGroup, g.PortGroup.Name, id)
+	}
+}
+
+// addName and removeName keep the name index of a named kind.
+func (m *mirror) addName(kind Kind, name, id string) {
+	if m.names[kind] == nil {
+		m.names[kind] = map[string][]string{}
+	}
+	if !slices.Contains(m.names[kind][name], id) {
+		m.names[kind][name] = append(slices.Clone(m.names[kind][name]), id)
+	}
+}
+
+func (m *mirror) removeName(kind Kind, name, id string) {
+	ids := slices.DeleteFunc(slices.Clone(m.names[kind][name]), func(x string) bool { return x == id })
+	if len(ids) == 0 {
+		delete(m.names[kind], name)
+	} else {
+		m.names[kind][name] = ids
+	}
+}
+
+// rename records that object id of kind is now called name (was old, "" when new).
+func (m *mirror) rename(kind Kind, old, name, id string, existed bool) {
+	if existed {
+		m.removeName(kind, old, id)
+	}
+	m.addName(kind, name, id)
 }
 
 func (m *mirror) indexRouter(id string, r *routerState) {

@@ -17,8 +17,10 @@ func (x *Index) PutRouter(r midonet.Router) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if st, ok := x.m.routers[r.ID]; ok {
+		x.m.rename(KindRouter, st.Router.Name, r.Name, r.ID, true)
 		st.Router = r
 	} else {
+		x.m.rename(KindRouter, "", r.Name, r.ID, false)
 		x.m.routers[r.ID] = newRouterState(r)
 	}
 	x.touch(KindRouter, r.ID)
@@ -45,6 +47,7 @@ func (x *Index) DeleteRouter(id string) {
 	for bid := range st.Networks {
 		delete(x.m.bgpRouter, bid)
 	}
+	x.m.removeName(KindRouter, st.Router.Name, id)
 	delete(x.m.routers, id)
 	x.touch(KindRouter, id)
 }
@@ -54,8 +57,10 @@ func (x *Index) PutBridge(b midonet.Bridge) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if st, ok := x.m.bridges[b.ID]; ok {
+		x.m.rename(KindBridge, st.Bridge.Name, b.Name, b.ID, true)
 		st.Bridge = b
 	} else {
+		x.m.rename(KindBridge, "", b.Name, b.ID, false)
 		x.m.bridges[b.ID] = newBridgeState(b)
 	}
 	x.touch(KindBridge, b.ID)
@@ -72,6 +77,7 @@ func (x *Index) DeleteBridge(id string) {
 	for pid := range st.Ports {
 		x.deletePortLocked(pid)
 	}
+	x.m.removeName(KindBridge, st.Bridge.Name, id)
 	delete(x.m.bridges, id)
 	x.touch(KindBridge, id)
 }
@@ -81,8 +87,10 @@ func (x *Index) PutChain(c midonet.Chain) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if st, ok := x.m.chains[c.ID]; ok {
+		x.m.rename(KindChain, st.Chain.Name, c.Name, c.ID, true)
 		st.Chain = c
 	} else {
+		x.m.rename(KindChain, "", c.Name, c.ID, false)
 		x.m.chains[c.ID] = &chainState{Chain: c}
 	}
 	x.touch(KindChain, c.ID)
@@ -100,6 +108,7 @@ func (x *Index) DeleteChain(id string) {
 	for _, r := range st.Rules {
 		delete(x.m.ruleChain, r.ID)
 	}
+	x.m.removeName(KindChain, st.Chain.Name, id)
 	delete(x.m.chains, id)
 	x.touch(KindChain, id)
 	for cid, c := range x.m.chains {
@@ -185,8 +194,10 @@ func (x *Index) PutAddrGroup(g midonet.IPAddrGroup) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if st, ok := x.m.groups[g.ID]; ok {
+		x.m.rename(KindAddrGroup, st.Group.Name, g.Name, g.ID, true)
 		st.Group = g
 	} else {
+		x.m.rename(KindAddrGroup, "", g.Name, g.ID, false)
 		x.m.groups[g.ID] = &groupState{Group: g}
 	}
 	x.touch(KindAddrGroup, g.ID)
@@ -197,6 +208,9 @@ func (x *Index) PutAddrGroup(g midonet.IPAddrGroup) {
 func (x *Index) DeleteAddrGroup(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if g, ok := x.m.groups[id]; ok {
+		x.m.removeName(KindAddrGroup, g.Group.Name, id)
+	}
 	delete(x.m.groups, id)
 	x.touch(KindAddrGroup, id)
 }
@@ -226,8 +240,10 @@ func (x *Index) PutPortGroup(g midonet.PortGroup) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if st, ok := x.m.portGroups[g.ID]; ok {
+		x.m.rename(KindPortGroup, st.PortGroup.Name, g.Name, g.ID, true)
 		st.PortGroup = g
 	} else {
+		x.m.rename(KindPortGroup, "", g.Name, g.ID, false)
 		x.m.portGroups[g.ID] = &portGroupState{PortGroup: g}
 	}
 	x.touch(KindPortGroup, g.ID)
@@ -237,6 +253,9 @@ func (x *Index) PutPortGroup(g midonet.PortGroup) {
 func (x *Index) DeletePortGroup(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if g, ok := x.m.portGroups[id]; ok {
+		x.m.removeName(KindPortGroup, g.PortGroup.Name, id)
+	}
 	delete(x.m.portGroups, id)
 	x.touch(KindPortGroup, id)
 }

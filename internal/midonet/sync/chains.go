@@ -217,11 +217,15 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		}
 	}
 	cur := r.e.Index.RulesOf(chainID)
+	keys := make([]string, len(cur))
+	for i, m := range cur {
+		keys[i] = actualKey(m)
+	}
 	for i, w := range wanted {
 		key := topology.RuleKey(cr.Chain, cr.Rules[i])
 		var cands []midonet.Rule
-		for _, m := range cur {
-			if actualKey(m) == w.key {
+		for j, m := range cur {
+			if keys[j] == w.key {
 				cands = append(cands, m)
 			}
 		}
@@ -244,6 +248,7 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		r.keep(key, got.ID)
 		r.placement[got.ID] = cr.Placement
 		cur = r.e.Index.RulesOf(chainID)
+		keys = slices.Insert(keys, got.Position-1, w.key)
 	}
 	return nil
 }

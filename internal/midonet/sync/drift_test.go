@@ -1,8 +1,10 @@
 package sync_test
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/index"
@@ -68,5 +70,36 @@ func TestDriftRequeuesTheOwnerAndTheNextSyncRepairs(t *testing.T) {
 	// The repair was written through: nothing drifts.
 	if d, err := e.idx.Resync(ctx); err != nil || !d.Empty() {
 		t.Fatalf("resync after repair: %+v, %v", d, err)
+	}
+}
+
+func TestRunResyncHandsDriftedOwnersToRequeue(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	f := smallTopology()
+	first := e.sync(f, nil)
+	if err := e.raw.DeleteRule(e.ctx, e.chainRules(sgIngress)[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	requeued := make(chan []topology.Owner, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- e.eng.RunResync(ctx, 5*time.Millisecond, func(owners []topology.Owner) {
+			select {
+			case requeued <- owners:
+			default:
+			}
+		})
+	}()
+	owners := <-requeued
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(owners, []topology.Owner{f.Owner}) {
+		t.Fatalf("requeued %v, want %v", owners, f.Owner)
+	}
+	if res := e.sync(f, first.Owned); res.Created != 1 {
+		t.Fatalf("repair created %d rules, want 1", res.Created)
 	}
 }

@@ -162,10 +162,14 @@ func (e *Engine) Sync(ctx context.Context, frag *topology.Fragment, previous []s
 // Delete removes everything the owner owns: what frag matches in MidoNet and what previous
 // lists, in reverse dependency order, tolerating objects already gone. Contributions to shared
 // containers of other owners are removed from them; containers of other owners are left alone.
-// frag may be empty (then only previous and what this engine recorded for the owner count).
+// frag must name the owner; it may hold nothing else (then only previous and what this engine
+// recorded for the owner count).
 func (e *Engine) Delete(ctx context.Context, frag *topology.Fragment, previous []string) (*Result, error) {
 	if err := e.ready(nil); err != nil {
 		return nil, err
+	}
+	if frag == nil || frag.Owner.Kind == "" || frag.Owner.Name == "" {
+		return nil, errors.New("sync engine: Delete needs a fragment naming its owner")
 	}
 	r := e.newRun(ctx, frag, previous, true)
 	for _, step := range []func() error{

@@ -113,7 +113,7 @@ func preferred[T any](cands []T, idOf func(T) string, det string, r *run) (T, bo
 	return zero, false
 }
 
-// containerKind maps a device id to its index container kind.
+// deviceKind maps a device id to its index container kind.
 func (r *run) deviceKind(id string) index.Kind {
 	if _, ok := r.e.Index.Router(id); ok {
 		return index.KindRouter

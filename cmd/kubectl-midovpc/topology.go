@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/midovpc/midovpc/internal/topoview"
+)
+
+func init() {
+	register("topology", command{
+		Summary: "print the tenant's MidoNet topology with ids resolved to names",
+		Run:     runTopology,
+	})
+}
+
+const topologySynopsis = programName + " topology --midonet-url URL [--tenant euca_tenant_1] [--token-file F] [--ca-file F] [-o tree|json] [--ids] [--qps N] [--timeout D]"
+
+func runTopology(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("topology", flag.ContinueOnError)
+	var mn midonetFlags
+	mn.bind(fs)
+	var output string
+	fs.StringVar(&output, "o", "tree", "output format: tree (sorted, diff-friendly) or json")
+	fs.StringVar(&output, "output", "tree", "same as -o")
+	ids := fs.Bool("ids", false, "show MidoNet ids in the tree (json always has them)")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up reading MidoNet after this long")
+	if code, done := parseFlags(fs, topologySynopsis, args, stdout, stderr); done {
+		return code
+	}
+	if output != "tree" && output != "json" {
+		return usageError(fs, stderr, fmt.Errorf("-o %q: want tree or json", output))
+	}
+	client, err := mn.client()
+	if errors.Is(err, errNoURL) {
+		return usageError(fs, stderr, err)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s topology: %v\n", programName, err)
+		return exitError
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	topo, err := topoview.Load(ctx, client, mn.tenant)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s topology: %s\n", programName, mn.explain(err))
+		return exitError
+	}
+
+	if output == "json" {
+		err = topo.WriteJSON(stdout)
+	} else {
+		var opts []topoview.TreeOption
+		if *ids {
+			opts = append(opts, topoview.WithIDs())
+		}
+		err = topo.WriteTree(stdout, opts...)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s topology: %v\n", programName, err)
+		return exitError
+	}
+	return exitOK
+}
+
+// usageError reports a command-line mistake found after parsing.
+func usageError(fs *flag.FlagSet, stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "%s %s: %v\nRun `%s %s -h` for its flags.\n", programName, fs.Name(), err, programName, fs.Name())
+	return exitUsage
+}

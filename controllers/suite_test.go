@@ -7,18 +7,12 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/midovpc/midovpc/controllers"
 	"github.com/midovpc/midovpc/internal/midonet"
-	"github.com/midovpc/midovpc/internal/midonet/index"
 	"github.com/midovpc/midovpc/internal/midonet/sim"
-	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/testenv"
 )
 
@@ -37,8 +31,7 @@ var (
 	mido     *sim.Running
 	mn       *midonet.Client
 	suiteCtx = context.Background()
-	stopMgr  context.CancelFunc
-	mgrDone  chan struct{}
+	running  *testenv.Manager
 )
 
 // hosts are the MidoNet hosts of the test cloud: two nodes, a gateway and the CLC.
@@ -79,40 +72,14 @@ var _ = AfterSuite(func() {
 // startManager runs the controllers with a fresh MidoNet client, index and sync engine, as a
 // manager process would after a restart.
 func startManager(resync time.Duration) {
-	skip := true
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme:                 env.Scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Controller:             config.Controller{SkipNameValidation: &skip},
-	})
+	m, err := env.StartManager(testenv.ManagerOptions{MidoNetURL: mido.URL, Tenant: tenant, Resync: resync})
 	Expect(err).NotTo(HaveOccurred())
-	client, err := midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant, QPS: -1, MaxInFlight: 16})
-	Expect(err).NotTo(HaveOccurred())
-	se := &msync.Engine{Client: client, Index: index.New(client, tenant), Tenant: tenant}
-	ctx, cancel := context.WithCancel(suiteCtx)
-	cs, err := controllers.Setup(ctx, mgr, controllers.NewMidoNetEngine(se), 2)
-	Expect(err).NotTo(HaveOccurred())
-	if resync > 0 {
-		Expect(mgr.Add(runnable(func(ctx context.Context) error { return se.RunResync(ctx, resync, cs.Requeue) }))).To(Succeed())
-	}
-	stopMgr = cancel
-	mgrDone = make(chan struct{})
-	go func() {
-		defer GinkgoRecover()
-		defer close(mgrDone)
-		Expect(mgr.Start(ctx)).To(Succeed())
-	}()
+	running = m
 }
 
 func stopManager() {
-	if stopMgr != nil {
-		stopMgr()
-		<-mgrDone
-		stopMgr = nil
+	if running != nil {
+		Expect(running.Stop()).To(Succeed())
+		running = nil
 	}
 }
-
-type runnable func(context.Context) error
-
-func (r runnable) Start(ctx context.Context) error { return r(ctx) }

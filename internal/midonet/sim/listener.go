@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -18,7 +19,10 @@ type Running struct {
 	Server *Server
 
 	http *http.Server
-	done chan error
+
+	closeOnce sync.Once
+	closeErr  error
+	done      chan error
 }
 
 // Start serves a new emulator on 127.0.0.1 with a free port.
@@ -45,7 +49,13 @@ func Listen(addr string, srv *Server) (*Running, error) {
 }
 
 // Close stops the listener and every connection, releasing stalled requests first.
+// Close stops the server; calling it again returns the first call's result.
 func (r *Running) Close() error {
+	r.closeOnce.Do(func() { r.closeErr = r.close() })
+	return r.closeErr
+}
+
+func (r *Running) close() error {
 	r.Server.Shutdown()
 	err := r.http.Close()
 	if serveErr := <-r.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {

@@ -1,0 +1,84 @@
+package controllers_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// An interface can be detached, attached to another instance as a secondary interface, and
+// moved to another node; its MidoNet objects follow and the old ones go.
+var _ = Describe("moving a network interface", func() {
+	It("renames, rebinds and cleans up after it", func() {
+		c := newCloud()
+		c.create()
+		c.waitReady()
+		eni := &vpcv1.NetworkInterface{}
+		key := client.ObjectKey{Namespace: c.ns, Name: c.eni}
+		Expect(k8s.Get(suiteCtx, key, eni)).To(Succeed())
+		Expect(eni.Status.InterfaceName).To(Equal(c.instance))
+		Expect(tapBoundOn("vn_" + c.instance)).To(Equal("node-70"))
+
+		// Attach it to another instance, as its second interface, on the other node.
+		other := hexID("i", 0xff00+c.n)
+		eni.Spec.InstanceID = other
+		eni.Spec.DeviceIndex = 1
+		eni.Spec.Node = "10.111.5.71"
+		Expect(k8s.Update(suiteCtx, eni)).To(Succeed())
+		c.waitReady()
+		Expect(k8s.Get(suiteCtx, key, eni)).To(Succeed())
+		Expect(eni.Status.InterfaceName).To(Equal(c.eni))
+		Expect(eni.Status.Node).To(Equal("10.111.5.71"))
+		Eventually(func() string { return tapBoundOn("vn_" + c.eni) }, 10*time.Second, 100*time.Millisecond).Should(Equal("node-71"))
+		Expect(tapBoundOn("vn_" + c.instance)).To(BeEmpty())
+		names := midonetNames()
+		for _, old := range []string{"chain:ic_" + c.instance + "_prechain", "chain:ic_" + c.instance + "_postchain",
+			"group:elip_pre_" + c.instance, "group:elip_post_" + c.instance} {
+			Expect(names).NotTo(ContainElement(old), "nothing named after the old instance is left")
+		}
+		Expect(names).To(ContainElements("chain:ic_"+c.eni+"_prechain", "chain:ic_"+c.eni+"_postchain",
+			"group:elip_post_"+c.eni, "group:elip_pre_"+c.eni))
+		// Its elastic IP followed it.
+		eip := &vpcv1.ElasticIP{}
+		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: c.ns, Name: c.eip}, eip)).To(Succeed())
+		Expect(vpcv1.IsReady(eip.Generation, &eip.Status.ReconcileStatus)).To(BeTrue())
+		Expect(groupAddresses("elip_pre_" + c.eni)).To(ConsistOf(c.publicIP))
+	})
+})
+
+// tapBoundOn returns the name of the host whose port binding uses the tap, or "".
+func tapBoundOn(tap string) string {
+	hosts, err := mn.ListHosts(suiteCtx)
+	Expect(err).NotTo(HaveOccurred())
+	for _, h := range hosts {
+		bindings, err := mn.ListHostPorts(suiteCtx, h.ID)
+		Expect(err).NotTo(HaveOccurred())
+		for _, b := range bindings {
+			if b.InterfaceName == tap {
+				return h.Name
+			}
+		}
+	}
+	return ""
+}
+
+func groupAddresses(name string) []string {
+	groups, err := mn.ListIPAddrGroups(suiteCtx)
+	Expect(err).NotTo(HaveOccurred())
+	for _, g := range groups {
+		if g.Name == name {
+			addrs, err := mn.ListIPAddrGroupAddrs(suiteCtx, g.ID)
+			Expect(err).NotTo(HaveOccurred())
+			var out []string
+			for _, a := range addrs {
+				out = append(out, a.Addr)
+			}
+			return out
+		}
+	}
+	return nil
+}

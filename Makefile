@@ -52,13 +52,15 @@ test-race: ## The unit tests with the race detector.
 
 .PHONY: bench
 bench: ## Benchmarks of the emulator, the client, the parser and the sync engine.
+	@mkdir -p bin
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee bin/bench.txt
 
 ##@ Run
 
 .PHONY: run
 run: envtest ## Run the manager on its embedded defaults: local control plane, MidoNet emulator, the sample view.
-	$(GO) run ./cmd/manager --dev $(RUN_ARGS)
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) run ./cmd/manager --dev \
+		--metrics-bind-address=127.0.0.1:8080 --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
 
 .PHONY: run-sim
 run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.
@@ -75,10 +77,6 @@ docker-build: ## Build the manager image (needs a Docker engine).
 	docker build -t $(IMG) .
 
 IMG ?= midovpc/manager:dev
-
-.PHONY: deploy-render
-deploy-render: ## Print the in-cluster manifests.
-	$(GO) run sigs.k8s.io/kustomize/kustomize/v5 build config/default
 
 .PHONY: help
 help:

@@ -174,6 +174,8 @@ func TestExampleConvergesToGoldenTopology(t *testing.T) {
 		t.Errorf("MidoNet topology differs from %s (run with -update to accept):\n%s", golden, lineDiff(string(want), got.String()))
 	}
 
+	t.Logf("converged with %d MidoNet writes (%d requests)", h.mido.Server.Writes(), len(h.mido.Server.Requests()))
+
 	// Nothing left to do: a converged cloud makes no writes.
 	h.mido.Server.ResetRequests()
 	time.Sleep(2 * time.Second)

@@ -47,7 +47,7 @@ func ensureCoreNetwork() {
 	cn := &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: vpcv1.CoreNetworkSpec{
 		InstanceDNSDomain: "eucalyptus.internal", InstanceDNSServers: []vpcv1.IPv4{"10.111.5.11"},
 		EnabledCLCIP: "10.111.5.11", MetadataEnabled: true, BGPASN: ptr(int64(64512)),
-		Gateways: []vpcv1.Gateway{{HostIP: "10.111.5.22", ExternalDevice: "em1.116", ExternalCIDR: "10.116.128.0/17",
+		Gateways: []vpcv1.Gateway{{HostIP: ptr(vpcv1.IPv4("10.111.5.22")), ExternalDevice: "em1.116", ExternalCIDR: "10.116.128.0/17",
 			ExternalIP: "10.116.133.11", BGPPeerIP: ptr(vpcv1.IPv4("10.116.133.173")), BGPPeerASN: ptr(int64(65000)),
 			AdvertisedRoutes: []vpcv1.CIDR{"10.116.150.0/24"}}},
 		Nodes: []vpcv1.Node{{Name: "10.111.5.70"}, {Name: "10.111.5.71"}},

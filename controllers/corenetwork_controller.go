@@ -88,8 +88,16 @@ func coreNetworkInput(cn *vpcv1.CoreNetwork) (translate.CoreNetworkInput, error)
 func gatewayInput(g vpcv1.Gateway) (translate.Gateway, error) {
 	var gw translate.Gateway
 	var err error
-	if gw.HostIP, err = parseIP(string(g.HostIP)); err != nil {
-		return gw, fmt.Errorf("hostIP: %w", err)
+	switch {
+	case g.HostIP != nil:
+		if _, err := parseIP(string(*g.HostIP)); err != nil {
+			return gw, fmt.Errorf("hostIP: %w", err)
+		}
+		gw.Host = string(*g.HostIP)
+	case g.HostName != nil:
+		gw.Host = *g.HostName
+	default:
+		return gw, fmt.Errorf("hostIP or hostName is required")
 	}
 	if gw.ExternalIP, err = parseIP(string(g.ExternalIP)); err != nil {
 		return gw, fmt.Errorf("externalIP: %w", err)

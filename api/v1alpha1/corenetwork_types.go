@@ -73,9 +73,17 @@ type CoreNetworkSpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.externalRouterIP) != has(self.bgpPeerIP)",message="exactly one of externalRouterIP (static routing) or bgpPeerIP (BGP) must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.bgpPeerIP) == has(self.bgpPeerASN)",message="bgpPeerIP and bgpPeerASN go together"
 // +kubebuilder:validation:XValidation:rule="!has(self.advertisedRoutes) || has(self.bgpPeerIP)",message="advertisedRoutes need a BGP peer"
+// +kubebuilder:validation:XValidation:rule="has(self.hostIP) != has(self.hostName)",message="exactly one of hostIP or hostName identifies the gateway host"
 type Gateway struct {
 	// hostIP is an address of the gateway host; it identifies the MidoNet host.
-	HostIP IPv4 `json:"hostIP"`
+	// +optional
+	HostIP *IPv4 `json:"hostIP,omitempty"`
+	// hostName is the gateway host's name as MidoNet knows it, for views that name the host
+	// instead of giving its address (the 4.1 to 4.3 gatewayHost).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	HostName *string `json:"hostName,omitempty"`
 	// externalDevice is the host interface that carries external traffic, e.g. em1.116.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=15

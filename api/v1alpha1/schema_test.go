@@ -200,7 +200,7 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 	Entry("a gateway with both static and BGP routing", invalid{
 		obj: func(string) client.Object {
 			return &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: vpcv1.CoreNetworkSpec{
-				Gateways: []vpcv1.Gateway{{HostIP: "10.0.0.1", ExternalDevice: "eth1", ExternalCIDR: "192.0.2.0/24",
+				Gateways: []vpcv1.Gateway{{HostIP: ptr(vpcv1.IPv4("10.0.0.1")), ExternalDevice: "eth1", ExternalCIDR: "192.0.2.0/24",
 					ExternalIP: "192.0.2.2", ExternalRouterIP: ptr(vpcv1.IPv4("192.0.2.1")), BGPPeerIP: ptr(vpcv1.IPv4("192.0.2.1")),
 					BGPPeerASN: ptr(int64(65000))}}}}
 		},

@@ -41,12 +41,6 @@ func (p *projector) coreNetwork() (*vpcv1.CoreNetwork, error) {
 // statically; the API holds exactly one of the two.
 func projectGateway(g Gateway, index int) (vpcv1.Gateway, error) {
 	path := gatewaysPath + "/gateway[#" + strconv.Itoa(index+1) + "]"
-	if _, err := netip.ParseAddr(g.Host); err != nil {
-		// Legacy gateways name their host (gatewayHost); the API identifies the MidoNet
-		// host by address and midovpc does not resolve names behind the operator's back.
-		return vpcv1.Gateway{}, projectionError(path, g.Host,
-			"gateway host %q is not an IPv4 address; write the gateway with the 4.4 key ip (the host's address)", g.Host)
-	}
 	for _, f := range []struct{ key, value string }{
 		{"externalDevice", g.ExternalDevice}, {"externalCidr", g.ExternalCIDR}, {"externalIp", g.ExternalIP},
 	} {
@@ -55,10 +49,15 @@ func projectGateway(g Gateway, index int) (vpcv1.Gateway, error) {
 		}
 	}
 	gw := vpcv1.Gateway{
-		HostIP:         vpcv1.IPv4(g.Host),
 		ExternalDevice: g.ExternalDevice,
 		ExternalCIDR:   vpcv1.CIDR(g.ExternalCIDR),
 		ExternalIP:     vpcv1.IPv4(g.ExternalIP),
+	}
+	// 4.4 gateways give the host's address (ip); legacy ones name it (gatewayHost).
+	if _, err := netip.ParseAddr(g.Host); err == nil {
+		gw.HostIP = ptrTo(vpcv1.IPv4(g.Host))
+	} else {
+		gw.HostName = ptrTo(g.Host)
 	}
 	switch {
 	case g.BGPPeerIP != "":

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -201,10 +200,6 @@ func TestProjectRejects(t *testing.T) {
 		},
 		wantPath: "vpcs/vpc[vpc-0a1b2c3d]/networkAcls/networkAcl[acl-3c3c3c3c]/egressEntries/entry[32767]",
 	}, {
-		name:     "a gateway known by host name",
-		edit:     func(v *View) { v.Config.Mido.Gateways[0].Host = "gw.example.com" },
-		wantPath: "configuration/property[mido]/property[gateways]/gateway[#1]",
-	}, {
 		name:     "a NAT gateway without MAC",
 		edit:     func(v *View) { v.VPCs[0].NatGateways[0].MAC = "" },
 		wantPath: "vpcs/vpc[vpc-0a1b2c3d]/natGateways/natGateway[nat-0c1d2e3f4a5b6c7d8]/macAddress",
@@ -220,9 +215,18 @@ func TestProjectRejects(t *testing.T) {
 	}
 }
 
-func TestProjectLegacyGatewaysFails(t *testing.T) {
-	_, err := Project(parseValid(t, readFixture(t, "v43-legacy-gateways")), "")
-	if err == nil || !strings.Contains(err.Error(), "not an IPv4 address") {
-		t.Fatalf("error = %v", err)
+func TestProjectLegacyGatewaysNameTheirHost(t *testing.T) {
+	p, err := Project(parseValid(t, readFixture(t, "v43-legacy-gateways")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gws := p.CoreNetwork.Spec.Gateways
+	if len(gws) == 0 {
+		t.Fatal("no gateways projected")
+	}
+	for _, g := range gws {
+		if g.HostIP != nil || g.HostName == nil || *g.HostName == "" {
+			t.Errorf("legacy gateway %+v: want its host by name", g)
+		}
 	}
 }

@@ -117,9 +117,15 @@ func wantStatus(t testing.TB, err error, status int, message string) *midonet.AP
 	return ae
 }
 
-func wantNotFound(t testing.TB, err error, message string) { t.Helper(); wantStatus(t, err, 404, message) }
+func wantNotFound(t testing.TB, err error, message string) {
+	t.Helper()
+	wantStatus(t, err, 404, message)
+}
 
-func wantConflict(t testing.TB, err error, message string) { t.Helper(); wantStatus(t, err, 409, message) }
+func wantConflict(t testing.TB, err error, message string) {
+	t.Helper()
+	wantStatus(t, err, 409, message)
+}
 
 func wantValidation(t testing.TB, err error, message string) *midonet.APIError {
 	t.Helper()

@@ -30,8 +30,9 @@ type CoreNetworkInput struct {
 
 // Gateway is one external uplink of eucart.
 type Gateway struct {
-	// HostIP identifies the MidoNet gateway host (the view's gateway ip).
-	HostIP         netip.Addr
+	// Host identifies the MidoNet gateway host: its IP (the view's 4.4 gateway ip) or its
+	// host name (the legacy gatewayHost).
+	Host           string
 	ExternalDevice string
 	ExternalIP     netip.Addr
 	ExternalCIDR   netip.Prefix
@@ -46,7 +47,7 @@ type Gateway struct {
 // GatewayPortRole is the role of a gateway's eucart port: the pair the original matches
 // gateways by (§2.3), host and external device.
 func GatewayPortRole(g Gateway) string {
-	return "gw:" + g.HostIP.String() + "/" + g.ExternalDevice
+	return "gw:" + g.Host + "/" + g.ExternalDevice
 }
 
 // Port roles on the core devices.
@@ -130,7 +131,10 @@ func CoreNetwork(owner topology.Owner, in CoreNetworkInput, s Settings) (topolog
 // the gateway host, and its three routes (external CIDR, peer /32, default via the peer).
 func gateway(f *topology.Fragment, g Gateway) error {
 	name := GatewayPortRole(g)
-	if err := errors.Join(validIPv4("gateway "+name+" host", g.HostIP), validIPv4("gateway "+name+" external IP", g.ExternalIP),
+	if g.Host == "" {
+		return fmt.Errorf("gateway %s: no host", name)
+	}
+	if err := errors.Join(validIPv4("gateway "+name+" external IP", g.ExternalIP),
 		validIPv4("gateway "+name+" peer", g.PeerIP)); err != nil {
 		return err
 	}
@@ -143,7 +147,7 @@ func gateway(f *topology.Fragment, g Gateway) error {
 	port := topology.PortRef{Device: CoreRouterName, Role: name}
 	f.Ports = append(f.Ports, topology.Port{Ref: port, Kind: topology.RouterPort, Address: g.ExternalIP,
 		Network: g.ExternalCIDR.Masked(),
-		Binding: &topology.Binding{Host: topology.HostRef{Name: g.HostIP.String()}, Interface: g.ExternalDevice}})
+		Binding: &topology.Binding{Host: topology.HostRef{Name: g.Host}, Interface: g.ExternalDevice}})
 	f.Routes = append(f.Routes,
 		route(CoreRouterName, g.ExternalCIDR.Masked(), port, netip.Addr{}, 0),
 		route(CoreRouterName, netip.PrefixFrom(g.PeerIP, 32), port, netip.Addr{}, 0),

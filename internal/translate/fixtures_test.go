@@ -19,7 +19,7 @@ var (
 	exSubnet   = SubnetRef{ID: "subnet-11112222", CIDR: cidr("10.0.1.0/24")}
 	exCore     = CoreNetworkInput{
 		Version: ip("4.4.2.0"),
-		Gateways: []Gateway{{HostIP: ip("10.111.5.22"), ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.11"),
+		Gateways: []Gateway{{Host: "10.111.5.22", ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.11"),
 			ExternalCIDR: cidr("10.116.128.0/17"), PeerIP: ip("10.116.133.173")}},
 		MetadataHost: "10.111.5.11",
 	}

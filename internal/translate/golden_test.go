@@ -37,9 +37,9 @@ func goldenCases() []goldenCase {
 	bgpCore := exCore
 	bgpCore.BGPASN = 64512
 	bgpCore.Gateways = []Gateway{
-		{HostIP: ip("10.111.5.22"), ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.11"), ExternalCIDR: cidr("10.116.128.0/17"),
+		{Host: "10.111.5.22", ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.11"), ExternalCIDR: cidr("10.116.128.0/17"),
 			PeerIP: ip("10.116.133.173"), PeerASN: 65000, AdRoutes: []netip.Prefix{cidr("10.116.150.0/24")}},
-		{HostIP: ip("10.111.5.23"), ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.12"), ExternalCIDR: cidr("10.116.128.0/17"),
+		{Host: "10.111.5.23", ExternalDevice: "em1.116", ExternalIP: ip("10.116.133.12"), ExternalCIDR: cidr("10.116.128.0/17"),
 			PeerIP: ip("10.116.133.174"), PeerASN: 65001, AdRoutes: []netip.Prefix{cidr("10.116.150.0/24"), cidr("10.116.151.0/24")}},
 	}
 	bgpCore.Metadata253Egress = []EgressPort{{ProtocolUDP, 53}}

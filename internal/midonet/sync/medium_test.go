@@ -29,7 +29,7 @@ func mediumTopology(tb testing.TB) []topology.Fragment {
 	var out []topology.Fragment
 	out = append(out, must(translate.CoreNetwork(owner(topology.KindCoreNetwork, "core"), translate.CoreNetworkInput{
 		Version: ip("4.4.2.0"), MetadataHost: "10.111.1.5",
-		Gateways: []translate.Gateway{{HostIP: ip("10.111.1.6"), ExternalDevice: "eth1", ExternalIP: ip("192.168.1.100"),
+		Gateways: []translate.Gateway{{Host: "10.111.1.6", ExternalDevice: "eth1", ExternalIP: ip("192.168.1.100"),
 			ExternalCIDR: pfx("192.168.1.0/24"), PeerIP: ip("192.168.1.1")}},
 	}, s)))
 	vpc := translate.VPCRef{ID: "vpc-1a2b3c4d", CIDR: pfx("10.0.0.0/16"), RouterIndex: 2}

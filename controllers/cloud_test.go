@@ -97,9 +97,14 @@ func (c *cloud) create() {
 
 // waitReady waits until every resource of the cloud, and the CoreNetwork, is Ready.
 func (c *cloud) waitReady() {
+	waitAllReady(append(c.objects(), &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}})...)
+}
+
+// waitAllReady waits until each object is Ready for its current generation.
+func waitAllReady(objs ...client.Object) {
+	GinkgoHelper()
 	Eventually(func() []string {
 		var notReady []string
-		objs := append(c.objects(), &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
 		for _, o := range objs {
 			if err := k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), o); err != nil {
 				notReady = append(notReady, err.Error())

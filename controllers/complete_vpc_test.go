@@ -63,24 +63,7 @@ var _ = Describe("a complete VPC", Ordered, func() {
 			&vpcv1.ElasticIP{ObjectMeta: m("eip-10-116-150-201"), Spec: vpcv1.ElasticIPSpec{PublicIP: "10.116.150.201", NetworkInterface: eni1}},
 		}
 	}
-	waitReady := func() {
-		Eventually(func() []string {
-			var bad []string
-			for _, o := range objects() {
-				if err := k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), o); err != nil {
-					bad = append(bad, err.Error())
-					continue
-				}
-				s := o.(interface {
-					GetReconcileStatus() *vpcv1.ReconcileStatus
-				}).GetReconcileStatus()
-				if !vpcv1.IsReady(o.GetGeneration(), s) {
-					bad = append(bad, fmt.Sprintf("%T %s: %v", o, o.GetName(), s.Conditions))
-				}
-			}
-			return bad
-		}, 60*time.Second, 200*time.Millisecond).Should(BeEmpty())
-	}
+	waitReady := func() { waitAllReady(objects()...) }
 	vpcRoutes := func() []midonet.Route {
 		v := &vpcv1.Vpc{}
 		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: ns, Name: vpc}, v)).To(Succeed())

@@ -59,7 +59,10 @@ bench: ## Benchmarks of the emulator, the client, the parser and the sync engine
 
 .PHONY: run
 run: envtest ## Run the manager on its embedded defaults: local control plane, MidoNet emulator, the sample view.
-	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) run ./cmd/manager --dev \
+	@mkdir -p bin
+	$(GO) build -o bin/manager ./cmd/manager
+	@# exec: signals reach the manager itself, which stops the local control plane it started.
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" exec bin/manager --dev \
 		--metrics-bind-address=127.0.0.1:8080 --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
 
 .PHONY: run-sim

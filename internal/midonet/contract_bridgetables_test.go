@@ -19,7 +19,7 @@ func TestContractBridgeTables(t *testing.T) {
 		s := must[*midonet.DHCPSubnet](t, "create subnet")(e.c.CreateDHCPSubnet(e.ctx, br.ID, in))
 		want := *in
 		want.Enabled, want.URI = midonet.Bool(true), s.URI
-		if !reflect.DeepEqual(*s, want) || s.CIDR() != cidr {
+		if !reflect.DeepEqual(*s, want) || s.CIDR() != cidr || s.URI != e.run.URL+"/bridges/"+br.ID+"/dhcp/10.0.1.0_24" {
 			t.Fatalf("subnet = %+v\nwant %+v", *s, want)
 		}
 		_, err := e.c.CreateDHCPSubnet(e.ctx, br.ID, &midonet.DHCPSubnet{SubnetPrefix: "10.0.1.0", SubnetLength: 24})
@@ -35,7 +35,7 @@ func TestContractBridgeTables(t *testing.T) {
 			ExtraDHCPOpts: []midonet.ExtraDHCPOpt{{OptName: "domain_search", OptValue: "example.internal"}}}
 		h := must[*midonet.DHCPHost](t, "create host")(e.c.CreateDHCPHost(e.ctx, br.ID, cidr, host))
 		if h.MacAddr != host.MacAddr || h.IPAddr != host.IPAddr || h.Name != host.Name ||
-			!reflect.DeepEqual(h.ExtraDHCPOpts, host.ExtraDHCPOpts) || h.URI == "" {
+			!reflect.DeepEqual(h.ExtraDHCPOpts, host.ExtraDHCPOpts) || h.URI != s.URI+"/hosts/"+host.MacAddr {
 			t.Fatalf("host = %+v", h)
 		}
 		_, err = e.c.CreateDHCPHost(e.ctx, br.ID, cidr, &midonet.DHCPHost{MacAddr: host.MacAddr, IPAddr: "10.0.1.9", Name: "dup"})
@@ -99,7 +99,7 @@ func TestContractBridgeTables(t *testing.T) {
 		op := must[*midonet.Port](t, "other port")(e.c.CreateBridgePort(e.ctx, other.ID, &midonet.Port{}))
 		const mac = "d0:0d:12:34:56:78"
 		m := must[*midonet.MacPort](t, "create")(e.c.CreateMACEntry(e.ctx, br.ID, &midonet.MacPort{MacAddr: mac, PortID: p.ID}))
-		if m.MacAddr != mac || m.PortID != p.ID || m.URI == "" {
+		if m.MacAddr != mac || m.PortID != p.ID || m.URI != e.run.URL+"/bridges/"+br.ID+"/mac_table/d0-0d-12-34-56-78_"+p.ID {
 			t.Fatalf("entry = %+v", m)
 		}
 		if got := must[*midonet.MacPort](t, "get")(e.c.GetMACEntry(e.ctx, br.ID, mac, p.ID)); got.PortID != p.ID {
@@ -125,7 +125,7 @@ func TestContractBridgeTables(t *testing.T) {
 		e := plainEnv(t)
 		br := must[*midonet.Bridge](t, "bridge")(e.c.CreateBridge(e.ctx, &midonet.Bridge{Name: "b"}))
 		a := must[*midonet.IP4Mac](t, "create")(e.c.CreateARPEntry(e.ctx, br.ID, &midonet.IP4Mac{IP: "10.0.1.5", MAC: "d0:0d:12:34:56:78"}))
-		if a.IP != "10.0.1.5" || a.MAC != "d0:0d:12:34:56:78" || a.URI == "" {
+		if a.IP != "10.0.1.5" || a.MAC != "d0:0d:12:34:56:78" || a.URI != e.run.URL+"/bridges/"+br.ID+"/arp_table/10.0.1.5_d0-0d-12-34-56-78" {
 			t.Fatalf("entry = %+v", a)
 		}
 		must[*midonet.IP4Mac](t, "create second")(e.c.CreateARPEntry(e.ctx, br.ID, &midonet.IP4Mac{IP: "10.0.1.6", MAC: "d0:0d:12:34:56:79"}))

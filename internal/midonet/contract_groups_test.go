@@ -25,7 +25,8 @@ func TestContractGroups(t *testing.T) {
 		}
 
 		a := must[*midonet.IPAddrGroupAddr](t, "add")(e.c.AddIPAddrGroupAddr(e.ctx, g.ID, &midonet.IPAddrGroupAddr{Addr: "10.0.1.5"}))
-		if a.Addr != "10.0.1.5" || a.Version != midonet.IPVersion4 || a.IPAddrGroupID != g.ID || a.URI == "" {
+		if a.Addr != "10.0.1.5" || a.Version != midonet.IPVersion4 || a.IPAddrGroupID != g.ID ||
+			a.URI != e.run.URL+"/ip_addr_groups/"+g.ID+"/versions/4/ip_addrs/10.0.1.5" {
 			t.Fatalf("address = %+v", a)
 		}
 		must[*midonet.IPAddrGroupAddr](t, "add second")(e.c.AddIPAddrGroupAddr(e.ctx, g.ID, &midonet.IPAddrGroupAddr{Addr: "10.0.1.6", Version: "4"}))
@@ -125,6 +126,7 @@ func TestContractGroups(t *testing.T) {
 		if got := members(); len(got) != 0 {
 			t.Fatalf("members = %v, want none", got)
 		}
+		mustDo(t, "remove a member whose port is gone (204)", e.c.DeletePortGroupPort(e.ctx, g.ID, p2.ID))
 		mustDo(t, "delete group", e.c.DeletePortGroup(e.ctx, g.ID))
 		_, err = e.c.GetPortGroup(e.ctx, g.ID)
 		wantNotFound(t, err, "")

@@ -68,7 +68,13 @@ func TestContractHosts(t *testing.T) {
 
 		// Only a dead host can be deleted.
 		wantStatus(t, e.c.DeleteHost(e.ctx, hv), 403, "Cannot delete host "+hv+" because it is active.")
+		// A deleted host leaves its tunnel zones.
+		tz := must[*midonet.TunnelZone](t, "zone")(e.c.CreateTunnelZone(e.ctx, &midonet.TunnelZone{Name: "tz", Type: midonet.TunnelZoneTypeGRE}))
+		must[*midonet.TunnelZoneHost](t, "member")(e.c.AddTunnelZoneHost(e.ctx, tz.ID, &midonet.TunnelZoneHost{HostID: dead, IPAddress: "192.168.10.99"}))
 		mustDo(t, "delete dead host", e.c.DeleteHost(e.ctx, dead))
+		if got := must[[]midonet.TunnelZoneHost](t, "members")(e.c.ListTunnelZoneHosts(e.ctx, tz.ID)); len(got) != 0 {
+			t.Fatalf("deleted host still in its zone: %+v", got)
+		}
 		if n := len(must[[]midonet.Host](t, "list")(e.c.ListHosts(e.ctx))); n != 1 {
 			t.Fatalf("hosts after delete = %d", n)
 		}
@@ -91,7 +97,7 @@ func TestContractHosts(t *testing.T) {
 		wantNotFound(t, err, "")
 
 		b := must[*midonet.HostInterfacePort](t, "bind")(e.c.BindPort(e.ctx, inZone, &midonet.HostInterfacePort{PortID: up.ID, InterfaceName: "eth1"}))
-		if b.HostID != inZone || b.PortID != up.ID || b.InterfaceName != "eth1" || b.URI == "" {
+		if b.HostID != inZone || b.PortID != up.ID || b.InterfaceName != "eth1" || b.URI != e.run.URL+"/hosts/"+inZone+"/ports/"+up.ID {
 			t.Fatalf("binding = %+v", b)
 		}
 		p := must[*midonet.Port](t, "port")(e.c.GetPort(e.ctx, up.ID))
@@ -151,7 +157,7 @@ func TestContractHosts(t *testing.T) {
 		}
 
 		m := must[*midonet.TunnelZoneHost](t, "add member")(e.c.AddTunnelZoneHost(e.ctx, tz.ID, &midonet.TunnelZoneHost{HostID: hv, IPAddress: "192.168.10.11"}))
-		if m.TunnelZoneID != tz.ID || m.HostID != hv || m.IPAddress != "192.168.10.11" {
+		if m.TunnelZoneID != tz.ID || m.HostID != hv || m.IPAddress != "192.168.10.11" || m.URI != e.run.URL+"/tunnel_zones/"+tz.ID+"/hosts/"+hv {
 			t.Fatalf("member = %+v", m)
 		}
 		_, err = e.c.AddTunnelZoneHost(e.ctx, tz.ID, &midonet.TunnelZoneHost{HostID: hv, IPAddress: "192.168.10.11"})

@@ -80,6 +80,17 @@ func TestContractPortsAndRoutes(t *testing.T) {
 		if deref(up.InboundFilterID) != ch.ID || up.PortAddress != "10.0.1.1" || up.PortMAC != p.PortMAC || up.TunnelKey != p.TunnelKey {
 			t.Fatalf("updated port = %+v", up)
 		}
+		// portSubnet, when re-sent, wins over a changed portAddress (§2.3, MN 5.4+).
+		stale := *up
+		stale.PortAddress = "10.0.1.9"
+		if got := must[*midonet.Port](t, "update with stale portSubnet")(e.c.UpdatePort(e.ctx, &stale)); got.PortAddress != "10.0.1.1" {
+			t.Fatalf("portAddress = %q, want the re-sent portSubnet's 10.0.1.1", got.PortAddress)
+		}
+		stale.PortSubnet = nil
+		if got := must[*midonet.Port](t, "update without portSubnet")(e.c.UpdatePort(e.ctx, &stale)); got.PortAddress != "10.0.1.9" ||
+			!slices.Equal(got.PortSubnet, []string{"10.0.1.9/24"}) {
+			t.Fatalf("port after address change = %+v", got)
+		}
 		// The wrong type for the stored kind is refused.
 		_, err := e.c.UpdatePort(e.ctx, &midonet.Port{ID: p.ID, Type: midonet.PortTypeBridge})
 		wantValidation(t, err, "Not a router port.")
@@ -126,10 +137,16 @@ func TestContractPortsAndRoutes(t *testing.T) {
 		if got := must[[]midonet.Port](t, "list")(e.c.ListBridgePorts(e.ctx, br.ID)); len(got) != 1 || got[0].ID != p.ID {
 			t.Fatalf("bridge ports after delete = %+v", got)
 		}
-		// A bridge delete cascades to its ports.
+		// A bridge delete cascades to its ports, unlinking their peers.
+		rt := must[*midonet.Router](t, "router")(e.c.CreateRouter(e.ctx, &midonet.Router{Name: "r"}))
+		rp := must[*midonet.Port](t, "router port")(e.c.CreateRouterPort(e.ctx, rt.ID, routerPort("10.0.1.1", "10.0.1.0", 24)))
+		mustDo(t, "link", e.c.LinkPorts(e.ctx, rp.ID, p.ID))
 		mustDo(t, "delete bridge", e.c.DeleteBridge(e.ctx, br.ID))
 		_, err = e.c.GetPort(e.ctx, p.ID)
 		wantNotFound(t, err, "")
+		if got := must[*midonet.Port](t, "peer")(e.c.GetPort(e.ctx, rp.ID)); got.PeerID != nil {
+			t.Fatalf("router port still linked to a port of a deleted bridge: %+v", got)
+		}
 	})
 
 	t.Run("§2.4 link and unlink", func(t *testing.T) {
@@ -203,8 +220,13 @@ func TestContractPortsAndRoutes(t *testing.T) {
 		}
 		must[*midonet.Route](t, "surviving route")(e.c.GetRoute(e.ctx, other.ID))
 
-		// Deleting the router cascades to its ports and their routes.
+		// Deleting the router cascades to its ports and their routes, unlinking the peers.
+		bp2 := must[*midonet.Port](t, "bridge port 2")(e.c.CreateBridgePort(e.ctx, br.ID, &midonet.Port{}))
+		mustDo(t, "link the other port", e.c.LinkPorts(e.ctx, bp2.ID, keep.ID))
 		mustDo(t, "delete router", e.c.DeleteRouter(e.ctx, rt.ID))
+		if got := must[*midonet.Port](t, "peer of a deleted router's port")(e.c.GetPort(e.ctx, bp2.ID)); got.PeerID != nil {
+			t.Fatalf("bridge port still linked to a deleted router's port: %+v", got)
+		}
 		_, err := e.c.GetPort(e.ctx, keep.ID)
 		wantNotFound(t, err, "")
 		_, err = e.c.GetRoute(e.ctx, other.ID)

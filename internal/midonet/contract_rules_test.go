@@ -62,7 +62,8 @@ func TestContractChainsAndRules(t *testing.T) {
 		r3 := must[*midonet.Rule](t, "r3")(e.c.CreateRule(e.ctx, pre.ID, &midonet.Rule{Type: midonet.RuleTypeDrop, Position: 3}))
 		jump2 := must[*midonet.Rule](t, "jump from another chain")(e.c.CreateRule(e.ctx, other.ID, &midonet.Rule{Type: midonet.RuleTypeJump, JumpChainID: &target.ID}))
 
-		rt := must[*midonet.Router](t, "router")(e.c.CreateRouter(e.ctx, &midonet.Router{Name: "r", InboundFilterID: &target.ID, OutboundFilterID: &pre.ID}))
+		rt := must[*midonet.Router](t, "router")(e.c.CreateRouter(e.ctx, &midonet.Router{Name: "r", InboundFilterID: &target.ID,
+			OutboundFilterID: &pre.ID, LocalRedirectChainID: &target.ID, ForwardChainID: &target.ID}))
 		br := must[*midonet.Bridge](t, "bridge")(e.c.CreateBridge(e.ctx, &midonet.Bridge{Name: "b", InboundFilterID: &pre.ID, OutboundFilterID: &target.ID}))
 		bp := must[*midonet.Port](t, "bridge port")(e.c.CreateBridgePort(e.ctx, br.ID, &midonet.Port{InboundFilterID: &target.ID, OutboundFilterID: &target.ID}))
 		rp := must[*midonet.Port](t, "router port")(e.c.CreateRouterPort(e.ctx, rt.ID, &midonet.Port{PortAddress: "10.0.0.1", NetworkLength: 24,
@@ -81,7 +82,7 @@ func TestContractChainsAndRules(t *testing.T) {
 			wantNotFound(t, err, "There is no Rule with ID "+id+".")
 		}
 		gotRt := must[*midonet.Router](t, "router")(e.c.GetRouter(e.ctx, rt.ID))
-		if gotRt.InboundFilterID != nil || deref(gotRt.OutboundFilterID) != pre.ID {
+		if gotRt.InboundFilterID != nil || deref(gotRt.OutboundFilterID) != pre.ID || gotRt.LocalRedirectChainID != nil || gotRt.ForwardChainID != nil {
 			t.Fatalf("router filters = %v / %v", gotRt.InboundFilterID, gotRt.OutboundFilterID)
 		}
 		gotBr := must[*midonet.Bridge](t, "bridge")(e.c.GetBridge(e.ctx, br.ID))

@@ -206,6 +206,19 @@ func TestContractConventions(t *testing.T) {
 		}
 	})
 
+	t.Run("§2.17 login in strict mode", func(t *testing.T) {
+		const token = "issued-token"
+		e := newContractEnv(t, sim.Options{Token: token}, midonet.Config{LoginUser: "admin", LoginPassword: "pw"})
+		got, expires, err := e.c.Login(e.ctx)
+		mustDo(t, "login", err)
+		if got != token || !expires.IsZero() {
+			t.Fatalf("login = %q, expires %v; want the configured token, no expiry", got, expires)
+		}
+		// The client logs in by itself before its first request.
+		rt := must[*midonet.Router](t, "create after login")(e.c.CreateRouter(e.ctx, &midonet.Router{Name: "r"}))
+		must[*midonet.Router](t, "get after login")(e.c.GetRouter(e.ctx, rt.ID))
+	})
+
 	t.Run("§1.7 typed errors", func(t *testing.T) {
 		e := plainEnv(t)
 		missing := newID()
@@ -224,6 +237,38 @@ func TestContractConventions(t *testing.T) {
 		_, err = e.c.CreateRouter(e.ctx, &midonet.Router{ID: id})
 		wantConflict(t, err, "A(n) Router with ID "+id+" already exists.")
 
+		// The same for every UUID-keyed kind, with MidoNet's storage class names (§1.7).
+		br := must[*midonet.Bridge](t, "bridge")(e.c.CreateBridge(e.ctx, &midonet.Bridge{ID: newID()}))
+		ch := must[*midonet.Chain](t, "chain")(e.c.CreateChain(e.ctx, &midonet.Chain{ID: newID()}))
+		rp := must[*midonet.Port](t, "port")(e.c.CreateRouterPort(e.ctx, id, &midonet.Port{ID: newID(), PortAddress: "10.0.0.1", NetworkAddress: "10.0.0.0", NetworkLength: 24}))
+		ru := must[*midonet.Rule](t, "rule")(e.c.CreateRule(e.ctx, ch.ID, &midonet.Rule{ID: newID(), Type: midonet.RuleTypeAccept}))
+		ro := must[*midonet.Route](t, "route")(e.c.CreateRoute(e.ctx, id, &midonet.Route{ID: newID(), SrcNetworkAddr: "0.0.0.0",
+			DstNetworkAddr: "0.0.0.0", Type: midonet.RouteTypeNormal, NextHopPort: &rp.ID}))
+		ig := must[*midonet.IPAddrGroup](t, "ip group")(e.c.CreateIPAddrGroup(e.ctx, &midonet.IPAddrGroup{ID: newID(), Name: "g"}))
+		for _, dup := range []struct {
+			class, id string
+			create    func() error
+		}{
+			{"Network", br.ID, func() error { _, err := e.c.CreateBridge(e.ctx, &midonet.Bridge{ID: br.ID}); return err }},
+			{"Chain", ch.ID, func() error { _, err := e.c.CreateChain(e.ctx, &midonet.Chain{ID: ch.ID}); return err }},
+			{"Port", rp.ID, func() error { _, err := e.c.CreateBridgePort(e.ctx, br.ID, &midonet.Port{ID: rp.ID}); return err }},
+			{"Rule", ru.ID, func() error {
+				_, err := e.c.CreateRule(e.ctx, ch.ID, &midonet.Rule{ID: ru.ID, Type: midonet.RuleTypeDrop})
+				return err
+			}},
+			{"Route", ro.ID, func() error {
+				_, err := e.c.CreateRoute(e.ctx, id, &midonet.Route{ID: ro.ID, SrcNetworkAddr: "0.0.0.0", DstNetworkAddr: "0.0.0.0",
+					Type: midonet.RouteTypeBlackHole})
+				return err
+			}},
+			{"IPAddrGroup", ig.ID, func() error {
+				_, err := e.c.CreateIPAddrGroup(e.ctx, &midonet.IPAddrGroup{ID: ig.ID, Name: "g"})
+				return err
+			}},
+		} {
+			wantConflict(t, dup.create(), "A(n) "+dup.class+" with ID "+dup.id+" already exists.")
+		}
+
 		// 400 with violations: bean validation of a router port's address.
 		_, err = e.c.CreateRouterPort(e.ctx, id, &midonet.Port{PortAddress: "10.0.0.300", NetworkAddress: "10.0.0.0", NetworkLength: 24})
 		ae := wantValidation(t, err, "Validation error(s) found")
@@ -232,6 +277,23 @@ func TestContractConventions(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "portAddress is an invalid IP format") {
 			t.Fatalf("error text %q does not name the violation", err)
+		}
+
+		// A UUID-typed path parameter that does not parse is 404 too (§1.5).
+		_, err = e.c.GetRouter(e.ctx, "not-a-uuid")
+		wantNotFound(t, err, "")
+
+		// Refused writes are atomic: nothing is stored (§1.8).
+		before := len(must[[]midonet.Port](t, "ports")(e.c.ListRouterPorts(e.ctx, id)))
+		e.run.Server.ResetRequests()
+		_, err = e.c.CreateRouterPort(e.ctx, id, &midonet.Port{PortAddress: "10.0.0.1", NetworkAddress: "10.0.0.0",
+			NetworkLength: 24, InboundFilterID: midonet.Ref(missing)})
+		wantNotFound(t, err, "There is no Chain with ID "+missing+".")
+		if w := e.run.Server.Writes(); w != 0 {
+			t.Fatalf("a refused create changed the store (%d writes)", w)
+		}
+		if ports := must[[]midonet.Port](t, "ports")(e.c.ListRouterPorts(e.ctx, id)); len(ports) != before {
+			t.Fatalf("a refused create left ports: %+v", ports)
 		}
 
 		// 400 with a message only: a semantic refusal.

@@ -8,7 +8,7 @@ import (
 	"github.com/midovpc/midovpc/internal/midonet"
 )
 
-// routerPort is a router port on 10.0.<n>.1/24.
+// routerPort is the body of a router port with an address in a network.
 func routerPort(addr, network string, length int) *midonet.Port {
 	return &midonet.Port{PortAddress: addr, NetworkAddress: network, NetworkLength: length}
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/topology"
 	"github.com/midovpc/midovpc/internal/translate"
@@ -128,6 +126,3 @@ func gatewayInput(g vpcv1.Gateway) (translate.Gateway, error) {
 	}
 	return gw, nil
 }
-
-// _ keeps the client import for kinds that list through it.
-var _ client.Object = &vpcv1.CoreNetwork{}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -83,7 +84,7 @@ type Deps struct {
 	Client   client.Client
 	Recorder record.EventRecorder
 	Engine   Engine
-	// Namespace-independent settings come from the CoreNetwork named default.
+	// MaxConcurrentReconciles is the number of workers of each kind's controller.
 	MaxConcurrentReconciles int
 	// DependencyRetry is how soon a reconcile waiting on MidoNet (not on a watched
 	// Kubernetes object) tries again.
@@ -164,20 +165,9 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	msg := "MidoNet objects match the spec"
 	if len(p.notes) > 0 {
-		msg = fmt.Sprintf("in force except: %s", joinNotes(p.notes))
+		msg = "in force except: " + strings.Join(p.notes, "; ")
 	}
 	return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionTrue, vpcv1.ReasonReconciled, msg)
-}
-
-func joinNotes(notes []string) string {
-	out := ""
-	for i, n := range notes {
-		if i > 0 {
-			out += "; "
-		}
-		out += n
-	}
-	return out
 }
 
 // reconcileDelete deletes the children first (so that this works without a garbage

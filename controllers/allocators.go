@@ -75,7 +75,7 @@ type metadataIDs struct {
 	pending map[string]int
 }
 
-func (a *metadataIDs) idFor(ctx context.Context, c client.Client, owner string) (int, error) {
+func (a *metadataIDs) idFor(ctx context.Context, c client.Client, inMidoNet []int, owner string) (int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.pending == nil {
@@ -88,7 +88,7 @@ func (a *metadataIDs) idFor(ctx context.Context, c client.Client, owner string) 
 	if err := c.List(ctx, enis); err != nil {
 		return 0, err
 	}
-	var used []int
+	used := append([]int(nil), inMidoNet...)
 	for _, e := range enis.Items {
 		if ip, err := parseIP(e.Status.MetadataIP); err == nil {
 			if id, ok := translate.MetadataIDOf(ip); ok {

@@ -1,6 +1,7 @@
 package controllers_test
 
 import (
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -8,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/midonet"
 )
 
 // An interface can be detached, attached to another instance as a secondary interface, and
@@ -81,4 +83,55 @@ func groupAddresses(name string) []string {
 		}
 	}
 	return nil
+}
+
+var _ = Describe("a new interface's metadata address", func() {
+	It("is never one MidoNet already maps for an interface not reconciled yet", func() {
+		c := newCloud()
+		c.create()
+		c.waitReady()
+		// The lowest metadata id no interface has recorded...
+		enis := &vpcv1.NetworkInterfaceList{}
+		Expect(k8s.List(suiteCtx, enis)).To(Succeed())
+		used := map[string]bool{}
+		for _, e := range enis.Items {
+			used[e.Status.MetadataIP] = true
+		}
+		lowest := 10
+		for used[fmt.Sprintf("255.0.0.%d", lowest)] {
+			lowest++
+		}
+		taken := fmt.Sprintf("255.0.0.%d", lowest)
+		// ...is mapped in MidoNet for an interface midovpc has not seen (built by eucanetd).
+		_, err := mn.CreateRule(suiteCtx, chainByName("vc_"+c.vpc+"_mdulout").ID, &midonet.Rule{
+			Type: "snat", FlowAction: "continue", NwSrcAddress: ptr(fmt.Sprintf("10.%d.1.99", c.n)), NwSrcLength: 32,
+			NwDstAddress: ptr("169.254.169.248"), NwDstLength: 29,
+			NatTargets: []midonet.NatTarget{{AddressFrom: taken, AddressTo: taken}},
+		})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func() []string { return chainAddresses("vc_" + c.vpc + "_mdulout") }, 10*time.Second, 100*time.Millisecond).
+			Should(ContainElement(taken))
+		// Let the index see it (resync every second), then add an interface.
+		time.Sleep(2 * time.Second)
+		eni := &vpcv1.NetworkInterface{ObjectMeta: objMeta(c.ns, hexID("eni", 0xee00+c.n)), Spec: vpcv1.NetworkInterfaceSpec{
+			Subnet: c.subnet, MACAddress: vpcv1.MAC(fmt.Sprintf("d0:0d:00:00:ee:%02x", c.n)),
+			PrivateIP: vpcv1.IPv4(fmt.Sprintf("10.%d.1.20", c.n)), SourceDestCheck: true, Node: "10.111.5.70"}}
+		Expect(k8s.Create(suiteCtx, eni)).To(Succeed())
+		waitAllReady(eni)
+		Expect(eni.Status.MetadataIP).NotTo(BeEmpty())
+		Expect(eni.Status.MetadataIP).NotTo(Equal(taken))
+	})
+})
+
+// chainAddresses lists the NAT target addresses of a chain's rules.
+func chainAddresses(chain string) []string {
+	rules, err := mn.ListRules(suiteCtx, chainByName(chain).ID)
+	Expect(err).NotTo(HaveOccurred())
+	var out []string
+	for _, r := range rules {
+		for _, t := range r.NatTargets {
+			out = append(out, t.AddressFrom)
+		}
+	}
+	return out
 }

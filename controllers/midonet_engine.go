@@ -87,3 +87,22 @@ func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 	}
 	return 0, false
 }
+
+func (e *engine) UsedMetadataIDs() []int {
+	var ids []int
+	for _, ch := range e.index.Chains() {
+		if vpc, _, ok := translate.ParseVPCChainName(ch.Name); !ok || ch.Name != translate.VPCMetadataOutChainName(vpc) {
+			continue
+		}
+		for _, r := range e.index.RulesOf(ch.ID) {
+			for _, t := range r.NatTargets {
+				if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
+					if id, ok := translate.MetadataIDOf(a); ok {
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+	}
+	return ids
+}

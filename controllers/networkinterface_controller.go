@@ -123,7 +123,7 @@ func ensureMetadataID(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpc
 	id, adopted := d.Engine.MetadataIDOf(vpc, privateIP)
 	if !adopted {
 		var err error
-		if id, err = mdids.idFor(ctx, d.Client, key); err != nil {
+		if id, err = mdids.idFor(ctx, d.Client, d.Engine.UsedMetadataIDs(), key); err != nil {
 			return 0, err
 		}
 	}

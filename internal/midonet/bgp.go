@@ -30,81 +30,45 @@ type BgpNetwork struct {
 
 // ListBgpPeers lists a router's BGP peers.
 func (c *Client) ListBgpPeers(ctx context.Context, routerID string) ([]BgpPeer, error) {
-	u, err := c.url(ctx, "routers", routerID, "bgp_peers")
-	if err != nil {
-		return nil, err
-	}
-	return list[BgpPeer](ctx, c, ResBgpPeers, u)
+	return listAt[BgpPeer](ctx, c, ResBgpPeers, "routers", routerID, "bgp_peers")
 }
 
 // GetBgpPeer reads one BGP peer.
 func (c *Client) GetBgpPeer(ctx context.Context, id string) (*BgpPeer, error) {
-	u, err := c.url(ctx, "bgp_peers", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[BgpPeer](ctx, c, ResBgpPeers, u)
+	return getAt[BgpPeer](ctx, c, ResBgpPeers, "bgp_peers", id)
 }
 
 // CreateBgpPeer adds a BGP peer to a router and returns it as stored.
 func (c *Client) CreateBgpPeer(ctx context.Context, routerID string, p *BgpPeer) (*BgpPeer, error) {
-	spec, err := c.createSpec(ctx, ResBgpPeers, p.ID, "routers", routerID, "bgp_peers")
-	if err != nil {
-		return nil, err
-	}
-	return create[BgpPeer](ctx, c, spec, p)
+	return createAt[BgpPeer](ctx, c, ResBgpPeers, p.ID, p, "routers", routerID, "bgp_peers")
 }
 
 // UpdateBgpPeer replaces the BGP peer p.ID with p and returns it as stored.
 func (c *Client) UpdateBgpPeer(ctx context.Context, p *BgpPeer) (*BgpPeer, error) {
-	u, err := c.url(ctx, "bgp_peers", p.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResBgpPeers, u, p)
+	return updateAt(ctx, c, ResBgpPeers, p, "bgp_peers", p.ID)
 }
 
 // DeleteBgpPeer deletes a BGP peer.
 func (c *Client) DeleteBgpPeer(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "bgp_peers", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResBgpPeers, u)
+	return removeAt(ctx, c, ResBgpPeers, "bgp_peers", id)
 }
 
 // ListBgpNetworks lists the networks a router announces.
 func (c *Client) ListBgpNetworks(ctx context.Context, routerID string) ([]BgpNetwork, error) {
-	u, err := c.url(ctx, "routers", routerID, "bgp_networks")
-	if err != nil {
-		return nil, err
-	}
-	return list[BgpNetwork](ctx, c, ResBgpNetworks, u)
+	return listAt[BgpNetwork](ctx, c, ResBgpNetworks, "routers", routerID, "bgp_networks")
 }
 
 // GetBgpNetwork reads one BGP network.
 func (c *Client) GetBgpNetwork(ctx context.Context, id string) (*BgpNetwork, error) {
-	u, err := c.url(ctx, "bgp_networks", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[BgpNetwork](ctx, c, ResBgpNetworks, u)
+	return getAt[BgpNetwork](ctx, c, ResBgpNetworks, "bgp_networks", id)
 }
 
 // CreateBgpNetwork adds an announced network to a router and returns it as stored.
 func (c *Client) CreateBgpNetwork(ctx context.Context, routerID string, n *BgpNetwork) (*BgpNetwork, error) {
-	spec, err := c.createSpec(ctx, ResBgpNetworks, n.ID, "routers", routerID, "bgp_networks")
-	if err != nil {
-		return nil, err
-	}
-	return create[BgpNetwork](ctx, c, spec, n)
+	return createAt[BgpNetwork](ctx, c, ResBgpNetworks, n.ID, n, "routers", routerID, "bgp_networks")
 }
 
 // DeleteBgpNetwork deletes an announced network.
 func (c *Client) DeleteBgpNetwork(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "bgp_networks", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResBgpNetworks, u)
+	return removeAt(ctx, c, ResBgpNetworks, "bgp_networks", id)
 }

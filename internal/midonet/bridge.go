@@ -23,51 +23,29 @@ type Bridge struct {
 
 // ListBridges lists the bridges of tenant ("" lists all tenants').
 func (c *Client) ListBridges(ctx context.Context, tenant string) ([]Bridge, error) {
-	u, err := c.url(ctx, "bridges")
-	if err != nil {
-		return nil, err
-	}
-	return list[Bridge](ctx, c, ResBridges, withTenant(u, tenant))
+	return listOfTenant[Bridge](ctx, c, ResBridges, tenant, "bridges")
 }
 
 // GetBridge reads one bridge.
 func (c *Client) GetBridge(ctx context.Context, id string) (*Bridge, error) {
-	u, err := c.url(ctx, "bridges", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Bridge](ctx, c, ResBridges, u)
+	return getAt[Bridge](ctx, c, ResBridges, "bridges", id)
 }
 
 // CreateBridge creates b (with b.ID when set, which makes the call retryable) and returns the
 // stored bridge. An empty TenantID becomes the client's tenant.
 func (c *Client) CreateBridge(ctx context.Context, b *Bridge) (*Bridge, error) {
 	body := *b
-	if body.TenantID == "" {
-		body.TenantID = c.cfg.Tenant
-	}
-	spec, err := c.createSpec(ctx, ResBridges, body.ID, "bridges")
-	if err != nil {
-		return nil, err
-	}
-	return create[Bridge](ctx, c, spec, &body)
+	body.TenantID = c.tenantOrDefault(body.TenantID)
+	return createAt[Bridge](ctx, c, ResBridges, body.ID, &body, "bridges")
 }
 
 // UpdateBridge replaces the bridge b.ID with b (every writable field) and returns it as
 // stored.
 func (c *Client) UpdateBridge(ctx context.Context, b *Bridge) (*Bridge, error) {
-	u, err := c.url(ctx, "bridges", b.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResBridges, u, b)
+	return updateAt(ctx, c, ResBridges, b, "bridges", b.ID)
 }
 
 // DeleteBridge deletes a bridge; MidoNet cascades to its ports and DHCP subnets.
 func (c *Client) DeleteBridge(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "bridges", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResBridges, u)
+	return removeAt(ctx, c, ResBridges, "bridges", id)
 }

@@ -14,42 +14,24 @@ type Chain struct {
 
 // ListChains lists the chains of tenant ("" lists all tenants').
 func (c *Client) ListChains(ctx context.Context, tenant string) ([]Chain, error) {
-	u, err := c.url(ctx, "chains")
-	if err != nil {
-		return nil, err
-	}
-	return list[Chain](ctx, c, ResChains, withTenant(u, tenant))
+	return listOfTenant[Chain](ctx, c, ResChains, tenant, "chains")
 }
 
 // GetChain reads one chain.
 func (c *Client) GetChain(ctx context.Context, id string) (*Chain, error) {
-	u, err := c.url(ctx, "chains", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Chain](ctx, c, ResChains, u)
+	return getAt[Chain](ctx, c, ResChains, "chains", id)
 }
 
 // CreateChain creates ch and returns it as stored. An empty TenantID becomes the client's
 // tenant.
 func (c *Client) CreateChain(ctx context.Context, ch *Chain) (*Chain, error) {
 	body := *ch
-	if body.TenantID == "" {
-		body.TenantID = c.cfg.Tenant
-	}
-	spec, err := c.createSpec(ctx, ResChains, body.ID, "chains")
-	if err != nil {
-		return nil, err
-	}
-	return create[Chain](ctx, c, spec, &body)
+	body.TenantID = c.tenantOrDefault(body.TenantID)
+	return createAt[Chain](ctx, c, ResChains, body.ID, &body, "chains")
 }
 
 // DeleteChain deletes a chain: its rules and every jump rule targeting it go too, and filters
 // referring to it are cleared.
 func (c *Client) DeleteChain(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "chains", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResChains, u)
+	return removeAt(ctx, c, ResChains, "chains", id)
 }

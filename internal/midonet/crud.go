@@ -139,27 +139,74 @@ func remove(ctx context.Context, c *Client, res Resource, u string) error {
 	return err
 }
 
-// withTenant appends the tenant_id filter; "" lists every tenant's objects.
-func withTenant(u, tenant string) string {
-	if tenant == "" {
-		return u
+// The verbs at a path: each builds the URL of collection/elems with Client.url, then acts on it.
+
+func listAt[T any](ctx context.Context, c *Client, res Resource, collection string, elems ...string) ([]T, error) {
+	u, err := c.url(ctx, collection, elems...)
+	if err != nil {
+		return nil, err
 	}
-	return u + "?tenant_id=" + url.QueryEscape(tenant)
+	return list[T](ctx, c, res, u)
 }
 
-// createSpec builds the POST target for a top-level collection, or for a sub-collection
-// (collection, parentID, sub). A non-empty id makes the item URL the object's key.
-func (c *Client) createSpec(ctx context.Context, res Resource, id string, collection string, elems ...string) (createSpec, error) {
+// listOfTenant lists a tenant-owned collection with the tenant_id filter; "" lists every
+// tenant's objects.
+func listOfTenant[T any](ctx context.Context, c *Client, res Resource, tenant string, collection string) ([]T, error) {
+	u, err := c.url(ctx, collection)
+	if err != nil {
+		return nil, err
+	}
+	if tenant != "" {
+		u += "?tenant_id=" + url.QueryEscape(tenant)
+	}
+	return list[T](ctx, c, res, u)
+}
+
+func getAt[T any](ctx context.Context, c *Client, res Resource, collection string, elems ...string) (*T, error) {
+	u, err := c.url(ctx, collection, elems...)
+	if err != nil {
+		return nil, err
+	}
+	return get[T](ctx, c, res, u)
+}
+
+func updateAt[T any](ctx context.Context, c *Client, res Resource, body *T, collection string, elems ...string) (*T, error) {
+	u, err := c.url(ctx, collection, elems...)
+	if err != nil {
+		return nil, err
+	}
+	return update(ctx, c, res, u, body)
+}
+
+func removeAt(ctx context.Context, c *Client, res Resource, collection string, elems ...string) error {
+	u, err := c.url(ctx, collection, elems...)
+	if err != nil {
+		return err
+	}
+	return remove(ctx, c, res, u)
+}
+
+// tenantOrDefault is the tenant a new object is created for: the one given, else the client's.
+func (c *Client) tenantOrDefault(tenant string) string {
+	if tenant == "" {
+		return c.cfg.Tenant
+	}
+	return tenant
+}
+
+// createAt POSTs body to a top-level collection, or to a sub-collection (collection, parentID,
+// sub). A non-empty id makes the item URL the object's key, so the POST is retried.
+func createAt[T any](ctx context.Context, c *Client, res Resource, id string, body any, collection string, elems ...string) (*T, error) {
 	coll, err := c.url(ctx, collection, elems...)
 	if err != nil {
-		return createSpec{}, err
+		return nil, err
 	}
 	spec := createSpec{res: res, coll: coll}
 	if id != "" {
 		// Every UUID-keyed kind is addressed at the top level as /<kind>/{id}.
 		if spec.key, err = c.url(ctx, string(res), id); err != nil {
-			return createSpec{}, err
+			return nil, err
 		}
 	}
-	return spec, nil
+	return create[T](ctx, c, spec, body)
 }

@@ -75,11 +75,7 @@ func (c *Client) dhcpURL(ctx context.Context, bridgeID, cidr string, elems ...st
 
 // ListDHCPSubnets lists the DHCP subnets of a bridge.
 func (c *Client) ListDHCPSubnets(ctx context.Context, bridgeID string) ([]DHCPSubnet, error) {
-	u, err := c.url(ctx, "bridges", bridgeID, "dhcp")
-	if err != nil {
-		return nil, err
-	}
-	return list[DHCPSubnet](ctx, c, ResDHCPSubnets, u)
+	return listAt[DHCPSubnet](ctx, c, ResDHCPSubnets, "bridges", bridgeID, "dhcp")
 }
 
 // GetDHCPSubnet reads the DHCP subnet cidr ("10.0.1.0/24") of a bridge.

@@ -57,74 +57,42 @@ type HostInterfacePort struct {
 
 // ListHosts lists every host, alive or not.
 func (c *Client) ListHosts(ctx context.Context) ([]Host, error) {
-	u, err := c.url(ctx, "hosts")
-	if err != nil {
-		return nil, err
-	}
-	return list[Host](ctx, c, ResHosts, u)
+	return listAt[Host](ctx, c, ResHosts, "hosts")
 }
 
 // GetHost reads one host.
 func (c *Client) GetHost(ctx context.Context, id string) (*Host, error) {
-	u, err := c.url(ctx, "hosts", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Host](ctx, c, ResHosts, u)
+	return getAt[Host](ctx, c, ResHosts, "hosts", id)
 }
 
 // UpdateHost applies h's four weights (all must be set) and returns the host as stored.
 func (c *Client) UpdateHost(ctx context.Context, h *Host) (*Host, error) {
-	u, err := c.url(ctx, "hosts", h.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResHosts, u, h)
+	return updateAt(ctx, c, ResHosts, h, "hosts", h.ID)
 }
 
 // DeleteHost removes a dead host without bindings (MidoNet answers 403 otherwise).
 func (c *Client) DeleteHost(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "hosts", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResHosts, u)
+	return removeAt(ctx, c, ResHosts, "hosts", id)
 }
 
 // ListHostInterfaces lists a host's interfaces.
 func (c *Client) ListHostInterfaces(ctx context.Context, hostID string) ([]HostInterface, error) {
-	u, err := c.url(ctx, "hosts", hostID, "interfaces")
-	if err != nil {
-		return nil, err
-	}
-	return list[HostInterface](ctx, c, ResHostInterfaces, u)
+	return listAt[HostInterface](ctx, c, ResHostInterfaces, "hosts", hostID, "interfaces")
 }
 
 // GetHostInterface reads one interface of a host by name.
 func (c *Client) GetHostInterface(ctx context.Context, hostID, name string) (*HostInterface, error) {
-	u, err := c.url(ctx, "hosts", hostID, "interfaces", name)
-	if err != nil {
-		return nil, err
-	}
-	return get[HostInterface](ctx, c, ResHostInterfaces, u)
+	return getAt[HostInterface](ctx, c, ResHostInterfaces, "hosts", hostID, "interfaces", name)
 }
 
 // ListHostPorts lists the port bindings of a host.
 func (c *Client) ListHostPorts(ctx context.Context, hostID string) ([]HostInterfacePort, error) {
-	u, err := c.url(ctx, "hosts", hostID, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return list[HostInterfacePort](ctx, c, ResHostPorts, u)
+	return listAt[HostInterfacePort](ctx, c, ResHostPorts, "hosts", hostID, "ports")
 }
 
 // GetHostPort reads the binding of a port on a host (404 when not bound there).
 func (c *Client) GetHostPort(ctx context.Context, hostID, portID string) (*HostInterfacePort, error) {
-	u, err := c.url(ctx, "hosts", hostID, "ports", portID)
-	if err != nil {
-		return nil, err
-	}
-	return get[HostInterfacePort](ctx, c, ResHostPorts, u)
+	return getAt[HostInterfacePort](ctx, c, ResHostPorts, "hosts", hostID, "ports", portID)
 }
 
 // BindPort binds b.PortID to the interface b.InterfaceName of a host and returns the binding
@@ -146,9 +114,5 @@ func (c *Client) BindPort(ctx context.Context, hostID string, b *HostInterfacePo
 
 // UnbindPort removes a port's binding (succeeds when it was not bound).
 func (c *Client) UnbindPort(ctx context.Context, hostID, portID string) error {
-	u, err := c.url(ctx, "hosts", hostID, "ports", portID)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResHostPorts, u)
+	return removeAt(ctx, c, ResHostPorts, "hosts", hostID, "ports", portID)
 }

@@ -32,47 +32,27 @@ type IPAddrGroupAddr struct {
 
 // ListIPAddrGroups lists every IP address group (MidoNet has no tenant filter for them).
 func (c *Client) ListIPAddrGroups(ctx context.Context) ([]IPAddrGroup, error) {
-	u, err := c.url(ctx, "ip_addr_groups")
-	if err != nil {
-		return nil, err
-	}
-	return list[IPAddrGroup](ctx, c, ResIPAddrGroups, u)
+	return listAt[IPAddrGroup](ctx, c, ResIPAddrGroups, "ip_addr_groups")
 }
 
 // GetIPAddrGroup reads one group.
 func (c *Client) GetIPAddrGroup(ctx context.Context, id string) (*IPAddrGroup, error) {
-	u, err := c.url(ctx, "ip_addr_groups", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[IPAddrGroup](ctx, c, ResIPAddrGroups, u)
+	return getAt[IPAddrGroup](ctx, c, ResIPAddrGroups, "ip_addr_groups", id)
 }
 
 // CreateIPAddrGroup creates a group and returns it as stored.
 func (c *Client) CreateIPAddrGroup(ctx context.Context, g *IPAddrGroup) (*IPAddrGroup, error) {
-	spec, err := c.createSpec(ctx, ResIPAddrGroups, g.ID, "ip_addr_groups")
-	if err != nil {
-		return nil, err
-	}
-	return create[IPAddrGroup](ctx, c, spec, g)
+	return createAt[IPAddrGroup](ctx, c, ResIPAddrGroups, g.ID, g, "ip_addr_groups")
 }
 
 // DeleteIPAddrGroup deletes a group; rules referring to it keep the dangling id.
 func (c *Client) DeleteIPAddrGroup(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "ip_addr_groups", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResIPAddrGroups, u)
+	return removeAt(ctx, c, ResIPAddrGroups, "ip_addr_groups", id)
 }
 
 // ListIPAddrGroupAddrs lists the addresses of a group.
 func (c *Client) ListIPAddrGroupAddrs(ctx context.Context, groupID string) ([]IPAddrGroupAddr, error) {
-	u, err := c.url(ctx, "ip_addr_groups", groupID, "ip_addrs")
-	if err != nil {
-		return nil, err
-	}
-	return list[IPAddrGroupAddr](ctx, c, ResIPAddrGroupAddrs, u)
+	return listAt[IPAddrGroupAddr](ctx, c, ResIPAddrGroupAddrs, "ip_addr_groups", groupID, "ip_addrs")
 }
 
 // GetIPAddrGroupAddr reads one member address of a group (404 when it is not a member).

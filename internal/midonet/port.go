@@ -69,38 +69,22 @@ type PortLink struct {
 
 // ListPorts lists every port of every device.
 func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
-	u, err := c.url(ctx, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return list[Port](ctx, c, ResPorts, u)
+	return listAt[Port](ctx, c, ResPorts, "ports")
 }
 
 // ListRouterPorts lists the ports of a router.
 func (c *Client) ListRouterPorts(ctx context.Context, routerID string) ([]Port, error) {
-	u, err := c.url(ctx, "routers", routerID, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return list[Port](ctx, c, ResPorts, u)
+	return listAt[Port](ctx, c, ResPorts, "routers", routerID, "ports")
 }
 
 // ListBridgePorts lists the ports of a bridge.
 func (c *Client) ListBridgePorts(ctx context.Context, bridgeID string) ([]Port, error) {
-	u, err := c.url(ctx, "bridges", bridgeID, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return list[Port](ctx, c, ResPorts, u)
+	return listAt[Port](ctx, c, ResPorts, "bridges", bridgeID, "ports")
 }
 
 // GetPort reads one port.
 func (c *Client) GetPort(ctx context.Context, id string) (*Port, error) {
-	u, err := c.url(ctx, "ports", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Port](ctx, c, ResPorts, u)
+	return getAt[Port](ctx, c, ResPorts, "ports", id)
 }
 
 // CreateRouterPort creates a port on a router (Type defaults to Router) and returns it as
@@ -120,30 +104,18 @@ func (c *Client) createPort(ctx context.Context, device, deviceID, defaultType s
 	if body.Type == "" {
 		body.Type = defaultType
 	}
-	spec, err := c.createSpec(ctx, ResPorts, body.ID, device, deviceID, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return create[Port](ctx, c, spec, &body)
+	return createAt[Port](ctx, c, ResPorts, body.ID, &body, device, deviceID, "ports")
 }
 
 // UpdatePort replaces the port p.ID with p and returns it as stored. Type must be sent, and
 // router ports must re-send their addresses and MAC (PUT replaces them).
 func (c *Client) UpdatePort(ctx context.Context, p *Port) (*Port, error) {
-	u, err := c.url(ctx, "ports", p.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResPorts, u, p)
+	return updateAt(ctx, c, ResPorts, p, "ports", p.ID)
 }
 
 // DeletePort deletes a port; its peer is unlinked, its binding and its routes are removed.
 func (c *Client) DeletePort(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "ports", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResPorts, u)
+	return removeAt(ctx, c, ResPorts, "ports", id)
 }
 
 // LinkPorts links two ports (sets peerId on both). It is retried like any idempotent call:
@@ -172,9 +144,5 @@ func (c *Client) LinkPorts(ctx context.Context, portID, peerID string) error {
 
 // UnlinkPort clears the link of a port (and of its peer). Unlinking an unlinked port succeeds.
 func (c *Client) UnlinkPort(ctx context.Context, portID string) error {
-	u, err := c.url(ctx, "ports", portID, "link")
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResPortLink, u)
+	return removeAt(ctx, c, ResPortLink, "ports", portID, "link")
 }

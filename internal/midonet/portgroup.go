@@ -29,61 +29,35 @@ type PortGroupPort struct {
 
 // ListPortGroups lists the port groups of tenant ("" lists all tenants').
 func (c *Client) ListPortGroups(ctx context.Context, tenant string) ([]PortGroup, error) {
-	u, err := c.url(ctx, "port_groups")
-	if err != nil {
-		return nil, err
-	}
-	return list[PortGroup](ctx, c, ResPortGroups, withTenant(u, tenant))
+	return listOfTenant[PortGroup](ctx, c, ResPortGroups, tenant, "port_groups")
 }
 
 // GetPortGroup reads one port group.
 func (c *Client) GetPortGroup(ctx context.Context, id string) (*PortGroup, error) {
-	u, err := c.url(ctx, "port_groups", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[PortGroup](ctx, c, ResPortGroups, u)
+	return getAt[PortGroup](ctx, c, ResPortGroups, "port_groups", id)
 }
 
 // CreatePortGroup creates a port group and returns it as stored. An empty TenantID becomes the
 // client's tenant.
 func (c *Client) CreatePortGroup(ctx context.Context, g *PortGroup) (*PortGroup, error) {
 	body := *g
-	if body.TenantID == "" {
-		body.TenantID = c.cfg.Tenant
-	}
-	spec, err := c.createSpec(ctx, ResPortGroups, body.ID, "port_groups")
-	if err != nil {
-		return nil, err
-	}
-	return create[PortGroup](ctx, c, spec, &body)
+	body.TenantID = c.tenantOrDefault(body.TenantID)
+	return createAt[PortGroup](ctx, c, ResPortGroups, body.ID, &body, "port_groups")
 }
 
 // UpdatePortGroup replaces the port group g.ID with g and returns it as stored.
 func (c *Client) UpdatePortGroup(ctx context.Context, g *PortGroup) (*PortGroup, error) {
-	u, err := c.url(ctx, "port_groups", g.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResPortGroups, u, g)
+	return updateAt(ctx, c, ResPortGroups, g, "port_groups", g.ID)
 }
 
 // DeletePortGroup deletes a port group.
 func (c *Client) DeletePortGroup(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "port_groups", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResPortGroups, u)
+	return removeAt(ctx, c, ResPortGroups, "port_groups", id)
 }
 
 // ListPortGroupPorts lists the members of a port group.
 func (c *Client) ListPortGroupPorts(ctx context.Context, groupID string) ([]PortGroupPort, error) {
-	u, err := c.url(ctx, "port_groups", groupID, "ports")
-	if err != nil {
-		return nil, err
-	}
-	return list[PortGroupPort](ctx, c, ResPortGroupPorts, u)
+	return listAt[PortGroupPort](ctx, c, ResPortGroupPorts, "port_groups", groupID, "ports")
 }
 
 // AddPortGroupPort adds a port to a port group. The port is the member's key, so the call is
@@ -114,9 +88,5 @@ func (c *Client) AddPortGroupPort(ctx context.Context, groupID, portID string) (
 
 // DeletePortGroupPort removes a port from a port group.
 func (c *Client) DeletePortGroupPort(ctx context.Context, groupID, portID string) error {
-	u, err := c.url(ctx, "port_groups", groupID, "ports", portID)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResPortGroupPorts, u)
+	return removeAt(ctx, c, ResPortGroupPorts, "port_groups", groupID, "ports", portID)
 }

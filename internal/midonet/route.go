@@ -32,36 +32,20 @@ type Route struct {
 
 // ListRoutes lists a router's routes, including the automatic Local routes of its ports.
 func (c *Client) ListRoutes(ctx context.Context, routerID string) ([]Route, error) {
-	u, err := c.url(ctx, "routers", routerID, "routes")
-	if err != nil {
-		return nil, err
-	}
-	return list[Route](ctx, c, ResRoutes, u)
+	return listAt[Route](ctx, c, ResRoutes, "routers", routerID, "routes")
 }
 
 // GetRoute reads one route.
 func (c *Client) GetRoute(ctx context.Context, id string) (*Route, error) {
-	u, err := c.url(ctx, "routes", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Route](ctx, c, ResRoutes, u)
+	return getAt[Route](ctx, c, ResRoutes, "routes", id)
 }
 
 // CreateRoute adds a route to a router and returns it as stored.
 func (c *Client) CreateRoute(ctx context.Context, routerID string, r *Route) (*Route, error) {
-	spec, err := c.createSpec(ctx, ResRoutes, r.ID, "routers", routerID, "routes")
-	if err != nil {
-		return nil, err
-	}
-	return create[Route](ctx, c, spec, r)
+	return createAt[Route](ctx, c, ResRoutes, r.ID, r, "routers", routerID, "routes")
 }
 
 // DeleteRoute deletes a route (204 from MidoNet even when it does not exist).
 func (c *Client) DeleteRoute(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "routes", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResRoutes, u)
+	return removeAt(ctx, c, ResRoutes, "routes", id)
 }

@@ -24,50 +24,28 @@ type Router struct {
 
 // ListRouters lists the routers of tenant ("" lists all tenants').
 func (c *Client) ListRouters(ctx context.Context, tenant string) ([]Router, error) {
-	u, err := c.url(ctx, "routers")
-	if err != nil {
-		return nil, err
-	}
-	return list[Router](ctx, c, ResRouters, withTenant(u, tenant))
+	return listOfTenant[Router](ctx, c, ResRouters, tenant, "routers")
 }
 
 // GetRouter reads one router.
 func (c *Client) GetRouter(ctx context.Context, id string) (*Router, error) {
-	u, err := c.url(ctx, "routers", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Router](ctx, c, ResRouters, u)
+	return getAt[Router](ctx, c, ResRouters, "routers", id)
 }
 
 // CreateRouter creates r (with r.ID when set, which makes the call retryable) and returns the
 // stored router. An empty TenantID becomes the client's tenant.
 func (c *Client) CreateRouter(ctx context.Context, r *Router) (*Router, error) {
 	body := *r
-	if body.TenantID == "" {
-		body.TenantID = c.cfg.Tenant
-	}
-	spec, err := c.createSpec(ctx, ResRouters, body.ID, "routers")
-	if err != nil {
-		return nil, err
-	}
-	return create[Router](ctx, c, spec, &body)
+	body.TenantID = c.tenantOrDefault(body.TenantID)
+	return createAt[Router](ctx, c, ResRouters, body.ID, &body, "routers")
 }
 
 // UpdateRouter replaces the router r.ID with r (every writable field) and returns it as stored.
 func (c *Client) UpdateRouter(ctx context.Context, r *Router) (*Router, error) {
-	u, err := c.url(ctx, "routers", r.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResRouters, u, r)
+	return updateAt(ctx, c, ResRouters, r, "routers", r.ID)
 }
 
 // DeleteRouter deletes a router; MidoNet cascades to its ports, routes and BGP objects.
 func (c *Client) DeleteRouter(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "routers", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResRouters, u)
+	return removeAt(ctx, c, ResRouters, "routers", id)
 }

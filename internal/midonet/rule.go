@@ -130,37 +130,21 @@ type NatTarget struct {
 
 // ListRules lists a chain's rules in position order.
 func (c *Client) ListRules(ctx context.Context, chainID string) ([]Rule, error) {
-	u, err := c.url(ctx, "chains", chainID, "rules")
-	if err != nil {
-		return nil, err
-	}
-	return list[Rule](ctx, c, ResRules, u)
+	return listAt[Rule](ctx, c, ResRules, "chains", chainID, "rules")
 }
 
 // GetRule reads one rule.
 func (c *Client) GetRule(ctx context.Context, id string) (*Rule, error) {
-	u, err := c.url(ctx, "rules", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[Rule](ctx, c, ResRules, u)
+	return getAt[Rule](ctx, c, ResRules, "rules", id)
 }
 
 // CreateRule inserts r into a chain at r.Position (shifting later rules down) and returns it
 // as stored.
 func (c *Client) CreateRule(ctx context.Context, chainID string, r *Rule) (*Rule, error) {
-	spec, err := c.createSpec(ctx, ResRules, r.ID, "chains", chainID, "rules")
-	if err != nil {
-		return nil, err
-	}
-	return create[Rule](ctx, c, spec, r)
+	return createAt[Rule](ctx, c, ResRules, r.ID, r, "chains", chainID, "rules")
 }
 
 // DeleteRule deletes a rule; later rules of its chain move up one position.
 func (c *Client) DeleteRule(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "rules", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResRules, u)
+	return removeAt(ctx, c, ResRules, "rules", id)
 }

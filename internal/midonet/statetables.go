@@ -35,11 +35,7 @@ func (c *Client) macEntryURL(ctx context.Context, bridgeID, mac, portID string) 
 
 // ListARPEntries lists a bridge's ARP table.
 func (c *Client) ListARPEntries(ctx context.Context, bridgeID string) ([]IP4Mac, error) {
-	u, err := c.url(ctx, "bridges", bridgeID, "arp_table")
-	if err != nil {
-		return nil, err
-	}
-	return list[IP4Mac](ctx, c, ResARPTable, u)
+	return listAt[IP4Mac](ctx, c, ResARPTable, "bridges", bridgeID, "arp_table")
 }
 
 // GetARPEntry reads one ARP entry.
@@ -75,11 +71,7 @@ func (c *Client) DeleteARPEntry(ctx context.Context, bridgeID, ip, mac string) e
 
 // ListMACEntries lists a bridge's MAC table (all VLANs).
 func (c *Client) ListMACEntries(ctx context.Context, bridgeID string) ([]MacPort, error) {
-	u, err := c.url(ctx, "bridges", bridgeID, "mac_table")
-	if err != nil {
-		return nil, err
-	}
-	return list[MacPort](ctx, c, ResMACTable, u)
+	return listAt[MacPort](ctx, c, ResMACTable, "bridges", bridgeID, "mac_table")
 }
 
 // GetMACEntry reads one MAC-table entry (VLAN 0).

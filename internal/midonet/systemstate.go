@@ -18,9 +18,5 @@ func (s *SystemState) Writable() bool {
 
 // GetSystemState reads /system_state.
 func (c *Client) GetSystemState(ctx context.Context) (*SystemState, error) {
-	u, err := c.url(ctx, "system_state")
-	if err != nil {
-		return nil, err
-	}
-	return get[SystemState](ctx, c, ResSystemState, u)
+	return getAt[SystemState](ctx, c, ResSystemState, "system_state")
 }

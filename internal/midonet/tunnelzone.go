@@ -30,66 +30,38 @@ type TunnelZoneHost struct {
 
 // ListTunnelZones lists every tunnel zone.
 func (c *Client) ListTunnelZones(ctx context.Context) ([]TunnelZone, error) {
-	u, err := c.url(ctx, "tunnel_zones")
-	if err != nil {
-		return nil, err
-	}
-	return list[TunnelZone](ctx, c, ResTunnelZones, u)
+	return listAt[TunnelZone](ctx, c, ResTunnelZones, "tunnel_zones")
 }
 
 // GetTunnelZone reads one tunnel zone.
 func (c *Client) GetTunnelZone(ctx context.Context, id string) (*TunnelZone, error) {
-	u, err := c.url(ctx, "tunnel_zones", id)
-	if err != nil {
-		return nil, err
-	}
-	return get[TunnelZone](ctx, c, ResTunnelZones, u)
+	return getAt[TunnelZone](ctx, c, ResTunnelZones, "tunnel_zones", id)
 }
 
 // CreateTunnelZone creates a tunnel zone and returns it as stored.
 func (c *Client) CreateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
-	spec, err := c.createSpec(ctx, ResTunnelZones, tz.ID, "tunnel_zones")
-	if err != nil {
-		return nil, err
-	}
-	return create[TunnelZone](ctx, c, spec, tz)
+	return createAt[TunnelZone](ctx, c, ResTunnelZones, tz.ID, tz, "tunnel_zones")
 }
 
 // UpdateTunnelZone replaces the tunnel zone tz.ID with tz and returns it as stored. MidoNet 5
 // answers 409 to a PUT that keeps the zone's own name (its uniqueness check includes itself).
 func (c *Client) UpdateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
-	u, err := c.url(ctx, "tunnel_zones", tz.ID)
-	if err != nil {
-		return nil, err
-	}
-	return update(ctx, c, ResTunnelZones, u, tz)
+	return updateAt(ctx, c, ResTunnelZones, tz, "tunnel_zones", tz.ID)
 }
 
 // DeleteTunnelZone deletes a tunnel zone and its memberships.
 func (c *Client) DeleteTunnelZone(ctx context.Context, id string) error {
-	u, err := c.url(ctx, "tunnel_zones", id)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResTunnelZones, u)
+	return removeAt(ctx, c, ResTunnelZones, "tunnel_zones", id)
 }
 
 // ListTunnelZoneHosts lists the members of a tunnel zone.
 func (c *Client) ListTunnelZoneHosts(ctx context.Context, zoneID string) ([]TunnelZoneHost, error) {
-	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts")
-	if err != nil {
-		return nil, err
-	}
-	return list[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, u)
+	return listAt[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, "tunnel_zones", zoneID, "hosts")
 }
 
 // GetTunnelZoneHost reads one membership.
 func (c *Client) GetTunnelZoneHost(ctx context.Context, zoneID, hostID string) (*TunnelZoneHost, error) {
-	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts", hostID)
-	if err != nil {
-		return nil, err
-	}
-	return get[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, u)
+	return getAt[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, "tunnel_zones", zoneID, "hosts", hostID)
 }
 
 // AddTunnelZoneHost adds a host to a tunnel zone and returns the membership as stored (the
@@ -108,9 +80,5 @@ func (c *Client) AddTunnelZoneHost(ctx context.Context, zoneID string, m *Tunnel
 
 // RemoveTunnelZoneHost removes a host from a tunnel zone (404 when it is not a member).
 func (c *Client) RemoveTunnelZoneHost(ctx context.Context, zoneID, hostID string) error {
-	u, err := c.url(ctx, "tunnel_zones", zoneID, "hosts", hostID)
-	if err != nil {
-		return err
-	}
-	return remove(ctx, c, ResTunnelZoneHosts, u)
+	return removeAt(ctx, c, ResTunnelZoneHosts, "tunnel_zones", zoneID, "hosts", hostID)
 }

@@ -135,13 +135,11 @@ func (m *mirror) addName(kind Kind, name, id string) {
 	if m.names[kind] == nil {
 		m.names[kind] = map[string][]string{}
 	}
-	if !slices.Contains(m.names[kind][name], id) {
-		m.names[kind][name] = append(slices.Clone(m.names[kind][name]), id)
-	}
+	m.names[kind][name] = with(m.names[kind][name], id)
 }
 
 func (m *mirror) removeName(kind Kind, name, id string) {
-	ids := slices.DeleteFunc(slices.Clone(m.names[kind][name]), func(x string) bool { return x == id })
+	ids := without(m.names[kind][name], id)
 	if len(ids) == 0 {
 		delete(m.names[kind], name)
 	} else {
@@ -149,13 +147,14 @@ func (m *mirror) removeName(kind Kind, name, id string) {
 	}
 }
 
-// rename records that object id of kind is now called name (was old, "" when new).
-func (m *mirror) rename(kind Kind, old, name, id string, existed bool) {
-	if existed {
-		m.removeName(kind, old, id)
-	}
-	m.addName(kind, name, id)
-}
+// named is the container of an object of a named kind.
+type named interface{ name() string }
+
+func (r *routerState) name() string    { return r.Router.Name }
+func (b *bridgeState) name() string    { return b.Bridge.Name }
+func (c *chainState) name() string     { return c.Chain.Name }
+func (g *groupState) name() string     { return g.Group.Name }
+func (g *portGroupState) name() string { return g.PortGroup.Name }
 
 func (m *mirror) indexRouter(id string, r *routerState) {
 	for pid := range r.Ports {
@@ -234,6 +233,19 @@ func carryOne[T any](to, from map[string]*T, id string, clone func(*T) *T) {
 	} else {
 		delete(to, id)
 	}
+}
+
+// with and without return list with v added (unless present) or removed. The list is
+// copied, never changed in place: readers may still hold it.
+func with(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(slices.Clone(list), v)
+}
+
+func without(list []string, v string) []string {
+	return slices.DeleteFunc(slices.Clone(list), func(x string) bool { return x == v })
 }
 
 func splitContainerKey(key string) (Kind, string) {

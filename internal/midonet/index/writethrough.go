@@ -12,18 +12,37 @@ import (
 // agrees with MidoNet without re-reading. Objects of containers the index does not mirror
 // (another tenant's devices) are ignored.
 
+// putNamed returns the container of object id of a named kind, made by fresh when the object
+// is new, after moving the object to name in the name index. The caller then sets the object;
+// a known container keeps its children.
+func putNamed[S named](x *Index, kind Kind, states map[string]S, id, name string, fresh func() S) S {
+	st, known := states[id]
+	if known {
+		x.m.removeName(kind, st.name(), id)
+	} else {
+		st = fresh()
+		states[id] = st
+	}
+	x.m.addName(kind, name, id)
+	x.touch(kind, id)
+	return st
+}
+
+// forgetNamed removes object id of a named kind and its name.
+func forgetNamed[S named](x *Index, kind Kind, states map[string]S, id string) {
+	if st, ok := states[id]; ok {
+		x.m.removeName(kind, st.name(), id)
+	}
+	delete(states, id)
+	x.touch(kind, id)
+}
+
 // PutRouter records a created or updated router (its children are kept).
 func (x *Index) PutRouter(r midonet.Router) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if st, ok := x.m.routers[r.ID]; ok {
-		x.m.rename(KindRouter, st.Router.Name, r.Name, r.ID, true)
-		st.Router = r
-	} else {
-		x.m.rename(KindRouter, "", r.Name, r.ID, false)
-		x.m.routers[r.ID] = newRouterState(r)
-	}
-	x.touch(KindRouter, r.ID)
+	st := putNamed(x, KindRouter, x.m.routers, r.ID, r.Name, func() *routerState { return newRouterState(r) })
+	st.Router = r
 }
 
 // DeleteRouter records a deleted router: its ports (with their links, bindings, memberships
@@ -47,23 +66,15 @@ func (x *Index) DeleteRouter(id string) {
 	for bid := range st.Networks {
 		delete(x.m.bgpRouter, bid)
 	}
-	x.m.removeName(KindRouter, st.Router.Name, id)
-	delete(x.m.routers, id)
-	x.touch(KindRouter, id)
+	forgetNamed(x, KindRouter, x.m.routers, id)
 }
 
 // PutBridge records a created or updated bridge (its children are kept).
 func (x *Index) PutBridge(b midonet.Bridge) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if st, ok := x.m.bridges[b.ID]; ok {
-		x.m.rename(KindBridge, st.Bridge.Name, b.Name, b.ID, true)
-		st.Bridge = b
-	} else {
-		x.m.rename(KindBridge, "", b.Name, b.ID, false)
-		x.m.bridges[b.ID] = newBridgeState(b)
-	}
-	x.touch(KindBridge, b.ID)
+	st := putNamed(x, KindBridge, x.m.bridges, b.ID, b.Name, func() *bridgeState { return newBridgeState(b) })
+	st.Bridge = b
 }
 
 // DeleteBridge records a deleted bridge: its ports and DHCP subnets go with it.
@@ -77,23 +88,15 @@ func (x *Index) DeleteBridge(id string) {
 	for pid := range st.Ports {
 		x.deletePortLocked(pid)
 	}
-	x.m.removeName(KindBridge, st.Bridge.Name, id)
-	delete(x.m.bridges, id)
-	x.touch(KindBridge, id)
+	forgetNamed(x, KindBridge, x.m.bridges, id)
 }
 
 // PutChain records a created chain.
 func (x *Index) PutChain(c midonet.Chain) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if st, ok := x.m.chains[c.ID]; ok {
-		x.m.rename(KindChain, st.Chain.Name, c.Name, c.ID, true)
-		st.Chain = c
-	} else {
-		x.m.rename(KindChain, "", c.Name, c.ID, false)
-		x.m.chains[c.ID] = &chainState{Chain: c}
-	}
-	x.touch(KindChain, c.ID)
+	st := putNamed(x, KindChain, x.m.chains, c.ID, c.Name, func() *chainState { return &chainState{Chain: c} })
+	st.Chain = c
 }
 
 // DeleteChain records a deleted chain: its rules go, jump rules to it in other chains go, and
@@ -108,9 +111,7 @@ func (x *Index) DeleteChain(id string) {
 	for _, r := range st.Rules {
 		delete(x.m.ruleChain, r.ID)
 	}
-	x.m.removeName(KindChain, st.Chain.Name, id)
-	delete(x.m.chains, id)
-	x.touch(KindChain, id)
+	forgetNamed(x, KindChain, x.m.chains, id)
 	for cid, c := range x.m.chains {
 		kept := slices.DeleteFunc(slices.Clone(c.Rules), func(r midonet.Rule) bool {
 			if r.Type == midonet.RuleTypeJump && midonet.Deref(r.JumpChainID) == id {
@@ -193,14 +194,8 @@ func (x *Index) DeleteRule(id string) {
 func (x *Index) PutAddrGroup(g midonet.IPAddrGroup) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if st, ok := x.m.groups[g.ID]; ok {
-		x.m.rename(KindAddrGroup, st.Group.Name, g.Name, g.ID, true)
-		st.Group = g
-	} else {
-		x.m.rename(KindAddrGroup, "", g.Name, g.ID, false)
-		x.m.groups[g.ID] = &groupState{Group: g}
-	}
-	x.touch(KindAddrGroup, g.ID)
+	st := putNamed(x, KindAddrGroup, x.m.groups, g.ID, g.Name, func() *groupState { return &groupState{Group: g} })
+	st.Group = g
 }
 
 // DeleteAddrGroup records a deleted IP address group (rules keep the dangling id, as in
@@ -208,19 +203,15 @@ func (x *Index) PutAddrGroup(g midonet.IPAddrGroup) {
 func (x *Index) DeleteAddrGroup(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if g, ok := x.m.groups[id]; ok {
-		x.m.removeName(KindAddrGroup, g.Group.Name, id)
-	}
-	delete(x.m.groups, id)
-	x.touch(KindAddrGroup, id)
+	forgetNamed(x, KindAddrGroup, x.m.groups, id)
 }
 
 // AddAddr records an address added to a group.
 func (x *Index) AddAddr(groupID, addr string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if g, ok := x.m.groups[groupID]; ok && !slices.Contains(g.Addrs, addr) {
-		g.Addrs = append(slices.Clone(g.Addrs), addr)
+	if g, ok := x.m.groups[groupID]; ok {
+		g.Addrs = with(g.Addrs, addr)
 	}
 	x.touch(KindAddrGroup, groupID)
 }
@@ -230,7 +221,7 @@ func (x *Index) RemoveAddr(groupID, addr string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if g, ok := x.m.groups[groupID]; ok {
-		g.Addrs = slices.DeleteFunc(slices.Clone(g.Addrs), func(a string) bool { return a == addr })
+		g.Addrs = without(g.Addrs, addr)
 	}
 	x.touch(KindAddrGroup, groupID)
 }
@@ -239,33 +230,23 @@ func (x *Index) RemoveAddr(groupID, addr string) {
 func (x *Index) PutPortGroup(g midonet.PortGroup) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if st, ok := x.m.portGroups[g.ID]; ok {
-		x.m.rename(KindPortGroup, st.PortGroup.Name, g.Name, g.ID, true)
-		st.PortGroup = g
-	} else {
-		x.m.rename(KindPortGroup, "", g.Name, g.ID, false)
-		x.m.portGroups[g.ID] = &portGroupState{PortGroup: g}
-	}
-	x.touch(KindPortGroup, g.ID)
+	st := putNamed(x, KindPortGroup, x.m.portGroups, g.ID, g.Name, func() *portGroupState { return &portGroupState{PortGroup: g} })
+	st.PortGroup = g
 }
 
 // DeletePortGroup records a deleted port group.
 func (x *Index) DeletePortGroup(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if g, ok := x.m.portGroups[id]; ok {
-		x.m.removeName(KindPortGroup, g.PortGroup.Name, id)
-	}
-	delete(x.m.portGroups, id)
-	x.touch(KindPortGroup, id)
+	forgetNamed(x, KindPortGroup, x.m.portGroups, id)
 }
 
 // AddMember records a port added to a port group.
 func (x *Index) AddMember(portGroupID, portID string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if g, ok := x.m.portGroups[portGroupID]; ok && !slices.Contains(g.Members, portID) {
-		g.Members = append(slices.Clone(g.Members), portID)
+	if g, ok := x.m.portGroups[portGroupID]; ok {
+		g.Members = with(g.Members, portID)
 	}
 	x.touch(KindPortGroup, portGroupID)
 }
@@ -275,7 +256,7 @@ func (x *Index) RemoveMember(portGroupID, portID string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if g, ok := x.m.portGroups[portGroupID]; ok {
-		g.Members = slices.DeleteFunc(slices.Clone(g.Members), func(p string) bool { return p == portID })
+		g.Members = without(g.Members, portID)
 	}
 	x.touch(KindPortGroup, portGroupID)
 }
@@ -314,7 +295,7 @@ func (x *Index) deletePortLocked(id string) {
 	}
 	for gid, g := range x.m.portGroups {
 		if slices.Contains(g.Members, id) {
-			g.Members = slices.DeleteFunc(slices.Clone(g.Members), func(m string) bool { return m == id })
+			g.Members = without(g.Members, id)
 			x.touch(KindPortGroup, gid)
 		}
 	}

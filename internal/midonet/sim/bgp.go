@@ -45,16 +45,9 @@ func (c *call) serveRouterBGPPeers(routerID string) (reply, error) {
 		if _, found := c.st.Routers[routerID]; !found {
 			return reply{}, notFound("Router", routerID)
 		}
-		out := []any{}
-		for _, b := range ordered(c.st.BGPPeers, func(b *bgpPeer) bool { return b.RouterID == routerID }) {
-			out = append(out, c.renderBGPPeer(b))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(ordered(c.st.BGPPeers, func(b *bgpPeer) bool { return b.RouterID == routerID }), c.renderBGPPeer))
 	case http.MethodPost:
-		if err := c.consume(generic, mtBGPPeer...); err != nil {
-			return reply{}, err
-		}
-		f, err := readFields(c.r.Body)
+		f, err := c.readBody(generic, mtBGPPeer...)
 		if err != nil {
 			return reply{}, err
 		}
@@ -72,13 +65,7 @@ func (c *call) serveRouterBGPPeers(routerID string) (reply, error) {
 			}
 		}
 		b.ID, b.RouterID = newID(id), routerID
-		if _, dup := c.st.BGPPeers[b.ID]; dup {
-			return reply{}, alreadyExists("BgpPeer", b.ID)
-		}
-		b.Seq = c.st.nextSeq()
-		c.st.BGPPeers[b.ID] = b
-		c.st.touch()
-		return created(c.uri("bgp_peers", b.ID))
+		return insert(c, c.st.BGPPeers, b, b.ID, &b.Seq, "BgpPeer", "bgp_peers")
 	}
 	return reply{}, methodNotAllowed()
 }
@@ -110,55 +97,26 @@ func decodeBGPPeer(f *fields) (*bgpPeer, error) {
 // serveBGPPeers is /bgp_peers/{id}: GET, PUT (replaces all but id and router), DELETE (204 even
 // when missing).
 func (c *call) serveBGPPeers() (reply, error) {
-	if len(c.seg) != 2 {
-		if len(c.seg) == 1 {
-			return reply{}, methodNotAllowed()
-		}
-		return reply{}, bare(http.StatusNotFound)
-	}
-	id, err := pathUUID(c.seg[1])
+	return c.serveCollection(collection{
+		get:    getter(c, c.st.BGPPeers, "BgpPeer", c.renderBGPPeer, mtBGPPeer...),
+		update: c.updateBGPPeer,
+		remove: remover(c, c.st.BGPPeers),
+	})
+}
+
+func (c *call) updateBGPPeer(id string) (reply, error) {
+	old, f, err := readUpdate(c, c.st.BGPPeers, "BgpPeer", id, mtBGPPeer...)
 	if err != nil {
 		return reply{}, err
 	}
-	switch c.method() {
-	case http.MethodGet:
-		mt, err := c.produce(generic, mtBGPPeer...)
-		if err != nil {
-			return reply{}, err
-		}
-		b, found := c.st.BGPPeers[id]
-		if !found {
-			return reply{}, notFound("BgpPeer", id)
-		}
-		return ok(mt, c.renderBGPPeer(b))
-	case http.MethodPut:
-		if err := c.consume(generic, mtBGPPeer...); err != nil {
-			return reply{}, err
-		}
-		old, found := c.st.BGPPeers[id]
-		if !found {
-			return reply{}, notFound("BgpPeer", id)
-		}
-		f, err := readFields(c.r.Body)
-		if err != nil {
-			return reply{}, err
-		}
-		b, err := decodeBGPPeer(f)
-		if err != nil {
-			return reply{}, err
-		}
-		b.ID, b.Seq, b.RouterID = old.ID, old.Seq, old.RouterID
-		c.st.BGPPeers[id] = b
-		c.st.touch()
-		return noContent()
-	case http.MethodDelete:
-		if _, found := c.st.BGPPeers[id]; found {
-			delete(c.st.BGPPeers, id)
-			c.st.touch()
-		}
-		return noContent()
+	b, err := decodeBGPPeer(f)
+	if err != nil {
+		return reply{}, err
 	}
-	return reply{}, methodNotAllowed()
+	b.ID, b.Seq, b.RouterID = old.ID, old.Seq, old.RouterID
+	c.st.BGPPeers[id] = b
+	c.st.touch()
+	return noContent()
 }
 
 // serveRouterBGPNetworks is GET/POST /routers/{id}/bgp_networks (no duplicate check).
@@ -172,16 +130,9 @@ func (c *call) serveRouterBGPNetworks(routerID string) (reply, error) {
 		if _, found := c.st.Routers[routerID]; !found {
 			return reply{}, notFound("Router", routerID)
 		}
-		out := []any{}
-		for _, n := range ordered(c.st.BGPNetworks, func(n *bgpNetwork) bool { return n.RouterID == routerID }) {
-			out = append(out, c.renderBGPNetwork(n))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(ordered(c.st.BGPNetworks, func(n *bgpNetwork) bool { return n.RouterID == routerID }), c.renderBGPNetwork))
 	case http.MethodPost:
-		if err := c.consume(generic, mtBGPNetwork...); err != nil {
-			return reply{}, err
-		}
-		f, err := readFields(c.r.Body)
+		f, err := c.readBody(generic, mtBGPNetwork...)
 		if err != nil {
 			return reply{}, err
 		}
@@ -203,48 +154,17 @@ func (c *call) serveRouterBGPNetworks(routerID string) (reply, error) {
 		if length != nil {
 			n.SubnetLength = *length
 		}
-		if _, dup := c.st.BGPNetworks[n.ID]; dup {
-			return reply{}, alreadyExists("BgpNetwork", n.ID)
-		}
-		n.Seq = c.st.nextSeq()
-		c.st.BGPNetworks[n.ID] = n
-		c.st.touch()
-		return created(c.uri("bgp_networks", n.ID))
+		return insert(c, c.st.BGPNetworks, n, n.ID, &n.Seq, "BgpNetwork", "bgp_networks")
 	}
 	return reply{}, methodNotAllowed()
 }
 
 // serveBGPNetworks is /bgp_networks/{id}: GET and DELETE (204 even when missing).
 func (c *call) serveBGPNetworks() (reply, error) {
-	if len(c.seg) != 2 {
-		if len(c.seg) == 1 {
-			return reply{}, methodNotAllowed()
-		}
-		return reply{}, bare(http.StatusNotFound)
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	switch c.method() {
-	case http.MethodGet:
-		mt, err := c.produce(generic, mtBGPNetwork...)
-		if err != nil {
-			return reply{}, err
-		}
-		n, found := c.st.BGPNetworks[id]
-		if !found {
-			return reply{}, notFound("BgpNetwork", id)
-		}
-		return ok(mt, c.renderBGPNetwork(n))
-	case http.MethodDelete:
-		if _, found := c.st.BGPNetworks[id]; found {
-			delete(c.st.BGPNetworks, id)
-			c.st.touch()
-		}
-		return noContent()
-	}
-	return reply{}, methodNotAllowed()
+	return c.serveCollection(collection{
+		get:    getter(c, c.st.BGPNetworks, "BgpNetwork", c.renderBGPNetwork, mtBGPNetwork...),
+		remove: remover(c, c.st.BGPNetworks),
+	})
 }
 
 func (c *call) renderBGPPeer(b *bgpPeer) map[string]any {

@@ -20,11 +20,7 @@ func (c *call) serveBindings(hostID string) (reply, error) {
 			if _, found := c.st.Hosts[hostID]; !found {
 				return reply{}, notFound("Host", hostID)
 			}
-			out := []any{}
-			for _, p := range ordered(c.st.Ports, func(p *port) bool { return eqPtr(p.HostID, hostID) }) {
-				out = append(out, c.renderBinding(p))
-			}
-			return ok(mt, out)
+			return ok(mt, renderAll(ordered(c.st.Ports, func(p *port) bool { return eqPtr(p.HostID, hostID) }), c.renderBinding))
 		case http.MethodPost:
 			return c.bindPort(hostID)
 		}
@@ -62,10 +58,7 @@ func (c *call) serveBindings(hostID string) (reply, error) {
 // bindPort applies MidoNet 5's checks in their order: host exists, host is in a tunnel zone,
 // port exists, port unbound, interface free on the host.
 func (c *call) bindPort(hostID string) (reply, error) {
-	if err := c.consume(jersey, mtHostInterfacePort...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(jersey, mtHostInterfacePort...)
 	if err != nil {
 		return reply{}, err
 	}

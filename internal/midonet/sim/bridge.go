@@ -30,37 +30,24 @@ type bridge struct {
 	ArpTable          []arpEntry    `json:"arpTable"`
 }
 
-func (b *bridge) seq() int64 { return b.Seq }
+func (b *bridge) seq() int64      { return b.Seq }
+func (b *bridge) tenant() *string { return b.TenantID }
 
 func (c *call) serveBridges() (reply, error) {
-	switch {
-	case len(c.seg) == 1:
-		switch c.method() {
-		case http.MethodGet:
-			return c.listBridges()
-		case http.MethodPost:
-			return c.createBridge()
-		}
-		return reply{}, methodNotAllowed()
-	case len(c.seg) == 2:
-		id, err := pathUUID(c.seg[1])
-		if err != nil {
-			return reply{}, err
-		}
-		switch c.method() {
-		case http.MethodGet:
-			return c.getBridge(id)
-		case http.MethodPut:
-			return c.updateBridge(id)
-		case http.MethodDelete:
-			return c.deleteBridge(id)
-		}
-		return reply{}, methodNotAllowed()
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
+	return c.serveCollection(collection{
+		list: func() (reply, error) {
+			return listOfTenant(c, c.st.Bridges, c.renderBridge, mtBridgeList...)
+		},
+		create: c.createBridge,
+		get:    getter(c, c.st.Bridges, classNetwork, c.renderBridge, mtBridge...),
+		update: c.updateBridge,
+		remove: c.deleteBridge,
+		sub:    c.serveBridgeTables,
+	})
+}
+
+// serveBridgeTables is what hangs below /bridges/{id}: ports, DHCP and the MAC and ARP tables.
+func (c *call) serveBridgeTables(id string) (reply, error) {
 	switch c.seg[2] {
 	case "ports":
 		if len(c.seg) == 3 {
@@ -95,38 +82,8 @@ func (c *call) serveBridges() (reply, error) {
 	return reply{}, bare(http.StatusNotFound)
 }
 
-func (c *call) listBridges() (reply, error) {
-	mt, err := c.produce(generic, mtBridgeList...)
-	if err != nil {
-		return reply{}, err
-	}
-	tenant, filter := c.tenantFilter()
-	out := []any{}
-	for _, b := range ordered(c.st.Bridges, nil) {
-		if !filter || eqPtr(b.TenantID, tenant) {
-			out = append(out, c.renderBridge(b))
-		}
-	}
-	return ok(mt, out)
-}
-
-func (c *call) getBridge(id string) (reply, error) {
-	mt, err := c.produce(generic, mtBridge...)
-	if err != nil {
-		return reply{}, err
-	}
-	b, found := c.st.Bridges[id]
-	if !found {
-		return reply{}, notFound(classNetwork, id)
-	}
-	return ok(mt, c.renderBridge(b))
-}
-
 func (c *call) createBridge() (reply, error) {
-	if err := c.consume(generic, mtBridge...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtBridge...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -139,27 +96,14 @@ func (c *call) createBridge() (reply, error) {
 		return reply{}, err
 	}
 	b.ID = newID(givenID)
-	if _, dup := c.st.Bridges[b.ID]; dup {
-		return reply{}, alreadyExists(classNetwork, b.ID)
-	}
-	b.Seq = c.st.nextSeq()
-	c.st.Bridges[b.ID] = b
-	c.st.touch()
-	return created(c.uri("bridges", b.ID))
+	return insert(c, c.st.Bridges, b, b.ID, &b.Seq, classNetwork, "bridges")
 }
 
 // updateBridge replaces the writable fields and preserves the id, ports, DHCP subnets and
 // tables (spec §2.2). Bridges never have VXLAN ports here, so any non-empty vxLanPortIds is a
 // change and refused.
 func (c *call) updateBridge(id string) (reply, error) {
-	if err := c.consume(generic, mtBridge...); err != nil {
-		return reply{}, err
-	}
-	old, found := c.st.Bridges[id]
-	if !found {
-		return reply{}, notFound(classNetwork, id)
-	}
-	f, err := readFields(c.r.Body)
+	old, f, err := readUpdate(c, c.st.Bridges, classNetwork, id, mtBridge...)
 	if err != nil {
 		return reply{}, err
 	}

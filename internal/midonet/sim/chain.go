@@ -16,74 +16,28 @@ type chain struct {
 	RuleIDs  []string `json:"ruleIds"`
 }
 
-func (ch *chain) seq() int64 { return ch.Seq }
+func (ch *chain) seq() int64      { return ch.Seq }
+func (ch *chain) tenant() *string { return ch.TenantID }
 
 func (c *call) serveChains() (reply, error) {
-	switch len(c.seg) {
-	case 1:
-		switch c.method() {
-		case http.MethodGet:
-			return c.listChains()
-		case http.MethodPost:
-			return c.createChain()
-		}
-		return reply{}, methodNotAllowed()
-	case 2:
-		id, err := pathUUID(c.seg[1])
-		if err != nil {
-			return reply{}, err
-		}
-		switch c.method() {
-		case http.MethodGet:
-			return c.getChain(id)
-		case http.MethodDelete:
-			return c.deleteChain(id)
-		}
-		return reply{}, methodNotAllowed() // chains are not updatable
-	case 3:
-		if c.seg[2] == "rules" {
-			id, err := pathUUID(c.seg[1])
-			if err != nil {
-				return reply{}, err
+	return c.serveCollection(collection{
+		list: func() (reply, error) {
+			return listOfTenant(c, c.st.Chains, c.renderChain, mtChainList...)
+		},
+		create: c.createChain,
+		get:    getter(c, c.st.Chains, "Chain", c.renderChain, mtChain...),
+		remove: c.deleteChain, // chains are not updatable
+		sub: func(id string) (reply, error) {
+			if len(c.seg) == 3 && c.seg[2] == "rules" {
+				return c.serveChainRules(id)
 			}
-			return c.serveChainRules(id)
-		}
-	}
-	return reply{}, bare(http.StatusNotFound)
-}
-
-func (c *call) listChains() (reply, error) {
-	mt, err := c.produce(generic, mtChainList...)
-	if err != nil {
-		return reply{}, err
-	}
-	tenant, filter := c.tenantFilter()
-	out := []any{}
-	for _, ch := range ordered(c.st.Chains, nil) {
-		if !filter || eqPtr(ch.TenantID, tenant) {
-			out = append(out, c.renderChain(ch))
-		}
-	}
-	return ok(mt, out)
-}
-
-func (c *call) getChain(id string) (reply, error) {
-	mt, err := c.produce(generic, mtChain...)
-	if err != nil {
-		return reply{}, err
-	}
-	ch, found := c.st.Chains[id]
-	if !found {
-		return reply{}, notFound("Chain", id)
-	}
-	return ok(mt, c.renderChain(ch))
+			return reply{}, bare(http.StatusNotFound)
+		},
+	})
 }
 
 func (c *call) createChain() (reply, error) {
-	if err := c.consume(generic, mtChain...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtChain...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -98,13 +52,7 @@ func (c *call) createChain() (reply, error) {
 		return reply{}, err
 	}
 	ch.ID = newID(id)
-	if _, dup := c.st.Chains[ch.ID]; dup {
-		return reply{}, alreadyExists("Chain", ch.ID)
-	}
-	ch.Seq = c.st.nextSeq()
-	c.st.Chains[ch.ID] = ch
-	c.st.touch()
-	return created(c.uri("chains", ch.ID))
+	return insert(c, c.st.Chains, ch, ch.ID, &ch.Seq, "Chain", "chains")
 }
 
 // deleteChain answers 404 when missing. It deletes the chain's rules and every jump rule that

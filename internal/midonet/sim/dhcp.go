@@ -68,11 +68,7 @@ func (c *call) serveDHCP(bridgeID string, rest []string) (reply, error) {
 			if !found {
 				return reply{}, notFound(classNetwork, bridgeID)
 			}
-			out := []any{}
-			for _, s := range b.DHCPSubnets {
-				out = append(out, c.renderDHCPSubnet(bridgeID, s))
-			}
-			return ok(mt, out)
+			return ok(mt, renderAll(b.DHCPSubnets, func(s *dhcpSubnet) map[string]any { return c.renderDHCPSubnet(bridgeID, s) }))
 		case http.MethodPost:
 			return c.createDHCPSubnet(b, bridgeID)
 		}
@@ -254,11 +250,7 @@ func (c *call) serveDHCPHosts(bridgeID, key string, s *dhcpSubnet) (reply, error
 		if s == nil {
 			return reply{}, noSubnet(bridgeID, key)
 		}
-		out := []any{}
-		for _, h := range s.Hosts {
-			out = append(out, c.renderDHCPHost(bridgeID, s, h))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(s.Hosts, func(h *dhcpHost) map[string]any { return c.renderDHCPHost(bridgeID, s, h) }))
 	case http.MethodPost:
 		if err := c.consume(jersey, mtDHCPHost...); err != nil {
 			return reply{}, err

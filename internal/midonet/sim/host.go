@@ -42,66 +42,34 @@ type hostIface struct {
 func (h *host) seq() int64 { return h.Seq }
 
 func (c *call) serveHosts() (reply, error) {
-	if len(c.seg) == 1 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtHostList...)
-			if err != nil {
-				return reply{}, err
+	return c.serveCollection(collection{
+		list: func() (reply, error) {
+			return list(c, c.st.Hosts, nil, c.renderHost, mtHostList...)
+		},
+		create: c.createHost,
+		get:    getter(c, c.st.Hosts, "Host", c.renderHost, mtHost...),
+		update: c.updateHost,
+		remove: c.deleteHost,
+		sub: func(id string) (reply, error) {
+			switch c.seg[2] {
+			case "interfaces":
+				if len(c.seg) <= 4 {
+					return c.serveInterfaces(id)
+				}
+			case "ports":
+				if len(c.seg) <= 4 {
+					return c.serveBindings(id)
+				}
 			}
-			out := []any{}
-			for _, h := range ordered(c.st.Hosts, nil) {
-				out = append(out, c.renderHost(h))
-			}
-			return ok(mt, out)
-		case http.MethodPost:
-			return c.createHost()
-		}
-		return reply{}, methodNotAllowed()
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	if len(c.seg) == 2 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtHost...)
-			if err != nil {
-				return reply{}, err
-			}
-			h, found := c.st.Hosts[id]
-			if !found {
-				return reply{}, notFound("Host", id)
-			}
-			return ok(mt, c.renderHost(h))
-		case http.MethodPut:
-			return c.updateHost(id)
-		case http.MethodDelete:
-			return c.deleteHost(id)
-		}
-		return reply{}, methodNotAllowed()
-	}
-	switch c.seg[2] {
-	case "interfaces":
-		if len(c.seg) <= 4 {
-			return c.serveInterfaces(id)
-		}
-	case "ports":
-		if len(c.seg) <= 4 {
-			return c.serveBindings(id)
-		}
-	}
-	return reply{}, bare(http.StatusNotFound)
+			return reply{}, bare(http.StatusNotFound)
+		},
+	})
 }
 
 // createHost is POST /hosts (used by MidoNet's own tests): the body must carry the id; the host
 // is not alive, as no agent runs for it.
 func (c *call) createHost() (reply, error) {
-	if err := c.consume(generic, mtHost...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtHost...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -120,29 +88,16 @@ func (c *call) createHost() (reply, error) {
 		v.notNull("id", false)
 		return reply{}, v.err()
 	}
-	if _, dup := c.st.Hosts[*id]; dup {
-		return reply{}, alreadyExists("Host", *id)
-	}
 	h.ID = *id
 	if name != nil {
 		h.Name = *name
 	}
-	h.Seq = c.st.nextSeq()
-	c.st.Hosts[h.ID] = h
-	c.st.touch()
-	return created(c.uri("hosts", h.ID))
+	return insert(c, c.st.Hosts, h, h.ID, &h.Seq, "Host", "hosts")
 }
 
 // updateHost applies only the four weight fields, all required; 200 rather than 204.
 func (c *call) updateHost(id string) (reply, error) {
-	if err := c.consume(generic, mtHost...); err != nil {
-		return reply{}, err
-	}
-	h, found := c.st.Hosts[id]
-	if !found {
-		return reply{}, notFound("Host", id)
-	}
-	f, err := readFields(c.r.Body)
+	h, f, err := readUpdate(c, c.st.Hosts, "Host", id, mtHost...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -224,11 +179,7 @@ func (c *call) serveInterfaces(hostID string) (reply, error) {
 		}
 		return reply{}, notFoundMsg("Interface not found")
 	}
-	out := []any{}
-	for _, i := range h.Interfaces {
-		out = append(out, c.renderInterface(h.ID, i))
-	}
-	return ok(mt, out)
+	return ok(mt, renderAll(h.Interfaces, func(i hostIface) map[string]any { return c.renderInterface(h.ID, i) }))
 }
 
 func (c *call) renderHost(h *host) map[string]any {

@@ -31,71 +31,28 @@ type ipAddr struct {
 func (g *ipAddrGroup) seq() int64 { return g.Seq }
 
 func (c *call) serveIPAddrGroups() (reply, error) {
-	switch len(c.seg) {
-	case 1:
-		switch c.method() {
-		case http.MethodGet:
-			return c.listIPAddrGroups()
-		case http.MethodPost:
-			return c.createIPAddrGroup()
-		}
-		return reply{}, methodNotAllowed()
-	case 2:
-		id, err := pathUUID(c.seg[1])
-		if err != nil {
-			return reply{}, err
-		}
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtIPAddrGroup)
-			if err != nil {
-				return reply{}, err
+	return c.serveCollection(collection{
+		// The list ignores ?tenant_id= (groups have no tenant, spec §1.4).
+		list: func() (reply, error) {
+			return list(c, c.st.IPAddrGroups, nil, c.renderIPAddrGroup, mtIPAddrGroupList)
+		},
+		create: c.createIPAddrGroup,
+		get:    getter(c, c.st.IPAddrGroups, "IPAddrGroup", c.renderIPAddrGroup, mtIPAddrGroup),
+		remove: remover(c, c.st.IPAddrGroups),
+		sub: func(id string) (reply, error) {
+			switch {
+			case len(c.seg) == 3 && c.seg[2] == "ip_addrs":
+				return c.serveGroupAddrs(id)
+			case len(c.seg) == 6 && c.seg[2] == "versions" && c.seg[4] == "ip_addrs":
+				return c.serveGroupAddr(id, c.seg[3], c.seg[5])
 			}
-			g, found := c.st.IPAddrGroups[id]
-			if !found {
-				return reply{}, notFound("IPAddrGroup", id)
-			}
-			return ok(mt, c.renderIPAddrGroup(g))
-		case http.MethodDelete:
-			if _, found := c.st.IPAddrGroups[id]; found {
-				delete(c.st.IPAddrGroups, id)
-				c.st.touch()
-			}
-			return noContent()
-		}
-		return reply{}, methodNotAllowed()
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	switch {
-	case len(c.seg) == 3 && c.seg[2] == "ip_addrs":
-		return c.serveGroupAddrs(id)
-	case len(c.seg) == 6 && c.seg[2] == "versions" && c.seg[4] == "ip_addrs":
-		return c.serveGroupAddr(id, c.seg[3], c.seg[5])
-	}
-	return reply{}, bare(http.StatusNotFound)
-}
-
-// listIPAddrGroups ignores ?tenant_id= (groups have no tenant, spec §1.4).
-func (c *call) listIPAddrGroups() (reply, error) {
-	mt, err := c.produce(generic, mtIPAddrGroupList)
-	if err != nil {
-		return reply{}, err
-	}
-	out := []any{}
-	for _, g := range ordered(c.st.IPAddrGroups, nil) {
-		out = append(out, c.renderIPAddrGroup(g))
-	}
-	return ok(mt, out)
+			return reply{}, bare(http.StatusNotFound)
+		},
+	})
 }
 
 func (c *call) createIPAddrGroup() (reply, error) {
-	if err := c.consume(generic, mtIPAddrGroup); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtIPAddrGroup)
 	if err != nil {
 		return reply{}, err
 	}
@@ -110,13 +67,7 @@ func (c *call) createIPAddrGroup() (reply, error) {
 		return reply{}, err
 	}
 	g := &ipAddrGroup{ID: newID(id), Name: *name}
-	if _, dup := c.st.IPAddrGroups[g.ID]; dup {
-		return reply{}, alreadyExists("IPAddrGroup", g.ID)
-	}
-	g.Seq = c.st.nextSeq()
-	c.st.IPAddrGroups[g.ID] = g
-	c.st.touch()
-	return created(c.uri("ip_addr_groups", g.ID))
+	return insert(c, c.st.IPAddrGroups, g, g.ID, &g.Seq, "IPAddrGroup", "ip_addr_groups")
 }
 
 // serveGroupAddrs is GET/POST …/ip_addrs. A media type other than the vendor one reaches
@@ -132,11 +83,7 @@ func (c *call) serveGroupAddrs(groupID string) (reply, error) {
 		if !found {
 			return reply{}, notFound("IPAddrGroup", groupID)
 		}
-		out := []any{}
-		for _, a := range g.Addrs {
-			out = append(out, c.renderGroupAddr(g.ID, a))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(g.Addrs, func(a ipAddr) map[string]any { return c.renderGroupAddr(g.ID, a) }))
 	case http.MethodPost:
 		return c.addGroupAddr(groupID)
 	}
@@ -144,10 +91,7 @@ func (c *call) serveGroupAddrs(groupID string) (reply, error) {
 }
 
 func (c *call) addGroupAddr(groupID string) (reply, error) {
-	if err := c.consume(overloaded, mtIPAddrGroupAddr); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(overloaded, mtIPAddrGroupAddr)
 	if err != nil {
 		return reply{}, err
 	}

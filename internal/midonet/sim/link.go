@@ -18,10 +18,7 @@ func (c *call) serveLink(id string) (reply, error) {
 // linkPorts sets peerId on both ports. MidoNet 5 checks only that neither is linked already: any
 // port kinds, bound ports and two ports of one router may be linked. 201 without Location.
 func (c *call) linkPorts(id string) (reply, error) {
-	if err := c.consume(jersey, mtPortLink...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(jersey, mtPortLink...)
 	if err != nil {
 		return reply{}, err
 	}

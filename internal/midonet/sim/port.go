@@ -65,60 +65,26 @@ type port struct {
 func (p *port) seq() int64 { return p.Seq }
 
 func (c *call) servePorts() (reply, error) {
-	if len(c.seg) == 1 {
-		if c.method() == http.MethodGet {
-			return c.listAllPorts()
-		}
-		return reply{}, methodNotAllowed() // no top-level create
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	if len(c.seg) == 2 {
-		switch c.method() {
-		case http.MethodGet:
-			return c.getPort(id)
-		case http.MethodPut:
-			return c.updatePort(id)
-		case http.MethodDelete:
-			return c.deletePort(id)
-		}
-		return reply{}, methodNotAllowed()
-	}
-	if len(c.seg) == 3 {
-		switch c.seg[2] {
-		case "link":
-			return c.serveLink(id)
-		case "port_groups":
-			return c.servePortPortGroups(id)
-		}
-	}
-	return reply{}, bare(http.StatusNotFound)
-}
-
-func (c *call) listAllPorts() (reply, error) {
-	mt, err := c.produce(generic, mtPortList...)
-	if err != nil {
-		return reply{}, err
-	}
-	out := []any{}
-	for _, p := range ordered(c.st.Ports, nil) {
-		out = append(out, c.renderPort(p))
-	}
-	return ok(mt, out)
-}
-
-func (c *call) getPort(id string) (reply, error) {
-	mt, err := c.produce(generic, mtPort...)
-	if err != nil {
-		return reply{}, err
-	}
-	p, found := c.st.Ports[id]
-	if !found {
-		return reply{}, notFound("Port", id)
-	}
-	return ok(mt, c.renderPort(p))
+	return c.serveCollection(collection{
+		// No top-level create: ports are created on their device.
+		list: func() (reply, error) {
+			return list(c, c.st.Ports, nil, c.renderPort, mtPortList...)
+		},
+		get:    getter(c, c.st.Ports, "Port", c.renderPort, mtPort...),
+		update: c.updatePort,
+		remove: c.deletePort,
+		sub: func(id string) (reply, error) {
+			if len(c.seg) == 3 {
+				switch c.seg[2] {
+				case "link":
+					return c.serveLink(id)
+				case "port_groups":
+					return c.servePortPortGroups(id)
+				}
+			}
+			return reply{}, bare(http.StatusNotFound)
+		},
+	})
 }
 
 // serveDevicePorts is GET/POST /routers/{id}/ports and /bridges/{id}/ports.
@@ -132,11 +98,7 @@ func (c *call) serveDevicePorts(kind, deviceID string) (reply, error) {
 		if err := c.deviceExists(kind, deviceID); err != nil {
 			return reply{}, err
 		}
-		out := []any{}
-		for _, p := range ordered(c.st.Ports, func(p *port) bool { return p.DeviceID == deviceID }) {
-			out = append(out, c.renderPort(p))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(ordered(c.st.Ports, func(p *port) bool { return p.DeviceID == deviceID }), c.renderPort))
 	case http.MethodPost:
 		return c.createPort(kind, deviceID)
 	}
@@ -196,10 +158,7 @@ func portKind(f *fields) (string, error) {
 // createPort creates a port on a device; a router port also gets its automatic Local route(s)
 // (spec §2.3).
 func (c *call) createPort(deviceKind, deviceID string) (reply, error) {
-	if err := c.consume(generic, mtPort...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtPort...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -243,14 +202,7 @@ func (c *call) createPort(deviceKind, deviceID string) (reply, error) {
 // updatePort replaces the writable fields. Preserved: id, tunnel key, device, the link and the
 // binding, insertions and service container (spec §2.3); the body's type must match the kind.
 func (c *call) updatePort(id string) (reply, error) {
-	if err := c.consume(generic, mtPort...); err != nil {
-		return reply{}, err
-	}
-	old, found := c.st.Ports[id]
-	if !found {
-		return reply{}, notFound("Port", id)
-	}
-	f, err := readFields(c.r.Body)
+	old, f, err := readUpdate(c, c.st.Ports, "Port", id, mtPort...)
 	if err != nil {
 		return reply{}, err
 	}

@@ -25,66 +25,32 @@ type portGroup struct {
 func (g *portGroup) seq() int64 { return g.Seq }
 
 func (c *call) servePortGroups() (reply, error) {
-	if len(c.seg) == 1 {
-		switch c.method() {
-		case http.MethodGet:
-			return c.listPortGroups()
-		case http.MethodPost:
-			return c.writePortGroup("")
-		}
-		return reply{}, methodNotAllowed()
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	if len(c.seg) == 2 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtPortGroup)
-			if err != nil {
-				return reply{}, err
+	return c.serveCollection(collection{
+		list:   c.listPortGroups,
+		create: func() (reply, error) { return c.writePortGroup("") },
+		get:    getter(c, c.st.PortGroups, "PortGroup", c.renderPortGroup, mtPortGroup),
+		update: c.writePortGroup,
+		remove: remover(c, c.st.PortGroups),
+		sub: func(id string) (reply, error) {
+			if c.seg[2] != "ports" || len(c.seg) > 4 {
+				return reply{}, bare(http.StatusNotFound)
 			}
-			g, found := c.st.PortGroups[id]
-			if !found {
-				return reply{}, notFound("PortGroup", id)
+			if len(c.seg) == 3 {
+				return c.servePortGroupMembers(id)
 			}
-			return ok(mt, c.renderPortGroup(g))
-		case http.MethodPut:
-			return c.writePortGroup(id)
-		case http.MethodDelete:
-			if _, found := c.st.PortGroups[id]; found {
-				delete(c.st.PortGroups, id)
-				c.st.touch()
-			}
-			return noContent()
-		}
-		return reply{}, methodNotAllowed()
-	}
-	if c.seg[2] != "ports" || len(c.seg) > 4 {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	if len(c.seg) == 3 {
-		return c.servePortGroupMembers(id)
-	}
-	return c.servePortGroupMember(id)
+			return c.servePortGroupMember(id)
+		},
+	})
 }
 
 // listPortGroups honours ?tenant_id= and ?port_id=.
 func (c *call) listPortGroups() (reply, error) {
-	mt, err := c.produce(generic, mtPortGroupList...)
-	if err != nil {
-		return reply{}, err
-	}
 	tenant, byTenant := c.tenantFilter()
 	portID := c.r.URL.Query().Get("port_id")
-	out := []any{}
-	for _, g := range ordered(c.st.PortGroups, nil) {
-		if (!byTenant || eqPtr(g.TenantID, tenant)) && (portID == "" || slices.Contains(g.PortIDs, portID)) {
-			out = append(out, c.renderPortGroup(g))
-		}
+	keep := func(g *portGroup) bool {
+		return (!byTenant || eqPtr(g.TenantID, tenant)) && (portID == "" || slices.Contains(g.PortIDs, portID))
 	}
-	return ok(mt, out)
+	return list(c, c.st.PortGroups, keep, c.renderPortGroup, mtPortGroupList...)
 }
 
 // writePortGroup creates (id == "") or replaces a group; members are preserved on PUT.
@@ -120,13 +86,7 @@ func (c *call) writePortGroup(id string) (reply, error) {
 		return noContent()
 	}
 	g.ID = newID(givenID)
-	if _, dup := c.st.PortGroups[g.ID]; dup {
-		return reply{}, alreadyExists("PortGroup", g.ID)
-	}
-	g.Seq = c.st.nextSeq()
-	c.st.PortGroups[g.ID] = g
-	c.st.touch()
-	return created(c.uri("port_groups", g.ID))
+	return insert(c, c.st.PortGroups, g, g.ID, &g.Seq, "PortGroup", "port_groups")
 }
 
 func (c *call) servePortGroupMembers(groupID string) (reply, error) {
@@ -140,16 +100,9 @@ func (c *call) servePortGroupMembers(groupID string) (reply, error) {
 		if !found {
 			return reply{}, notFound("PortGroup", groupID)
 		}
-		out := []any{}
-		for _, pid := range g.PortIDs {
-			out = append(out, c.renderPortGroupPort(groupID, pid))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(g.PortIDs, func(pid string) map[string]any { return c.renderPortGroupPort(groupID, pid) }))
 	case http.MethodPost:
-		if err := c.consume(generic, mtPortGroupPort...); err != nil {
-			return reply{}, err
-		}
-		f, err := readFields(c.r.Body)
+		f, err := c.readBody(generic, mtPortGroupPort...)
 		if err != nil {
 			return reply{}, err
 		}
@@ -229,11 +182,8 @@ func (c *call) servePortPortGroups(portID string) (reply, error) {
 	if _, found := c.st.Ports[portID]; !found {
 		return reply{}, notFound("Port", portID)
 	}
-	out := []any{}
-	for _, g := range ordered(c.st.PortGroups, func(g *portGroup) bool { return slices.Contains(g.PortIDs, portID) }) {
-		out = append(out, c.renderPortGroupPort(g.ID, portID))
-	}
-	return ok(mt, out)
+	memberships := ordered(c.st.PortGroups, func(g *portGroup) bool { return slices.Contains(g.PortIDs, portID) })
+	return ok(mt, renderAll(memberships, func(g *portGroup) map[string]any { return c.renderPortGroupPort(g.ID, portID) }))
 }
 
 func (c *call) renderPortGroup(g *portGroup) map[string]any {

@@ -35,35 +35,10 @@ func (r *route) seq() int64 { return r.Seq }
 
 // serveRoutes is /routes/{id}: GET and DELETE only (routes are immutable; no root list).
 func (c *call) serveRoutes() (reply, error) {
-	if len(c.seg) == 1 {
-		return reply{}, methodNotAllowed()
-	}
-	if len(c.seg) > 2 {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	switch c.method() {
-	case http.MethodGet:
-		mt, err := c.produce(generic, mtRoute...)
-		if err != nil {
-			return reply{}, err
-		}
-		r, found := c.st.Routes[id]
-		if !found {
-			return reply{}, notFound("Route", id)
-		}
-		return ok(mt, c.renderRoute(r))
-	case http.MethodDelete:
-		if _, found := c.st.Routes[id]; found {
-			delete(c.st.Routes, id)
-			c.st.touch()
-		}
-		return noContent()
-	}
-	return reply{}, methodNotAllowed()
+	return c.serveCollection(collection{
+		get:    getter(c, c.st.Routes, "Route", c.renderRoute, mtRoute...),
+		remove: remover(c, c.st.Routes),
+	})
 }
 
 // serveRouterRoutes is GET/POST /routers/{id}/routes; the list includes the automatic Local
@@ -78,11 +53,7 @@ func (c *call) serveRouterRoutes(routerID string) (reply, error) {
 		if _, found := c.st.Routers[routerID]; !found {
 			return reply{}, notFound("Router", routerID)
 		}
-		out := []any{}
-		for _, r := range ordered(c.st.Routes, func(r *route) bool { return r.RouterID == routerID }) {
-			out = append(out, c.renderRoute(r))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(ordered(c.st.Routes, func(r *route) bool { return r.RouterID == routerID }), c.renderRoute))
 	case http.MethodPost:
 		return c.createRoute(routerID)
 	}
@@ -90,10 +61,7 @@ func (c *call) serveRouterRoutes(routerID string) (reply, error) {
 }
 
 func (c *call) createRoute(routerID string) (reply, error) {
-	if err := c.consume(generic, mtRoute...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtRoute...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -149,13 +117,7 @@ func (c *call) createRoute(routerID string) (reply, error) {
 		return reply{}, notFound("Port", *r.NextHopPort)
 	}
 	r.ID = newID(id)
-	if _, dup := c.st.Routes[r.ID]; dup {
-		return reply{}, alreadyExists("Route", r.ID)
-	}
-	r.Seq = c.st.nextSeq()
-	c.st.Routes[r.ID] = r
-	c.st.touch()
-	return created(c.uri("routes", r.ID))
+	return insert(c, c.st.Routes, r, r.ID, &r.Seq, "Route", "routes")
 }
 
 func canonicalRouteType(s string) (string, bool) {

@@ -26,35 +26,25 @@ type router struct {
 	ForwardChainID       *string  `json:"forwardChainId"`
 }
 
-func (r *router) seq() int64 { return r.Seq }
+func (r *router) seq() int64      { return r.Seq }
+func (r *router) tenant() *string { return r.TenantID }
 
 func (c *call) serveRouters() (reply, error) {
-	switch {
-	case len(c.seg) == 1:
-		switch c.method() {
-		case http.MethodGet:
-			return c.listRouters()
-		case http.MethodPost:
-			return c.createRouter()
-		}
-	case len(c.seg) == 2:
-		id, err := pathUUID(c.seg[1])
-		if err != nil {
-			return reply{}, err
-		}
-		switch c.method() {
-		case http.MethodGet:
-			return c.getRouter(id)
-		case http.MethodPut:
-			return c.updateRouter(id)
-		case http.MethodDelete:
-			return c.deleteRouter(id)
-		}
-	case len(c.seg) == 3:
-		id, err := pathUUID(c.seg[1])
-		if err != nil {
-			return reply{}, err
-		}
+	return c.serveCollection(collection{
+		list: func() (reply, error) {
+			return listOfTenant(c, c.st.Routers, c.renderRouter, mtRouterList, mediaJSON)
+		},
+		create: c.createRouter,
+		get:    getter(c, c.st.Routers, "Router", c.renderRouter, mtRouter, mediaJSON),
+		update: c.updateRouter,
+		remove: c.deleteRouter,
+		sub:    c.serveRouterChildren,
+	})
+}
+
+// serveRouterChildren is what hangs below /routers/{id}: ports, routes and BGP objects.
+func (c *call) serveRouterChildren(id string) (reply, error) {
+	if len(c.seg) == 3 {
 		switch c.seg[2] {
 		case "ports":
 			return c.serveDevicePorts(portRouter, id)
@@ -67,45 +57,12 @@ func (c *call) serveRouters() (reply, error) {
 		case "bgp_networks":
 			return c.serveRouterBGPNetworks(id)
 		}
-		return reply{}, bare(http.StatusNotFound)
-	default:
-		return reply{}, bare(http.StatusNotFound)
 	}
-	return reply{}, methodNotAllowed()
-}
-
-func (c *call) listRouters() (reply, error) {
-	mt, err := c.produce(generic, mtRouterList, mediaJSON)
-	if err != nil {
-		return reply{}, err
-	}
-	tenant, filter := c.tenantFilter()
-	out := []any{}
-	for _, r := range ordered(c.st.Routers, nil) {
-		if !filter || eqPtr(r.TenantID, tenant) {
-			out = append(out, c.renderRouter(r))
-		}
-	}
-	return ok(mt, out)
-}
-
-func (c *call) getRouter(id string) (reply, error) {
-	mt, err := c.produce(generic, mtRouter, mediaJSON)
-	if err != nil {
-		return reply{}, err
-	}
-	r, found := c.st.Routers[id]
-	if !found {
-		return reply{}, notFound("Router", id)
-	}
-	return ok(mt, c.renderRouter(r))
+	return reply{}, bare(http.StatusNotFound)
 }
 
 func (c *call) createRouter() (reply, error) {
-	if err := c.consume(generic, mtRouter, mediaJSON); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtRouter, mediaJSON)
 	if err != nil {
 		return reply{}, err
 	}
@@ -115,26 +72,13 @@ func (c *call) createRouter() (reply, error) {
 		return reply{}, err
 	}
 	r.ID = newID(givenID)
-	if _, dup := c.st.Routers[r.ID]; dup {
-		return reply{}, alreadyExists("Router", r.ID)
-	}
-	r.Seq = c.st.nextSeq()
-	c.st.Routers[r.ID] = r
-	c.st.touch()
-	return created(c.uri("routers", r.ID))
+	return insert(c, c.st.Routers, r, r.ID, &r.Seq, "Router", "routers")
 }
 
 // updateRouter replaces every writable field; the id and the hidden port/route/BGP lists (kept
 // here as back-references on those objects) are preserved (spec §2.1).
 func (c *call) updateRouter(id string) (reply, error) {
-	if err := c.consume(generic, mtRouter, mediaJSON); err != nil {
-		return reply{}, err
-	}
-	old, found := c.st.Routers[id]
-	if !found {
-		return reply{}, notFound("Router", id)
-	}
-	f, err := readFields(c.r.Body)
+	old, f, err := readUpdate(c, c.st.Routers, "Router", id, mtRouter, mediaJSON)
 	if err != nil {
 		return reply{}, err
 	}

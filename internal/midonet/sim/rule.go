@@ -44,36 +44,29 @@ func (r *rule) seq() int64 { return r.Seq }
 
 // serveRules is /rules/{id}: GET and DELETE only (rules are immutable, created in a chain).
 func (c *call) serveRules() (reply, error) {
-	if len(c.seg) == 1 {
-		return reply{}, methodNotAllowed()
-	}
-	if len(c.seg) > 2 {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	id, err := pathUUID(c.seg[1])
+	return c.serveCollection(collection{get: c.getRule, remove: c.deleteRule})
+}
+
+func (c *call) getRule(id string) (reply, error) {
+	mt, err := c.produce(generic, mtRule...)
 	if err != nil {
 		return reply{}, err
 	}
-	switch c.method() {
-	case http.MethodGet:
-		mt, err := c.produce(generic, mtRule...)
-		if err != nil {
-			return reply{}, err
-		}
-		r, found := c.st.Rules[id]
-		if !found {
-			return reply{}, notFound("Rule", id)
-		}
-		return c.ruleReply(mt, r)
-	case http.MethodDelete:
-		if _, found := c.st.Rules[id]; !found {
-			return reply{}, notFound("Rule", id)
-		}
-		c.st.deleteRule(id)
-		c.st.touch()
-		return noContent()
+	r, found := c.st.Rules[id]
+	if !found {
+		return reply{}, notFound("Rule", id)
 	}
-	return reply{}, methodNotAllowed()
+	return c.ruleReply(mt, r)
+}
+
+// deleteRule answers 404 when the rule is missing.
+func (c *call) deleteRule(id string) (reply, error) {
+	if _, found := c.st.Rules[id]; !found {
+		return reply{}, notFound("Rule", id)
+	}
+	c.st.deleteRule(id)
+	c.st.touch()
+	return noContent()
 }
 
 // serveChainRules is GET/POST /chains/{id}/rules.
@@ -106,10 +99,7 @@ func (c *call) serveChainRules(chainID string) (reply, error) {
 // createRule inserts a rule at its position (default 1, 0 means 1, 1..n+1 allowed), shifting
 // later rules down (spec §2.7).
 func (c *call) createRule(chainID string) (reply, error) {
-	if err := c.consume(generic, mtRule...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtRule...)
 	if err != nil {
 		return reply{}, err
 	}

@@ -179,11 +179,7 @@ func (c *call) serveArpTable(bridgeID string, rest []string) (reply, error) {
 			if !found {
 				return reply{}, notFound(classNetwork, bridgeID)
 			}
-			out := []any{}
-			for _, e := range b.ArpTable {
-				out = append(out, c.renderArpEntry(bridgeID, e))
-			}
-			return ok(mt, out)
+			return ok(mt, renderAll(b.ArpTable, func(e arpEntry) map[string]any { return c.renderArpEntry(bridgeID, e) }))
 		case http.MethodPost:
 			return c.addArpEntry(b, bridgeID)
 		}

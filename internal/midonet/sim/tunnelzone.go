@@ -39,57 +39,24 @@ func (tz *tunnelZone) member(hostID string) *tzMember {
 }
 
 func (c *call) serveTunnelZones() (reply, error) {
-	if len(c.seg) == 1 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtTunnelZoneList...)
-			if err != nil {
-				return reply{}, err
+	return c.serveCollection(collection{
+		list: func() (reply, error) {
+			return list(c, c.st.TunnelZones, nil, c.renderTunnelZone, mtTunnelZoneList...)
+		},
+		create: c.createTunnelZone,
+		get:    getter(c, c.st.TunnelZones, "TunnelZone", c.renderTunnelZone, mtTunnelZone...),
+		update: c.updateTunnelZone,
+		remove: remover(c, c.st.TunnelZones), // members live inside the zone
+		sub: func(id string) (reply, error) {
+			if c.seg[2] != "hosts" || len(c.seg) > 4 {
+				return reply{}, bare(http.StatusNotFound)
 			}
-			out := []any{}
-			for _, tz := range ordered(c.st.TunnelZones, nil) {
-				out = append(out, c.renderTunnelZone(tz))
+			if len(c.seg) == 3 {
+				return c.serveZoneMembers(id)
 			}
-			return ok(mt, out)
-		case http.MethodPost:
-			return c.createTunnelZone()
-		}
-		return reply{}, methodNotAllowed()
-	}
-	id, err := pathUUID(c.seg[1])
-	if err != nil {
-		return reply{}, err
-	}
-	if len(c.seg) == 2 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(generic, mtTunnelZone...)
-			if err != nil {
-				return reply{}, err
-			}
-			tz, found := c.st.TunnelZones[id]
-			if !found {
-				return reply{}, notFound("TunnelZone", id)
-			}
-			return ok(mt, c.renderTunnelZone(tz))
-		case http.MethodPut:
-			return c.updateTunnelZone(id)
-		case http.MethodDelete:
-			if _, found := c.st.TunnelZones[id]; found {
-				delete(c.st.TunnelZones, id) // members live inside the zone
-				c.st.touch()
-			}
-			return noContent()
-		}
-		return reply{}, methodNotAllowed()
-	}
-	if c.seg[2] != "hosts" || len(c.seg) > 4 {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	if len(c.seg) == 3 {
-		return c.serveZoneMembers(id)
-	}
-	return c.serveZoneMember(id)
+			return c.serveZoneMember(id)
+		},
+	})
 }
 
 func decodeTunnelZone(f *fields) (name, typ *string, err error) {
@@ -121,10 +88,7 @@ func (st *store) zoneNameTaken(name string) bool {
 }
 
 func (c *call) createTunnelZone() (reply, error) {
-	if err := c.consume(generic, mtTunnelZone...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(generic, mtTunnelZone...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -137,26 +101,13 @@ func (c *call) createTunnelZone() (reply, error) {
 		return reply{}, conflict("Tunnel zone name already exists.")
 	}
 	tz := &tunnelZone{ID: newID(id), Name: *name, Type: *typ, Members: []tzMember{}}
-	if _, dup := c.st.TunnelZones[tz.ID]; dup {
-		return reply{}, alreadyExists("TunnelZone", tz.ID)
-	}
-	tz.Seq = c.st.nextSeq()
-	c.st.TunnelZones[tz.ID] = tz
-	c.st.touch()
-	return created(c.uri("tunnel_zones", tz.ID))
+	return insert(c, c.st.TunnelZones, tz, tz.ID, &tz.Seq, "TunnelZone", "tunnel_zones")
 }
 
 // updateTunnelZone replaces name and type. Quirk kept from MidoNet 5: the name check includes
 // the zone itself, so re-sending the same name answers 409.
 func (c *call) updateTunnelZone(id string) (reply, error) {
-	if err := c.consume(generic, mtTunnelZone...); err != nil {
-		return reply{}, err
-	}
-	tz, found := c.st.TunnelZones[id]
-	if !found {
-		return reply{}, notFound("TunnelZone", id)
-	}
-	f, err := readFields(c.r.Body)
+	tz, f, err := readUpdate(c, c.st.TunnelZones, "TunnelZone", id, mtTunnelZone...)
 	if err != nil {
 		return reply{}, err
 	}
@@ -183,11 +134,7 @@ func (c *call) serveZoneMembers(zoneID string) (reply, error) {
 		if !found {
 			return reply{}, notFound("TunnelZone", zoneID)
 		}
-		out := []any{}
-		for _, m := range tz.Members {
-			out = append(out, c.renderZoneMember(tz.ID, m))
-		}
-		return ok(mt, out)
+		return ok(mt, renderAll(tz.Members, func(m tzMember) map[string]any { return c.renderZoneMember(tz.ID, m) }))
 	case http.MethodPost:
 		return c.addZoneMember(zoneID)
 	}
@@ -195,10 +142,7 @@ func (c *call) serveZoneMembers(zoneID string) (reply, error) {
 }
 
 func (c *call) addZoneMember(zoneID string) (reply, error) {
-	if err := c.consume(jersey, mtTunnelZoneHost...); err != nil {
-		return reply{}, err
-	}
-	f, err := readFields(c.r.Body)
+	f, err := c.readBody(jersey, mtTunnelZoneHost...)
 	if err != nil {
 		return reply{}, err
 	}

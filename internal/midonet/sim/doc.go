@@ -1,6 +1,6 @@
 // Package sim is an in-memory emulator of the MidoNet 5 REST API (midonet-api "v5.0"), faithful
-// to /work/shared/spec/midonet-api.md: the same URIs, media types and content negotiation
-// (406/415/405), lenient Jackson-style JSON input (string-coerced scalars, unknown fields
+// to spec/midonet-api.md of the shared folder beside the project: the same URIs, media types
+// and content negotiation (406/415/405), lenient Jackson-style JSON input (string-coerced scalars, unknown fields
 // ignored), null-including output with absolute links, 201+Location creates, replacing PUTs with
 // the per-model preserved fields, MidoNet's error texts and status codes, and the referential
 // cascades of spec §3 (router → ports → routes/links/bindings, chain → rules/jump rules/filter

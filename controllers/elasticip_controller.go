@@ -50,7 +50,8 @@ func elasticIPKind(d *Deps) kind[*vpcv1.ElasticIP] {
 			}
 			in := translate.ElasticIPInput{
 				PublicIP: pub, VPC: vref, PrivateIP: privIP,
-				Interface: translate.InterfaceName(eni.Name, eni.Spec.InstanceID, int(eni.Spec.DeviceIndex)),
+				Interface:      translate.InterfaceName(eni.Name, eni.Spec.InstanceID, int(eni.Spec.DeviceIndex)),
+				SecurityGroups: eni.Spec.SecurityGroups,
 			}
 			frag, err := translate.ElasticIP(owner, in, translate.Settings{})
 			if err != nil {

@@ -18,7 +18,7 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 		name:   topology.KindSecurityGroup,
 		newObj: func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
 		plan: func(ctx context.Context, sg *vpcv1.SecurityGroup) (*plan, error) {
-			in, err := securityGroupInput(ctx, d, sg)
+			in, members, err := securityGroupInput(ctx, d, sg)
 			if err != nil {
 				return nil, err
 			}
@@ -29,7 +29,7 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 			p := &plan{frag: frag, report: func(res *SyncResult) {
 				sg.Status.IngressChainID = res.IDs[topology.Chain{Name: translate.SGIngressChainName(sg.Name)}.Key()]
 				sg.Status.EgressChainID = res.IDs[topology.Chain{Name: translate.SGEgressChainName(sg.Name)}.Key()]
-				sg.Status.Members = int32(len(in.Members))
+				sg.Status.Members = int32(members)
 			}}
 			for _, sk := range skipped {
 				p.notes = append(p.notes, sk.String())
@@ -46,22 +46,22 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 	}
 }
 
-// securityGroupInput gathers the rules, the member interfaces (with the public addresses of
-// their elastic IPs) and the groups that rules may reference now: those that are Ready.
-// A rule naming a group that is not ready is left out and reported, so that two groups that
-// reference each other never wait on each other.
-func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, error) {
+// securityGroupInput gathers the rules and the groups that rules may reference now: those that
+// are Ready. A rule naming a group that is not ready is left out and reported, so that two
+// groups that reference each other never wait on each other. Members put their own addresses
+// into the group's address groups (NetworkInterface and ElasticIP); the group only counts them.
+func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, int, error) {
 	in := translate.SecurityGroupInput{ID: sg.Name, KnownGroups: []string{sg.Name}}
 	var err error
 	if in.Ingress, err = sgRules(sg.Spec.Ingress, "spec.ingress"); err != nil {
-		return in, err
+		return in, 0, err
 	}
 	if in.Egress, err = sgRules(sg.Spec.Egress, "spec.egress"); err != nil {
-		return in, err
+		return in, 0, err
 	}
 	groups := &vpcv1.SecurityGroupList{}
 	if err := d.Client.List(ctx, groups, client.InNamespace(sg.Namespace)); err != nil {
-		return in, err
+		return in, 0, err
 	}
 	for i := range groups.Items {
 		g := &groups.Items[i]
@@ -71,29 +71,9 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 	}
 	enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
 	if err != nil {
-		return in, err
+		return in, 0, err
 	}
-	for _, e := range enis.Items {
-		if !e.DeletionTimestamp.IsZero() {
-			continue
-		}
-		priv, err := parseIP(string(e.Spec.PrivateIP))
-		if err != nil {
-			continue
-		}
-		m := translate.SecurityGroupMember{PrivateIP: priv}
-		eips, err := list(ctx, d.Client, &vpcv1.ElasticIPList{}, sg.Namespace, idxInterface, e.Name)
-		if err != nil {
-			return in, err
-		}
-		for _, eip := range eips.Items {
-			if pub, err := parseIP(string(eip.Spec.PublicIP)); err == nil && eip.DeletionTimestamp.IsZero() {
-				m.PublicIP = pub
-			}
-		}
-		in.Members = append(in.Members, m)
-	}
-	return in, nil
+	return in, len(enis.Items), nil
 }
 
 func sgRules(rules []vpcv1.SecurityGroupRule, path string) ([]translate.SecurityGroupRule, error) {

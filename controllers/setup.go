@@ -70,9 +70,6 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, func(o client.Object) []string {
 					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
 				})),
-				watch(&vpcv1.ElasticIP{}, mapVia(c, func(o client.Object) []string {
-					return nonEmpty(o.(*vpcv1.ElasticIP).Spec.NetworkInterface)
-				}, eniGroups)),
 				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))))
 		},
 		func() error {

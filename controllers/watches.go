@@ -35,21 +35,6 @@ func byIndex(newList func() client.ObjectList, field string) hop {
 	}
 }
 
-// field follows a reference forwards: the names an object of a kind holds in a field.
-func field[T client.Object](newObj func() T, get func(T) []string) hop {
-	return func(ctx context.Context, c client.Client, ns string, names []string) []string {
-		var out []string
-		for _, n := range names {
-			o := newObj()
-			if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: n}, o); err != nil {
-				continue
-			}
-			out = append(out, get(o)...)
-		}
-		return out
-	}
-}
-
 // mapVia starts from a changed object's own names (start) and follows the hops.
 func mapVia(c client.Client, start func(client.Object) []string, hops ...hop) handler.EventHandler {
 	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
@@ -110,7 +95,6 @@ func gateways() client.ObjectList    { return &vpcv1.InternetGatewayList{} }
 func acls() client.ObjectList        { return &vpcv1.NetworkAclList{} }
 
 // Forward references.
-func vpcOfSubnet(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.VPC) }
 func subnetOf(o client.Object) []string {
 	switch x := o.(type) {
 	case *vpcv1.NetworkInterface:
@@ -135,7 +119,3 @@ func vpcOf(o client.Object) []string {
 	}
 	return nil
 }
-
-var subnetVPC = field(func() *vpcv1.Subnet { return &vpcv1.Subnet{} }, func(s *vpcv1.Subnet) []string { return nonEmpty(s.Spec.VPC) })
-var eniGroups = field(func() *vpcv1.NetworkInterface { return &vpcv1.NetworkInterface{} },
-	func(e *vpcv1.NetworkInterface) []string { return e.Spec.SecurityGroups })

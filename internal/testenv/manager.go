@@ -30,6 +30,8 @@ type ManagerOptions struct {
 	Tenant     string
 	// Resync is the drift-check period; 0 turns it off.
 	Resync time.Duration
+	// MidoNetTimeout bounds each MidoNet request attempt (0: the client's default).
+	MidoNetTimeout time.Duration
 	// Setup adds more runnables (e.g. the global-view runner) before the manager starts.
 	Setup func(mgr manager.Manager) error
 }
@@ -46,7 +48,7 @@ func (e *Env) StartManager(o ManagerOptions) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	mn, err := midonet.New(midonet.Config{URL: o.MidoNetURL, Tenant: o.Tenant, QPS: -1, MaxInFlight: 16})
+	mn, err := midonet.New(midonet.Config{URL: o.MidoNetURL, Tenant: o.Tenant, QPS: -1, MaxInFlight: 16, Timeout: o.MidoNetTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -65,26 +65,52 @@ func TestSecurityGroupRuleMapping(t *testing.T) {
 }
 
 func TestSecurityGroupMembers(t *testing.T) {
-	f, _, err := SecurityGroup(owner(topology.KindSecurityGroup, "sg-55556666"), SecurityGroupInput{ID: "sg-55556666",
-		Members: []SecurityGroupMember{{PrivateIP: ip("10.0.1.11")}, {PrivateIP: ip("10.0.1.10"), PublicIP: ip("203.0.113.7")},
-			{PrivateIP: ip("10.0.1.12"), PublicIP: ip("0.0.0.0")}}}, Settings{})
+	// The group owns its three address groups, empty and shared...
+	f, _, err := SecurityGroup(owner(topology.KindSecurityGroup, "sg-55556666"), SecurityGroupInput{ID: "sg-55556666"}, Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string][]netip.Addr{}
-	for _, g := range f.AddrGroups {
-		got[g.Name] = g.Addresses
-		if g.Shared {
-			t.Errorf("%s is shared; the SecurityGroup owns its exact members", g.Name)
-		}
+	g := topology.NewGraph()
+	if err := g.Merge(f); err != nil {
+		t.Fatal(err)
 	}
-	if !slices.Equal(got["sg_priv_sg-55556666"], []netip.Addr{ip("10.0.1.10"), ip("10.0.1.11"), ip("10.0.1.12")}) ||
-		!slices.Equal(got["sg_pub_sg-55556666"], []netip.Addr{ip("203.0.113.7")}) ||
-		len(got["sg_all_sg-55556666"]) != 4 {
-		t.Errorf("groups = %v", got)
+	for _, ag := range f.AddrGroups {
+		if !ag.Shared || len(ag.Addresses) != 0 {
+			t.Errorf("%s: shared=%v addresses=%v; want a shared, empty group", ag.Name, ag.Shared, ag.Addresses)
+		}
 	}
 	if len(f.Chains) != 2 || len(f.Chains[0].Rules)+len(f.Chains[1].Rules) != 0 {
 		t.Errorf("a group without rules has chains %+v", f.Chains)
+	}
+	// ...and its members put their addresses in: two interfaces, one with an elastic IP.
+	for _, in := range []NetworkInterfaceInput{exENI, func() NetworkInterfaceInput {
+		e := exENI
+		e.ENIID, e.InstanceID, e.MAC, e.PrivateIP, e.MetadataID = "eni-0000cccc", "i-0000cccc", "d0:0d:00:00:cc:cc", ip("10.0.1.11"), 11
+		return e
+	}()} {
+		fe, err := NetworkInterface(owner(topology.KindNetworkInterface, in.ENIID), in, exSettings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Merge(fe); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fe, err := ElasticIP(owner(topology.KindElasticIP, "eip"), exEIP, exSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Merge(fe); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := g.GroupAddresses("sg_priv_sg-55556666"); !slices.Equal(got, []netip.Addr{ip("10.0.1.10"), ip("10.0.1.11")}) {
+		t.Errorf("sg_priv = %v", got)
+	}
+	if got, _ := g.GroupAddresses("sg_pub_sg-55556666"); !slices.Equal(got, []netip.Addr{ip("203.0.113.7")}) {
+		t.Errorf("sg_pub = %v", got)
+	}
+	if got, _ := g.GroupAddresses("sg_all_sg-55556666"); len(got) != 3 {
+		t.Errorf("sg_all = %v", got)
 	}
 }
 
@@ -373,9 +399,8 @@ func TestLongIDTopologyMerges(t *testing.T) {
 	eni.SecurityGroups = []string{"sg-0aaaaaaaaaaaaaaaa"}
 	mustMerge(NetworkInterface(owner(topology.KindNetworkInterface, eni.ENIID), eni, exSettings))
 	mustMerge(ElasticIP(owner(topology.KindElasticIP, "eip"), ElasticIPInput{PublicIP: ip("198.51.100.7"), VPC: longVPC,
-		Interface: eni.Name(), PrivateIP: eni.PrivateIP}, exSettings))
-	sg, _, err := SecurityGroup(owner(topology.KindSecurityGroup, "sg-0aaaaaaaaaaaaaaaa"), SecurityGroupInput{ID: "sg-0aaaaaaaaaaaaaaaa",
-		Members: []SecurityGroupMember{{PrivateIP: eni.PrivateIP, PublicIP: ip("198.51.100.7")}}}, exSettings)
+		Interface: eni.Name(), PrivateIP: eni.PrivateIP, SecurityGroups: eni.SecurityGroups}, exSettings))
+	sg, _, err := SecurityGroup(owner(topology.KindSecurityGroup, "sg-0aaaaaaaaaaaaaaaa"), SecurityGroupInput{ID: "sg-0aaaaaaaaaaaaaaaa"}, exSettings)
 	mustMerge(sg, err)
 	if errs := g.Check(); len(errs) != 0 {
 		t.Errorf("dangling references: %v", errs)

@@ -16,6 +16,8 @@ type ElasticIPInput struct {
 	VPC       VPCRef
 	Interface string
 	PrivateIP netip.Addr
+	// SecurityGroups are the interface's groups: the public IP is a member of each (§8).
+	SecurityGroups []string
 }
 
 // ElasticIP translates an association (§8): the DNAT rule in vc_<vpc>_preelip (matching the
@@ -50,5 +52,13 @@ func ElasticIP(owner topology.Owner, in ElasticIPInput, _ Settings) (topology.Fr
 		mustOffset(InternalRouterNetwork.Addr(), in.VPC.RouterIndex), 100))
 	f.GroupAddrs = append(f.GroupAddrs, topology.GroupAddrs{Group: ElipPreGroupName(in.Interface),
 		Addresses: []netip.Addr{in.PublicIP}})
+	for _, sg := range in.SecurityGroups {
+		if !IsID("sg", sg) {
+			return f, fmt.Errorf("translate elastic IP %s: security group id %q is not sg-<8|17 hex>", in.PublicIP, sg)
+		}
+		f.GroupAddrs = append(f.GroupAddrs,
+			topology.GroupAddrs{Group: SGPubGroupName(sg), Addresses: []netip.Addr{in.PublicIP}},
+			topology.GroupAddrs{Group: SGAllGroupName(sg), Addresses: []netip.Addr{in.PublicIP}})
+	}
 	return *f.Sort(), nil
 }

@@ -77,8 +77,6 @@ func goldenCases() []goldenCase {
 			{Protocol: -1},
 			{Protocol: 6, Ports: &PortRange{443, 443}, Group: "sg-12345678"},
 		},
-		Members: []SecurityGroupMember{{PrivateIP: ip("172.16.5.20")}, {PrivateIP: ip("172.16.5.21"), PublicIP: ip("198.51.100.7")},
-			{PrivateIP: ip("172.16.5.20")}},
 	}
 	aclMix := NetworkACLInput{ID: "acl-0123456789abcdef0", VPC: longVPC.ID,
 		Ingress: []ACLEntry{

@@ -72,6 +72,12 @@ func NetworkInterface(owner topology.Owner, in NetworkInterfaceInput, s Settings
 	f.AddrGroups = append(f.AddrGroups,
 		topology.AddrGroup{Name: ElipPreGroupName(ifname), Shared: true},
 		topology.AddrGroup{Name: ElipPostGroupName(ifname), Addresses: []netip.Addr{in.PrivateIP}})
+	// Its private IP is a member of each of its security groups (§7.1).
+	for _, sg := range in.SecurityGroups {
+		f.GroupAddrs = append(f.GroupAddrs,
+			topology.GroupAddrs{Group: SGPrivGroupName(sg), Addresses: []netip.Addr{in.PrivateIP}},
+			topology.GroupAddrs{Group: SGAllGroupName(sg), Addresses: []netip.Addr{in.PrivateIP}})
+	}
 	f.Chains = append(f.Chains, interfaceChains(ifname, mac, in, s)...)
 	p := topology.Port{Ref: port, Kind: topology.BridgePort,
 		InboundFilter: InterfacePreChainName(ifname), OutboundFilter: InterfacePostChainName(ifname)}

@@ -3,18 +3,15 @@ package translate
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/midovpc/midovpc/internal/topology"
 )
 
-// SecurityGroupInput is a security group with its members resolved.
+// SecurityGroupInput is a security group and the groups its rules may reference.
 type SecurityGroupInput struct {
 	ID      string
 	Ingress []SecurityGroupRule
 	Egress  []SecurityGroupRule
-	// Members are the interfaces that have this group, with their current public IPs.
-	Members []SecurityGroupMember
 	// KnownGroups are the security groups that exist (their sg_all_ groups can be
 	// referenced). The group itself always counts.
 	KnownGroups []string
@@ -30,11 +27,6 @@ type SecurityGroupRule struct {
 	Group    string
 }
 
-// SecurityGroupMember is an interface of the group: its private IP and public IP (zero = none).
-type SecurityGroupMember struct {
-	PrivateIP netip.Addr
-	PublicIP  netip.Addr
-}
 
 // SecurityGroup translates a security group (§7): sg_ingress_<sg> / sg_egress_<sg> with one
 // accept per rule in the view's order (source side for ingress, destination side for egress;
@@ -74,25 +66,13 @@ func SecurityGroup(owner topology.Owner, in SecurityGroupInput, _ Settings) (top
 		return f, nil, err
 	}
 
-	var priv, pub []netip.Addr
-	for _, m := range in.Members {
-		if !m.PrivateIP.Is4() {
-			return f, nil, fmt.Errorf("translate security group %s: member private IP %q is not IPv4", in.ID, m.PrivateIP)
-		}
-		priv = append(priv, m.PrivateIP)
-		if m.PublicIP.IsValid() && !m.PublicIP.IsUnspecified() {
-			pub = append(pub, m.PublicIP)
-		}
-	}
-	set := func(as ...[]netip.Addr) []netip.Addr {
-		out := slices.Concat(as...)
-		slices.SortFunc(out, netip.Addr.Compare)
-		return slices.Compact(out)
-	}
+	// The group's address groups hold its members' addresses, each contributed by the member
+	// that has it: an interface its private IP, an elastic IP its public IP. So a member is
+	// Ready only once its addresses are in, and no member waits for the group to notice it.
 	f.AddrGroups = append(f.AddrGroups,
-		topology.AddrGroup{Name: SGPrivGroupName(in.ID), Addresses: set(priv)},
-		topology.AddrGroup{Name: SGPubGroupName(in.ID), Addresses: set(pub)},
-		topology.AddrGroup{Name: SGAllGroupName(in.ID), Addresses: set(priv, pub)})
+		topology.AddrGroup{Name: SGPrivGroupName(in.ID), Shared: true},
+		topology.AddrGroup{Name: SGPubGroupName(in.ID), Shared: true},
+		topology.AddrGroup{Name: SGAllGroupName(in.ID), Shared: true})
 	return *f.Sort(), skipped, nil
 }
 

@@ -45,7 +45,6 @@ func mediumTopology(tb testing.TB) []topology.Fragment {
 				{Protocol: 1, ICMP: &translate.ICMPMatch{Type: -1, Code: -1}, CIDR: pfx("0.0.0.0/0")},
 			},
 			Egress:  []translate.SecurityGroupRule{{Protocol: -1, CIDR: pfx("0.0.0.0/0")}},
-			Members: []translate.SecurityGroupMember{{PrivateIP: ip(fmt.Sprintf("10.0.%d.10", g))}},
 		}, s)
 		out = append(out, must(f, err))
 	}

@@ -178,7 +178,7 @@ var _ = Describe("a complete VPC", Ordered, func() {
 			rt := &vpcv1.RouteTable{}
 			Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: ns, Name: rtbPriv}, rt)).To(Succeed())
 			return rt.Status.SkippedRoutes
-		}, 30*time.Second, 200*time.Millisecond).Should(ContainElement(HaveField("Reason", ContainSubstring("NAT gateway"))))
+		}, 30*time.Second, 200*time.Millisecond).Should(ContainElement(And(HaveField("Target", nat), HaveField("DestinationCIDR", "0.0.0.0/0"), HaveField("Reason", ContainSubstring("NAT gateway")))))
 		sn := &vpcv1.Subnet{}
 		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: ns, Name: private}, sn)).To(Succeed())
 		Expect(vpcv1.IsReady(sn.Generation, &sn.Status.ReconcileStatus)).To(BeTrue())

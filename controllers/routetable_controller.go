@@ -41,7 +41,7 @@ func routeTableKind(d *Deps) kind[*vpcv1.RouteTable] {
 				rtb.Status.SkippedRoutes = skipped
 			}}
 			for _, s := range skipped {
-				p.notes = append(p.notes, s.DestinationCIDR+": "+s.Reason)
+				p.notes = append(p.notes, s.DestinationCIDR+" -> "+s.Target+": "+s.Reason)
 			}
 			return p, nil
 		},

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -29,7 +30,7 @@ func subnetKind(d *Deps) kind[*vpcv1.Subnet] {
 			var skippedRoutes []vpcv1.SkippedRoute
 			for _, sk := range skipped {
 				p.notes = append(p.notes, sk.String())
-				skippedRoutes = append(skippedRoutes, vpcv1.SkippedRoute{DestinationCIDR: sk.What, Reason: sk.Reason})
+				skippedRoutes = append(skippedRoutes, skippedRoute(sk))
 			}
 			p.report = func(res *SyncResult) {
 				bridge := translate.SubnetBridgeName(in.VPC.ID, sn.Name)
@@ -163,4 +164,13 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 		}
 	}
 	return t, nil
+}
+
+// skippedRoute reports a route-table entry the translation left out ("route <dst> -> <target>").
+func skippedRoute(sk translate.Skipped) vpcv1.SkippedRoute {
+	var dst, target string
+	if _, err := fmt.Sscanf(sk.What, "route %s -> %s", &dst, &target); err != nil {
+		dst = sk.What
+	}
+	return vpcv1.SkippedRoute{DestinationCIDR: dst, Target: target, Reason: sk.Reason}
 }

@@ -59,8 +59,6 @@ type ReconcileStatus struct {
 	MidoNetIDs []string `json:"midonetIDs,omitempty"`
 }
 
-
-
 // PortRange is an inclusive range of TCP or UDP ports.
 // +kubebuilder:validation:XValidation:rule="self.from <= self.to",message="from must not be greater than to"
 type PortRange struct {

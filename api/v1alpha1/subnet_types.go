@@ -45,6 +45,10 @@ type SubnetSpec struct {
 type SkippedRoute struct {
 	// destinationCIDR of the entry.
 	DestinationCIDR string `json:"destinationCIDR"`
+	// target of the entry: local, or the name of an internet gateway, NAT gateway or
+	// network interface.
+	// +optional
+	Target string `json:"target,omitempty"`
 	// reason it was left out, e.g. the NAT gateway it points to is not ready.
 	Reason string `json:"reason"`
 }

@@ -34,9 +34,9 @@ var (
 		Node: "10.111.5.70", MetadataID: 10}
 	exEIP = ElasticIPInput{PublicIP: ip("203.0.113.7"), VPC: exVPC, Interface: "i-0000aaaa", PrivateIP: ip("10.0.1.10"),
 		SecurityGroups: []string{"sg-55556666"}}
-	exSG  = SecurityGroupInput{ID: "sg-55556666",
+	exSG = SecurityGroupInput{ID: "sg-55556666",
 		Ingress: []SecurityGroupRule{{Protocol: 6, Ports: &PortRange{22, 22}, CIDR: cidr("0.0.0.0/0")}},
-		Egress: []SecurityGroupRule{{Protocol: -1, CIDR: cidr("0.0.0.0/0")}}}
+		Egress:  []SecurityGroupRule{{Protocol: -1, CIDR: cidr("0.0.0.0/0")}}}
 )
 
 // Long (17-hex) ids everywhere.

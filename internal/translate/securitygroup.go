@@ -27,7 +27,6 @@ type SecurityGroupRule struct {
 	Group    string
 }
 
-
 // SecurityGroup translates a security group (§7): sg_ingress_<sg> / sg_egress_<sg> with one
 // accept per rule in the view's order (source side for ingress, destination side for egress;
 // a peer group is matched through sg_all_<G>), and the member groups sg_priv_ (private IPs),

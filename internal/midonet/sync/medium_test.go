@@ -44,7 +44,7 @@ func mediumTopology(tb testing.TB) []topology.Fragment {
 				{Protocol: 6, Ports: &translate.PortRange{From: 80 + g, To: 80 + g}, CIDR: pfx("10.0.0.0/8")},
 				{Protocol: 1, ICMP: &translate.ICMPMatch{Type: -1, Code: -1}, CIDR: pfx("0.0.0.0/0")},
 			},
-			Egress:  []translate.SecurityGroupRule{{Protocol: -1, CIDR: pfx("0.0.0.0/0")}},
+			Egress: []translate.SecurityGroupRule{{Protocol: -1, CIDR: pfx("0.0.0.0/0")}},
 		}, s)
 		out = append(out, must(f, err))
 	}

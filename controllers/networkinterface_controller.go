@@ -49,11 +49,7 @@ func networkInterfaceKind(d *Deps, mdids *metadataIDs) kind[*vpcv1.NetworkInterf
 // (Ready: their chains are jump targets), its node and its metadata id.
 func networkInterfaceInput(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpcv1.NetworkInterface) (translate.NetworkInterfaceInput, translate.Settings, error) {
 	var in translate.NetworkInterfaceInput
-	cn, err := d.core(ctx, false)
-	if err != nil {
-		return in, translate.Settings{}, err
-	}
-	s, err := settingsOf(cn)
+	cn, s, err := d.settings(ctx, false)
 	if err != nil {
 		return in, s, err
 	}

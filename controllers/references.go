@@ -46,6 +46,17 @@ func (d *Deps) core(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, 
 	return cn, nil
 }
 
+// settings fetches the CoreNetwork (Ready when mustBeReady) and the translation settings it
+// gives.
+func (d *Deps) settings(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, translate.Settings, error) {
+	cn, err := d.core(ctx, mustBeReady)
+	if err != nil {
+		return nil, translate.Settings{}, err
+	}
+	s, err := settingsOf(cn)
+	return cn, s, err
+}
+
 // settingsOf turns the CoreNetwork into the translation settings every kind shares.
 func settingsOf(cn *vpcv1.CoreNetwork) (translate.Settings, error) {
 	s := translate.Settings{

@@ -59,11 +59,7 @@ func subnetKind(d *Deps) kind[*vpcv1.Subnet] {
 // subnet.
 func subnetInput(ctx context.Context, d *Deps, sn *vpcv1.Subnet) (translate.SubnetInput, translate.Settings, error) {
 	var in translate.SubnetInput
-	cn, err := d.core(ctx, false)
-	if err != nil {
-		return in, translate.Settings{}, err
-	}
-	s, err := settingsOf(cn)
+	_, s, err := d.settings(ctx, false)
 	if err != nil {
 		return in, s, err
 	}

@@ -15,11 +15,7 @@ func vpcKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.Vpc] {
 		name:   topology.KindVpc,
 		newObj: func() *vpcv1.Vpc { return &vpcv1.Vpc{} },
 		plan: func(ctx context.Context, vpc *vpcv1.Vpc) (*plan, error) {
-			cn, err := d.core(ctx, true)
-			if err != nil {
-				return nil, err
-			}
-			s, err := settingsOf(cn)
+			_, s, err := d.settings(ctx, true)
 			if err != nil {
 				return nil, err
 			}
@@ -101,10 +97,8 @@ func childrenOf(ctx context.Context, c client.Client, ns, field, value string, l
 // but never recorded in status are removed too. Without it the recorded ids alone are used.
 func deleteFragment[T object](kindName string, obj T, build func(translate.Settings) (topology.Fragment, error), d *Deps, ctx context.Context) *topology.Fragment {
 	s := translate.Settings{}
-	if cn, err := d.core(ctx, false); err == nil {
-		if cs, err := settingsOf(cn); err == nil {
-			s = cs
-		}
+	if _, cs, err := d.settings(ctx, false); err == nil {
+		s = cs
 	}
 	frag, err := build(s)
 	if err != nil || frag.Owner.Name == "" {

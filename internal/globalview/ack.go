@@ -121,6 +121,48 @@ func firstNotReady(ctx context.Context, c client.Reader, generations map[ObjectR
 		if obj.GetGeneration() < generations[ref] || !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
 			return ref, false, nil
 		}
+		if sn, ok := obj.(*vpcv1.Subnet); ok {
+			pending, err := routePending(ctx, c, sn)
+			if err != nil || pending {
+				return ref, false, err
+			}
+		}
 	}
 	return ObjectRef{}, true, nil
+}
+
+// routePending reports whether a subnet still leaves out a route whose target has become
+// usable since: its reconcile is on its way, and the view is not applied until it lands.
+// (A subnet stays Ready while a target is missing; that target's own readiness wakes it.)
+func routePending(ctx context.Context, c client.Reader, sn *vpcv1.Subnet) (bool, error) {
+	for _, r := range sn.Status.SkippedRoutes {
+		key := client.ObjectKey{Namespace: sn.Namespace, Name: r.Target}
+		var usable bool
+		var err error
+		switch {
+		case strings.HasPrefix(r.Target, "nat-"):
+			usable, err = readyObject(ctx, c, key, &vpcv1.NatGateway{})
+		case strings.HasPrefix(r.Target, "eni-"):
+			usable, err = readyObject(ctx, c, key, &vpcv1.NetworkInterface{})
+		case strings.HasPrefix(r.Target, "igw-"):
+			igw := &vpcv1.InternetGateway{}
+			if err = c.Get(ctx, key, igw); err == nil {
+				usable = igw.Spec.VPC == sn.Spec.VPC && igw.DeletionTimestamp.IsZero()
+			}
+		}
+		if err != nil && !apierrors.IsNotFound(err) {
+			return false, fmt.Errorf("route target %s of subnet %s: %w", r.Target, sn.Name, err)
+		}
+		if usable {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func readyObject(ctx context.Context, c client.Reader, key client.ObjectKey, obj reconciledObject) (bool, error) {
+	if err := c.Get(ctx, key, obj); err != nil {
+		return false, err
+	}
+	return obj.GetDeletionTimestamp().IsZero() && vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()), nil
 }

@@ -1,0 +1,64 @@
+package globalview
+
+import (
+	"context"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// A subnet that still leaves out a route to a NAT gateway which is Ready by now is on its way
+// to a new sync: the view is not acknowledged until the route is in.
+func TestAckWaitsForRoutesToReadyTargets(t *testing.T) {
+	env := controlPlane(t)
+	c := env.Client
+	ctx := context.Background()
+	ns := testNamespace(t)
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	ready := func(obj reconciledObject) {
+		t.Helper()
+		st := obj.GetReconcileStatus()
+		st.ObservedGeneration = obj.GetGeneration()
+		meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: vpcv1.ConditionReady, Status: metav1.ConditionTrue,
+			Reason: vpcv1.ReasonReconciled, ObservedGeneration: obj.GetGeneration()})
+		if err := c.Status().Update(ctx, obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nat := &vpcv1.NatGateway{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "nat-0c1d2e3f4a5b6c7d8"},
+		Spec: vpcv1.NatGatewaySpec{Subnet: "subnet-11aa22bb", MACAddress: "d0:0d:9f:8e:7d:6c", PrivateIP: "10.0.1.10"}}
+	sn := &vpcv1.Subnet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "subnet-11aa22bb"},
+		Spec: vpcv1.SubnetSpec{VPC: "vpc-0a1b2c3d", CIDR: "10.0.1.0/24"}}
+	for _, o := range []reconciledObject{nat, sn} {
+		if err := c.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sn.Status.SkippedRoutes = []vpcv1.SkippedRoute{{DestinationCIDR: "0.0.0.0/0", Target: nat.Name, Reason: "NAT gateway not found in vpc-0a1b2c3d"}}
+	ready(sn)
+	snRef := ObjectRef{Kind: "Subnet", Namespace: ns, Name: sn.Name}
+	refs := []ObjectRef{snRef}
+	gens := map[ObjectRef]int64{snRef: sn.Generation}
+
+	// The NAT gateway is not Ready: leaving its route out is the subnet's final word.
+	if _, ok, err := firstNotReady(ctx, c, gens, refs); err != nil || !ok {
+		t.Fatalf("ready = %v, %v; want ready while the target is not", ok, err)
+	}
+	// It becomes Ready: the subnet must take the route in before the view counts as applied.
+	ready(nat)
+	if ref, ok, err := firstNotReady(ctx, c, gens, refs); err != nil || ok || ref != snRef {
+		t.Fatalf("ready = %v (%v, %v); want the subnet pending", ok, ref, err)
+	}
+	// The subnet's next sync takes the route in.
+	sn.Status.SkippedRoutes = nil
+	ready(sn)
+	if _, ok, err := firstNotReady(ctx, c, gens, refs); err != nil || !ok {
+		t.Fatalf("ready = %v, %v after the route is in", ok, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,6 +31,7 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 				sg.Status.IngressChainID = res.IDs[topology.Chain{Name: translate.SGIngressChainName(sg.Name)}.Key()]
 				sg.Status.EgressChainID = res.IDs[topology.Chain{Name: translate.SGEgressChainName(sg.Name)}.Key()]
 				sg.Status.Members = int32(members)
+				sg.Status.PendingGroups = pendingGroups(sg, in.KnownGroups)
 			}}
 			for _, sk := range skipped {
 				p.notes = append(p.notes, sk.String())
@@ -101,4 +103,17 @@ func sgRules(rules []vpcv1.SecurityGroupRule, path string) ([]translate.Security
 		out = append(out, tr)
 	}
 	return out, nil
+}
+
+// pendingGroups lists the groups the rules reference that are not known (Ready) yet.
+func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
+	var out []string
+	for _, rules := range [][]vpcv1.SecurityGroupRule{sg.Spec.Ingress, sg.Spec.Egress} {
+		for _, r := range rules {
+			if r.SecurityGroup != nil && !slices.Contains(known, *r.SecurityGroup) && !slices.Contains(out, *r.SecurityGroup) {
+				out = append(out, *r.SecurityGroup)
+			}
+		}
+	}
+	return out
 }

@@ -64,6 +64,10 @@ type SecurityGroupStatus struct {
 	// members is the number of network interfaces in the group.
 	// +optional
 	Members int32 `json:"members,omitempty"`
+	// pendingGroups are security groups that rules reference but that are not ready yet;
+	// those rules are not in force until they are.
+	// +optional
+	PendingGroups []string `json:"pendingGroups,omitempty"`
 }
 
 // SecurityGroup is a stateful firewall for network interfaces: chains sg_ingress_<group>

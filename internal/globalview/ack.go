@@ -121,19 +121,38 @@ func firstNotReady(ctx context.Context, c client.Reader, generations map[ObjectR
 		if obj.GetGeneration() < generations[ref] || !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
 			return ref, false, nil
 		}
-		if sn, ok := obj.(*vpcv1.Subnet); ok {
-			pending, err := routePending(ctx, c, sn)
-			if err != nil || pending {
-				return ref, false, err
-			}
+		pending, err := dependentPending(ctx, c, obj)
+		if err != nil || pending {
+			return ref, false, err
 		}
 	}
 	return ObjectRef{}, true, nil
 }
 
+// dependentPending reports whether an object that is Ready still leaves out part of its spec
+// for a dependency that has become usable since: its reconcile is on its way, and the view
+// is not applied until it lands. (An object stays Ready while a dependency it can do without
+// is missing; that dependency's own readiness wakes it.)
+func dependentPending(ctx context.Context, c client.Reader, obj reconciledObject) (bool, error) {
+	switch o := obj.(type) {
+	case *vpcv1.Subnet:
+		return routePending(ctx, c, o)
+	case *vpcv1.SecurityGroup:
+		for _, g := range o.Status.PendingGroups {
+			usable, err := readyObject(ctx, c, client.ObjectKey{Namespace: o.Namespace, Name: g}, &vpcv1.SecurityGroup{})
+			if err != nil && !apierrors.IsNotFound(err) {
+				return false, fmt.Errorf("security group %s referenced by %s: %w", g, o.Name, err)
+			}
+			if usable {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
 // routePending reports whether a subnet still leaves out a route whose target has become
-// usable since: its reconcile is on its way, and the view is not applied until it lands.
-// (A subnet stays Ready while a target is missing; that target's own readiness wakes it.)
+// usable since.
 func routePending(ctx context.Context, c client.Reader, sn *vpcv1.Subnet) (bool, error) {
 	for _, r := range sn.Status.SkippedRoutes {
 		key := client.ObjectKey{Namespace: sn.Namespace, Name: r.Target}

@@ -17,8 +17,6 @@ import (
 	"github.com/go-logr/logr/testr"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/record"
@@ -79,15 +77,7 @@ func markReady(t *testing.T, c client.Client, p *Projection, except ...string) {
 			t.Fatal(err)
 		}
 		mustGet(t, c, ref.Namespace, ref.Name, obj)
-		st := obj.GetReconcileStatus()
-		st.ObservedGeneration = obj.GetGeneration()
-		meta.SetStatusCondition(&st.Conditions, metav1.Condition{
-			Type: vpcv1.ConditionReady, Status: metav1.ConditionTrue, Reason: vpcv1.ReasonReconciled,
-			ObservedGeneration: obj.GetGeneration(),
-		})
-		if err := c.Status().Update(context.Background(), obj); err != nil {
-			t.Fatalf("mark %s ready: %v", ref, err)
-		}
+		setReady(t, c, obj)
 	}
 }
 

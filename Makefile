@@ -44,9 +44,9 @@ test: verify-generated vet ## Run every test against a real kube-apiserver, etcd
 	@assets="$$(hack/setup-envtest.sh)"; \
 	echo "KUBEBUILDER_ASSETS=$$assets"; \
 	KUBEBUILDER_ASSETS="$$assets" $(GO) test ./... -timeout 40m $(TEST_FLAGS)
-	@# The MidoNet client, emulator, index and sync engine again under the race detector:
-	@# their tests drive them from many goroutines at once.
-	$(GO) test -race -timeout 20m ./internal/midonet/...
+	@# Again under the race detector: the MidoNet client, emulator, index and sync engine,
+	@# the controllers and the global-view runner, whose tests drive them from many goroutines.
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) test -race -timeout 20m ./internal/midonet/... ./controllers/ ./internal/globalview/
 
 .PHONY: test-race
 test-race: ## The unit tests with the race detector.

@@ -190,7 +190,8 @@ func (h *harness) convergeExample(ns string) {
 	all(objects(p.Subnets)...)
 	one(objects(p.NatGateways)...)
 	one(objects(p.NetworkInterfaces)...)
-	all(objects(p.ElasticIPs)...)
+	// One at a time: their NAT rules share the VPC's chains, where each goes on top.
+	one(objects(p.ElasticIPs)...)
 	// Routes to NAT gateways and interfaces, and references between groups, come in once
 	// their targets are Ready: wait for everything again.
 	h.waitReady(p.Objects()...)

@@ -2,113 +2,115 @@ package controllers
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"sync"
-
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
-// routerIndexes hands out the router index (rtid) of VPC and NAT-gateway routers. An index is
-// unique among the routers in MidoNet (recovered from their names), the indexes recorded in
-// Vpc and NatGateway status, and the ones handed out but not yet recorded.
-type routerIndexes struct {
+// ids hands out small numbers that must be unique across resources: router indexes (shared by
+// VPC and NAT-gateway routers) and interface metadata ids. A number handed out stays reserved
+// for its owner until the owner's status records it, so two reconciles never pick the same.
+type ids struct {
 	mu      sync.Mutex
-	pending map[string]int // owner key → index handed out, until it shows in status
+	pending map[string]int // owner → number handed out, until it shows in status
 }
 
-// indexFor returns the index of the router named by adopt (an existing router of this owner
-// in MidoNet, e.g. one built by eucanetd), else a fresh one.
-func (a *routerIndexes) indexFor(ctx context.Context, d *Deps, owner string, adopt func(name string) (int, bool)) (int, error) {
+// claim returns the owner's pending number, else the one next picks; next sees the numbers
+// pending for other owners.
+func (a *ids) claim(owner string, next func(pending []int) (int, error)) (int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.pending == nil {
-		a.pending = map[string]int{}
+	if n, ok := a.pending[owner]; ok {
+		return n, nil
 	}
-	if idx, ok := a.pending[owner]; ok {
-		return idx, nil
+	var pending []int
+	for _, n := range a.pending {
+		pending = append(pending, n)
 	}
-	names := d.Engine.RouterNames()
-	for _, name := range names {
-		if idx, ok := adopt(name); ok {
-			a.pending[owner] = idx
-			return idx, nil
-		}
-	}
-	used := translate.UsedRouterIndexes(names)
-	vpcs := &vpcv1.VpcList{}
-	if err := d.Client.List(ctx, vpcs); err != nil {
-		return 0, err
-	}
-	for _, v := range vpcs.Items {
-		used = append(used, int(v.Status.RouterIndex))
-	}
-	nats := &vpcv1.NatGatewayList{}
-	if err := d.Client.List(ctx, nats); err != nil {
-		return 0, err
-	}
-	for _, n := range nats.Items {
-		used = append(used, int(n.Status.RouterIndex))
-	}
-	for _, idx := range a.pending {
-		used = append(used, idx)
-	}
-	idx, err := translate.RouterIndexAllocator{}.Next(used)
+	n, err := next(pending)
 	if err != nil {
 		return 0, err
 	}
-	a.pending[owner] = idx
-	return idx, nil
-}
-
-// recorded forgets a pending index once the owner's status carries it.
-func (a *routerIndexes) recorded(owner string) {
-	a.mu.Lock()
-	delete(a.pending, owner)
-	a.mu.Unlock()
-}
-
-// metadataIDs hands out the per-interface metadata ids (eniid, giving 255.0.0.0 + eniid).
-type metadataIDs struct {
-	mu      sync.Mutex
-	pending map[string]int
-}
-
-func (a *metadataIDs) idFor(ctx context.Context, c client.Client, inMidoNet []int, owner string) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.pending == nil {
 		a.pending = map[string]int{}
 	}
-	if id, ok := a.pending[owner]; ok {
-		return id, nil
-	}
-	enis := &vpcv1.NetworkInterfaceList{}
-	if err := c.List(ctx, enis); err != nil {
+	a.pending[owner] = n
+	return n, nil
+}
+
+// recordID gives an object its number once: claims it, sets it into the status with set, and
+// writes the status before the number is used, so that it survives restarts.
+func recordID[T object](ctx context.Context, d *Deps, a *ids, obj T, next func(pending []int) (int, error), set func(int) error) (int, error) {
+	owner := fmt.Sprintf("%T/%s/%s", obj, obj.GetNamespace(), obj.GetName())
+	n, err := a.claim(owner, next)
+	if err != nil {
 		return 0, err
 	}
-	used := append([]int(nil), inMidoNet...)
-	for _, e := range enis.Items {
-		if ip, err := parseIP(e.Status.MetadataIP); err == nil {
-			if id, ok := translate.MetadataIDOf(ip); ok {
-				used = append(used, id)
+	if err := set(n); err != nil {
+		return 0, err
+	}
+	if err := d.Client.Status().Update(ctx, obj); err != nil {
+		return 0, err
+	}
+	a.mu.Lock()
+	delete(a.pending, owner)
+	a.mu.Unlock()
+	return n, nil
+}
+
+// nextRouterIndex adopts the index of a router of this owner that already exists in MidoNet
+// (adopt recognises its name, e.g. one built by eucanetd), else picks the lowest index free
+// among MidoNet's router names, the Vpc and NatGateway statuses and the pending ones.
+func (d *Deps) nextRouterIndex(ctx context.Context, adopt func(name string) (int, bool)) func([]int) (int, error) {
+	return func(pending []int) (int, error) {
+		names := d.Engine.RouterNames()
+		for _, name := range names {
+			if idx, ok := adopt(name); ok {
+				return idx, nil
 			}
 		}
+		used := append(translate.UsedRouterIndexes(names), pending...)
+		vpcs := &vpcv1.VpcList{}
+		if err := d.Client.List(ctx, vpcs); err != nil {
+			return 0, err
+		}
+		for _, v := range vpcs.Items {
+			used = append(used, int(v.Status.RouterIndex))
+		}
+		nats := &vpcv1.NatGatewayList{}
+		if err := d.Client.List(ctx, nats); err != nil {
+			return 0, err
+		}
+		for _, n := range nats.Items {
+			used = append(used, int(n.Status.RouterIndex))
+		}
+		return translate.RouterIndexAllocator{}.Next(used)
 	}
-	for _, id := range a.pending {
-		used = append(used, id)
-	}
-	id, err := translate.MetadataIDAllocator{}.Next(used)
-	if err != nil {
-		return 0, err
-	}
-	a.pending[owner] = id
-	return id, nil
 }
 
-func (a *metadataIDs) recorded(owner string) {
-	a.mu.Lock()
-	delete(a.pending, owner)
-	a.mu.Unlock()
+// nextMetadataID adopts the id MidoNet already maps to the interface's private address in its
+// VPC, else picks the lowest id free among those MidoNet maps, the interfaces' statuses and
+// the pending ones.
+func (d *Deps) nextMetadataID(ctx context.Context, vpc string, privateIP netip.Addr) func([]int) (int, error) {
+	return func(pending []int) (int, error) {
+		if id, ok := d.Engine.MetadataIDOf(vpc, privateIP); ok {
+			return id, nil
+		}
+		used := append(d.Engine.UsedMetadataIDs(), pending...)
+		enis := &vpcv1.NetworkInterfaceList{}
+		if err := d.Client.List(ctx, enis); err != nil {
+			return 0, err
+		}
+		for _, e := range enis.Items {
+			if ip, err := parseIP(e.Status.MetadataIP); err == nil {
+				if id, ok := translate.MetadataIDOf(ip); ok {
+					used = append(used, id)
+				}
+			}
+		}
+		return translate.MetadataIDAllocator{}.Next(used)
+	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
-func natGatewayKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.NatGateway] {
+func natGatewayKind(d *Deps, rtids *ids) kind[*vpcv1.NatGateway] {
 	return kind[*vpcv1.NatGateway]{
 		name:   topology.KindNatGateway,
 		newObj: func() *vpcv1.NatGateway { return &vpcv1.NatGateway{} },
@@ -61,22 +61,15 @@ func natGatewayKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.NatGateway] {
 	}
 }
 
-func ensureNATRouterIndex(ctx context.Context, d *Deps, rtids *routerIndexes, nat *vpcv1.NatGateway) error {
+// ensureNATRouterIndex gives the NAT gateway its router index once (shared with VPC
+// routers), adopting the index of an existing natr_<nat>_<subnet>_<n> router.
+func ensureNATRouterIndex(ctx context.Context, d *Deps, rtids *ids, nat *vpcv1.NatGateway) error {
 	if nat.Status.RouterIndex != 0 {
 		return nil
 	}
-	key := "nat/" + nat.Namespace + "/" + nat.Name
-	idx, err := rtids.indexFor(ctx, d, key, func(name string) (int, bool) {
+	_, err := recordID(ctx, d, rtids, nat, d.nextRouterIndex(ctx, func(name string) (int, bool) {
 		id, subnet, n, ok := translate.ParseNATRouterName(name)
 		return n, ok && id == nat.Name && subnet == nat.Spec.Subnet
-	})
-	if err != nil {
-		return err
-	}
-	nat.Status.RouterIndex = int32(idx)
-	if err := d.Client.Status().Update(ctx, nat); err != nil {
-		return err
-	}
-	rtids.recorded(key)
-	return nil
+	}), func(idx int) error { nat.Status.RouterIndex = int32(idx); return nil })
+	return err
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
-func networkInterfaceKind(d *Deps, mdids *metadataIDs) kind[*vpcv1.NetworkInterface] {
+func networkInterfaceKind(d *Deps, mdids *ids) kind[*vpcv1.NetworkInterface] {
 	return kind[*vpcv1.NetworkInterface]{
 		name:   topology.KindNetworkInterface,
 		newObj: func() *vpcv1.NetworkInterface { return &vpcv1.NetworkInterface{} },
@@ -47,7 +47,7 @@ func networkInterfaceKind(d *Deps, mdids *metadataIDs) kind[*vpcv1.NetworkInterf
 
 // networkInterfaceInput resolves the interface's subnet and VPC (Ready), its security groups
 // (Ready: their chains are jump targets), its node and its metadata id.
-func networkInterfaceInput(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpcv1.NetworkInterface) (translate.NetworkInterfaceInput, translate.Settings, error) {
+func networkInterfaceInput(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.NetworkInterface) (translate.NetworkInterfaceInput, translate.Settings, error) {
 	var in translate.NetworkInterfaceInput
 	cn, s, err := d.settings(ctx, false)
 	if err != nil {
@@ -109,28 +109,15 @@ func nodeOf(cn *vpcv1.CoreNetwork, eni *vpcv1.NetworkInterface) string {
 
 // ensureMetadataID gives the interface its metadata address once and records it in status
 // before it is used, so that it is stable across restarts.
-func ensureMetadataID(ctx context.Context, d *Deps, mdids *metadataIDs, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
+func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
 	if ip, err := parseIP(eni.Status.MetadataIP); err == nil {
 		if id, ok := translate.MetadataIDOf(ip); ok {
 			return id, nil
 		}
 	}
-	key := eni.Namespace + "/" + eni.Name
-	id, adopted := d.Engine.MetadataIDOf(vpc, privateIP)
-	if !adopted {
-		var err error
-		if id, err = mdids.idFor(ctx, d.Client, d.Engine.UsedMetadataIDs(), key); err != nil {
-			return 0, err
-		}
-	}
-	ip, err := translate.MetadataAddress(id)
-	if err != nil {
-		return 0, err
-	}
-	eni.Status.MetadataIP = ip.String()
-	if err := d.Client.Status().Update(ctx, eni); err != nil {
-		return 0, err
-	}
-	mdids.recorded(key)
-	return id, nil
+	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, vpc, privateIP), func(id int) error {
+		ip, err := translate.MetadataAddress(id)
+		eni.Status.MetadataIP = ip.String()
+		return err
+	})
 }

@@ -38,8 +38,8 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		return nil, err
 	}
 	cs := &Controllers{deps: d, drift: map[string]chan event.GenericEvent{}}
-	rtids := &routerIndexes{}
-	mdids := &metadataIDs{}
+	rtids := &ids{}
+	mdids := &ids{}
 	c := d.Client
 
 	steps := []func() error{

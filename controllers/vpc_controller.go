@@ -10,7 +10,7 @@ import (
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
-func vpcKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.Vpc] {
+func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 	return kind[*vpcv1.Vpc]{
 		name:   topology.KindVpc,
 		newObj: func() *vpcv1.Vpc { return &vpcv1.Vpc{} },
@@ -56,25 +56,19 @@ func vpcKind(d *Deps, rtids *routerIndexes) kind[*vpcv1.Vpc] {
 // ensureRouterIndex gives the VPC its router index once, adopting the index of a router
 // named vr_<vpc>_<n> that already exists, and records it in status before anything is
 // built with it, so that it survives restarts.
-func ensureRouterIndex(ctx context.Context, d *Deps, rtids *routerIndexes, vpc *vpcv1.Vpc) error {
+func ensureRouterIndex(ctx context.Context, d *Deps, rtids *ids, vpc *vpcv1.Vpc) error {
 	if vpc.Status.RouterIndex != 0 {
 		return nil
 	}
-	key := "vpc/" + vpc.Namespace + "/" + vpc.Name
-	idx, err := rtids.indexFor(ctx, d, key, func(name string) (int, bool) {
+	_, err := recordID(ctx, d, rtids, vpc, d.nextRouterIndex(ctx, func(name string) (int, bool) {
 		id, n, ok := translate.ParseVPCRouterName(name)
 		return n, ok && id == vpc.Name
+	}), func(idx int) error {
+		vpc.Status.RouterIndex = int32(idx)
+		vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	vpc.Status.RouterIndex = int32(idx)
-	vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
-	if err := d.Client.Status().Update(ctx, vpc); err != nil {
-		return err
-	}
-	rtids.recorded(key)
-	return nil
+	return err
 }
 
 // childrenOf lists, for each list kind, the objects whose field index names the parent.

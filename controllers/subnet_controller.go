@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -162,11 +161,10 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 	return t, nil
 }
 
-// skippedRoute reports a route-table entry the translation left out ("route <dst> -> <target>").
+// skippedRoute reports a route-table entry the translation left out.
 func skippedRoute(sk translate.Skipped) vpcv1.SkippedRoute {
-	var dst, target string
-	if _, err := fmt.Sscanf(sk.What, "route %s -> %s", &dst, &target); err != nil {
-		dst = sk.What
+	if sk.Route == nil {
+		return vpcv1.SkippedRoute{DestinationCIDR: sk.What, Reason: sk.Reason}
 	}
-	return vpcv1.SkippedRoute{DestinationCIDR: dst, Target: target, Reason: sk.Reason}
+	return vpcv1.SkippedRoute{DestinationCIDR: sk.Route.Destination.String(), Target: sk.Route.Target, Reason: sk.Reason}
 }

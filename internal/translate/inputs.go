@@ -95,6 +95,8 @@ func (s SubnetRef) validate(vpc VPCRef) error {
 type Skipped struct {
 	What   string
 	Reason string
+	// Route is the route-table entry left out, when what was left out is a route.
+	Route *RouteEntry
 }
 
 func (s Skipped) String() string { return s.What + ": " + s.Reason }

@@ -67,10 +67,10 @@ func RouteTableRoutes(vpc VPCRef, sub SubnetRef, entries []RouteEntry, targets R
 		r, reason := resolveRoute(vpc, sub, e, targets)
 		switch {
 		case reason != "":
-			skipped = append(skipped, Skipped{What: what, Reason: reason})
+			skipped = append(skipped, Skipped{What: what, Reason: reason, Route: &e})
 		case r == nil: // local
 		case seen[r.Key()]:
-			skipped = append(skipped, Skipped{What: what, Reason: "duplicate entry"})
+			skipped = append(skipped, Skipped{What: what, Reason: "duplicate entry", Route: &e})
 		default:
 			seen[r.Key()] = true
 			routes = append(routes, *r)

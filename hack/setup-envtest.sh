@@ -23,11 +23,19 @@ log() { echo "setup-envtest: $*" >&2; }
 
 mkdir -p "$OUT"
 
+# The version checks capture the whole output before matching: `cmd | grep -q` under
+# pipefail fails whenever grep exits at its first match and the writer gets SIGPIPE.
 apiserver_ok() {
-  [ -x "$OUT/kube-apiserver" ] && "$OUT/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes v$K8S_VERSION"
+  local v
+  [ -x "$OUT/kube-apiserver" ] || return 1
+  v="$("$OUT/kube-apiserver" --version 2>/dev/null)" || return 1
+  [ "$v" = "Kubernetes v$K8S_VERSION" ]
 }
 etcd_ok() {
-  [ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null | grep -q "etcd Version: $ETCD_VERSION"
+  local v
+  [ -x "$OUT/etcd" ] || return 1
+  v="$("$OUT/etcd" --version 2>/dev/null)" || return 1
+  [[ "$v" == *"etcd Version: $ETCD_VERSION"* ]]
 }
 
 # install_atomically SRC DEST: copy beside DEST, then rename over it.
@@ -86,6 +94,10 @@ MOD
   (cd "$work" && GOFLAGS=-mod=mod CGO_ENABLED=0 "$GO" build -trimpath -ldflags "$ld" -o "$work/etcd" go.etcd.io/etcd/server/v3)
   install_atomically "$work/etcd" "$OUT/etcd"
 }
+
+# One build at a time: parallel test runs and `make run` may call this together.
+exec 9>"$OUT/.lock"
+flock 9
 
 etcd_ok || build_etcd
 etcd_ok || { log "etcd at $OUT/etcd does not report version $ETCD_VERSION"; "$OUT/etcd" --version >&2 || true; exit 1; }

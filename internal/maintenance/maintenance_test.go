@@ -238,3 +238,62 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestObjectsOfEachModel: every model of the converged cloud lists its objects present, and
+// --delete of an interface deletes exactly its plan and leaves nothing of it behind.
+func TestObjectsOfEachModel(t *testing.T) {
+	cl := converged(t)
+	st := cl.state()
+	for _, id := range []string{testcloud.VPC, testcloud.Subnet, testcloud.Instance, testcloud.NAT, testcloud.SG, testcloud.ACL} {
+		m, err := maintenance.ObjectsOf(st, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Objects) == 0 {
+			t.Errorf("%s: no objects", id)
+		}
+		for _, o := range m.Objects {
+			if o.Status != maintenance.StatusPresent {
+				t.Errorf("%s: %s %s is %s: %s", id, o.Kind, o.Name, o.Status, o.Detail)
+			}
+		}
+	}
+	if _, err := maintenance.ObjectsOf(st, "vpc-XYZ"); err == nil {
+		t.Error("a malformed id was accepted")
+	}
+	models := maintenance.Models(st)
+	var ids []string
+	for _, m := range models {
+		ids = append(ids, m.ID)
+	}
+	want := []string{testcloud.Instance, testcloud.NAT, testcloud.ACL, testcloud.SG, testcloud.Subnet, testcloud.NATSubnet, testcloud.VPC}
+	if !slices.Equal(ids, want) {
+		t.Errorf("models = %v, want %v", ids, want)
+	}
+
+	foreign := cl.plantForeign()
+	m, err := maintenance.ObjectsOf(cl.state(), testcloud.Instance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := cl.inventory()
+	if _, err := maintenance.Apply(cl.ctx, cl.c, m.Delete); err != nil {
+		t.Fatal(err)
+	}
+	after := cl.inventory()
+	assertDeletedExactly(t, before, after, keysOf(m.Delete))
+	for _, k := range foreign {
+		if _, ok := after.objects[k]; !ok {
+			t.Errorf("foreign %s (%s) was deleted", k, before.objects[k])
+		}
+	}
+	again, err := maintenance.ObjectsOf(cl.state(), testcloud.Instance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range again.Objects {
+		if o.Status != maintenance.StatusMissing {
+			t.Errorf("after --delete: %s %s is %s", o.Kind, o.Name, o.Status)
+		}
+	}
+}

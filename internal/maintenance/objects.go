@@ -255,7 +255,7 @@ func (o *objectLister) subnet(id string) {
 			continue
 		}
 		for _, p := range b.Ports {
-			if peer, ok := o.r.portOf[deref(p.PeerID)]; ok && p.Type != "" && o.r.portDevice[peer.ID] != "" {
+			if peer, ok := o.r.portOf[deref(p.PeerID)]; ok {
 				if _, isRouter := o.routerNamed(o.r.portDevice[peer.ID]); isRouter && ownedIn(o.r.portDevice[peer.ID], translate.ObjectRouter, LayerDynamic) {
 					o.extra = append(o.extra, Deletion{Kind: KindPort, ID: peer.ID, What: describePort(peer, o.r.portDevice[peer.ID]) + " linked to " + b.Name})
 				}
@@ -373,7 +373,12 @@ func (o *objectLister) usedAsFilter(id string) string {
 			return ""
 		}
 	}
-	return "no port or bridge uses it as a filter"
+	for _, rt := range o.st.Routers {
+		if deref(rt.InboundFilterID) == id || deref(rt.OutboundFilterID) == id {
+			return ""
+		}
+	}
+	return "no device or port uses it as a filter"
 }
 
 func (o *objectLister) uplinkLinked(id string) string {

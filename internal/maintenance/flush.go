@@ -3,6 +3,7 @@ package maintenance
 import (
 	"fmt"
 
+	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
@@ -36,6 +37,10 @@ func PlanFlush(st *State, scope Scope) Plan {
 		if !ownedIn(rt.Name, translate.ObjectRouter, layers...) {
 			continue
 		}
+		if foreignLinked(st, rt.Ports) {
+			p.note("kept router %s: another tenant's port is linked to it", rt.Name)
+			continue
+		}
 		p.add(Deletion{Kind: KindRouter, ID: rt.ID, Name: rt.Name, What: describeRouter(rt), Reason: reason})
 		for _, port := range rt.Ports {
 			gonePorts[port.ID] = true
@@ -46,6 +51,10 @@ func PlanFlush(st *State, scope Scope) Plan {
 	}
 	for _, b := range st.Bridges {
 		if !ownedIn(b.Name, translate.ObjectBridge, layers...) {
+			continue
+		}
+		if foreignLinked(st, b.Ports) {
+			p.note("kept bridge %s: another tenant's port is linked to it", b.Name)
 			continue
 		}
 		p.add(Deletion{Kind: KindBridge, ID: b.ID, Name: b.Name, What: describeBridge(b), Reason: reason})
@@ -110,4 +119,15 @@ func planCoreLeftovers(st *State, r *refs, p *Plan, gonePorts map[string]bool, g
 			}
 		}
 	}
+}
+
+// foreignLinked reports whether another tenant's port is linked to one of ports: deleting
+// their device would unlink that port, which is not ours to change.
+func foreignLinked(st *State, ports []midonet.Port) bool {
+	for _, p := range ports {
+		if st.ForeignRefs[p.ID] {
+			return true
+		}
+	}
+	return false
 }

@@ -297,3 +297,49 @@ func TestObjectsOfEachModel(t *testing.T) {
 		}
 	}
 }
+
+// TestFlushKeepsWhatAnotherTenantUses: a core bridge another tenant's router is linked to, and
+// a chain another tenant's port uses as a filter, stay (with a note) through flush --all.
+func TestFlushKeepsWhatAnotherTenantUses(t *testing.T) {
+	cl := converged(t)
+	st := cl.state()
+	var eucabr, sgChain string
+	for _, b := range st.Bridges {
+		if b.Name == "eucabr" {
+			eucabr = b.ID
+		}
+	}
+	for _, c := range st.Chains {
+		if c.Name == "sg_ingress_"+testcloud.SG {
+			sgChain = c.ID
+		}
+	}
+	r, err := cl.c.CreateRouter(cl.ctx, &midonet.Router{Name: "their_router", TenantID: "other_tenant"})
+	cl.must(err)
+	theirs, err := cl.c.CreateRouterPort(cl.ctx, r.ID, &midonet.Port{PortAddress: "169.254.0.99", NetworkLength: 17, InboundFilterID: &sgChain})
+	cl.must(err)
+	ours, err := cl.c.CreateBridgePort(cl.ctx, eucabr, &midonet.Port{})
+	cl.must(err)
+	cl.must(cl.c.LinkPorts(cl.ctx, theirs.ID, ours.ID))
+
+	plan := maintenance.PlanFlush(cl.state(), maintenance.FlushAll)
+	for _, d := range plan.Deletions {
+		if d.ID == eucabr || d.ID == sgChain {
+			t.Errorf("flush --all plans %s, which another tenant uses", d.What)
+		}
+	}
+	notes := strings.Join(plan.Notes, "\n")
+	for _, want := range []string{"kept bridge eucabr: another tenant's port is linked to it", "kept chain sg_ingress_" + testcloud.SG + ": another tenant's object uses it"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	if _, err := maintenance.Apply(cl.ctx, cl.c, plan); err != nil {
+		t.Fatal(err)
+	}
+	p, err := cl.c.GetPort(cl.ctx, theirs.ID)
+	cl.must(err)
+	if p.PeerID == nil || *p.PeerID != ours.ID || p.InboundFilterID == nil || *p.InboundFilterID != sgChain {
+		t.Errorf("the other tenant's port was changed: peer %v filter %v", p.PeerID, p.InboundFilterID)
+	}
+}

@@ -462,6 +462,10 @@ func (o *objectLister) planDelete() {
 			switch obj.Kind {
 			case KindRouter:
 				rt, _ := o.routerByID(id)
+				if foreignLinked(o.st, rt.Ports) {
+					p.note("kept router %s: another tenant's port is linked to it", rt.Name)
+					continue
+				}
 				p.add(Deletion{Kind: KindRouter, ID: id, Name: rt.Name, What: describeRouter(rt), Reason: reason})
 				for _, port := range rt.Ports {
 					gonePorts[port.ID] = true
@@ -471,7 +475,9 @@ func (o *objectLister) planDelete() {
 				}
 			case KindBridge:
 				for _, b := range o.st.Bridges {
-					if b.ID == id {
+					if b.ID == id && foreignLinked(o.st, b.Ports) {
+						p.note("kept bridge %s: another tenant's port is linked to it", b.Name)
+					} else if b.ID == id {
 						p.add(Deletion{Kind: KindBridge, ID: id, Name: b.Name, What: describeBridge(b), Reason: reason})
 						for _, port := range b.Ports {
 							gonePorts[port.ID] = true

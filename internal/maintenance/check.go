@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/midovpc/midovpc/internal/midonet"
 	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/topology"
@@ -182,7 +184,7 @@ func (c *checker) linkedPorts(ports []midonet.Port) int {
 
 // duplicateRulesAndRoutes finds rules identical in every field to an earlier rule of the same
 // owned chain (the later one never decides a packet) and routes identical to another route of
-// the same owned router (the one with the lowest id is kept).
+// the same owned router (kept: one midovpc created, whose id is a UUIDv5, else the lowest id).
 func (c *checker) duplicateRulesAndRoutes() {
 	for _, ch := range c.st.Chains {
 		if c.gone[ch.ID] || !ownedIn(ch.Name, translate.ObjectChain, LayerCore, LayerMetadata, LayerDynamic) {
@@ -204,7 +206,9 @@ func (c *checker) duplicateRulesAndRoutes() {
 			continue
 		}
 		routes := userRoutes(rt.Routes)
-		slices.SortFunc(routes, func(a, b midonet.Route) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(routes, func(a, b midonet.Route) int {
+			return cmp.Or(-cmp.Compare(createdByMidovpc(a.ID), createdByMidovpc(b.ID)), strings.Compare(a.ID, b.ID))
+		})
 		first := map[string]string{}
 		for _, route := range routes {
 			k := routeKey(route)
@@ -393,4 +397,13 @@ func (c *checker) staleTables() {
 			}
 		}
 	}
+}
+
+// createdByMidovpc is 1 for an id midovpc gave (a UUIDv5 of the tenant and the object's key,
+// see sync.ObjectID), else 0.
+func createdByMidovpc(id string) int {
+	if u, err := uuid.Parse(id); err == nil && u.Version() == 5 {
+		return 1
+	}
+	return 0
 }

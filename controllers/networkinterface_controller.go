@@ -66,7 +66,7 @@ func networkInterfaceInput(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.
 	}
 	for _, g := range eni.Spec.SecurityGroups {
 		key := types.NamespacedName{Namespace: eni.Namespace, Name: g}
-		if _, err := getReady(ctx, d.Client, key, &vpcv1.SecurityGroup{}, "SecurityGroup"); err != nil {
+		if _, err := getSynced(ctx, d.Client, key, &vpcv1.SecurityGroup{}, "SecurityGroup"); err != nil {
 			return in, s, err
 		}
 	}
@@ -108,14 +108,20 @@ func nodeOf(cn *vpcv1.CoreNetwork, eni *vpcv1.NetworkInterface) string {
 }
 
 // ensureMetadataID gives the interface its metadata address once and records it in status
-// before it is used, so that it is stable across restarts.
+// before it is used, so that it is stable across restarts. An id an older interface also
+// records (handed out twice by an earlier release: a metadata leak) is replaced.
 func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
 	if ip, err := parseIP(eni.Status.MetadataIP); err == nil {
 		if id, ok := translate.MetadataIDOf(ip); ok {
-			return id, nil
+			dup, err := sharedID(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, idxMetadataIP, eni.Status.MetadataIP, eni)
+			if err != nil || !dup {
+				return id, err
+			}
+			mdids.forget(ownerKey(eni))
+			eni.Status.MetadataIP = ""
 		}
 	}
-	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, vpc, privateIP), func(id int) error {
+	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, eni, vpc, privateIP), func(id int) error {
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err

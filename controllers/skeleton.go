@@ -57,10 +57,11 @@ type kind[T object] struct {
 	deletePlan func(ctx context.Context, obj T) *topology.Fragment
 }
 
-// DependencyNotReady says which referenced object is missing or not Ready.
+// DependencyNotReady says, in a sentence, which referenced object is missing or not synced
+// yet ("Subnet subnet-11aa22bb does not exist").
 type DependencyNotReady struct{ What string }
 
-func (e *DependencyNotReady) Error() string { return e.What + " is not ready" }
+func (e *DependencyNotReady) Error() string { return e.What }
 
 func notReady(format string, args ...any) error {
 	return &DependencyNotReady{What: fmt.Sprintf(format, args...)}
@@ -111,6 +112,13 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if !obj.GetDeletionTimestamp().IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
+	// Another resource (in any namespace) that owns this one's cloud id or an address it
+	// wants comes first: this one writes nothing, and waits (its contenders' watches wake it).
+	if ref, err := refused(ctx, r.Client, obj); err != nil {
+		return ctrl.Result{}, err
+	} else if ref != nil {
+		return ctrl.Result{}, r.refuse(ctx, obj, ref)
+	}
 	if controllerutil.AddFinalizer(obj, vpcv1.Finalizer) {
 		if err := r.Client.Update(ctx, obj); err != nil {
 			return ctrl.Result{}, err
@@ -160,6 +168,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	status.MidoNetIDs = slices.Sorted(slices.Values(res.Owned))
 	status.MidoNetObjects = int32(len(res.Owned))
+	recordClaims(obj)
 	if p.report != nil {
 		p.report(res)
 	}
@@ -211,6 +220,18 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
 		}
 	}
+	// A resource refused for its cloud id never owned the MidoNet objects named after it:
+	// they are the owner's, and stay.
+	if ref, err := refusedIdentity(ctx, r.Client, obj); err != nil {
+		return ctrl.Result{}, err
+	} else if ref != nil {
+		logf.FromContext(ctx).Info("deleted without touching MidoNet", "reason", ref.Error())
+		controllerutil.RemoveFinalizer(obj, vpcv1.Finalizer)
+		if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+			return ctrl.Result{}, err
+		}
+		return ctrl.Result{}, nil
+	}
 	frag := &topology.Fragment{Owner: ownerOf(r.kind.name, obj)}
 	if r.kind.deletePlan != nil {
 		if f := r.kind.deletePlan(ctx, obj); f != nil {
@@ -226,6 +247,19 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 		return ctrl.Result{}, err
 	}
 	return ctrl.Result{}, nil
+}
+
+// refuse reports that another resource comes first for one of the object's claims: Ready=False
+// (Conflict or AddressInUse) naming it, and a Warning event when that is news.
+func (r *reconciler[T]) refuse(ctx context.Context, obj T, ref *refusal) error {
+	orig := obj.DeepCopyObject().(T)
+	dropClaims(obj, ref)
+	msg := ref.Error()
+	if conditionChanged(obj, ref.reason(), msg) {
+		r.Recorder.Event(obj, "Warning", ref.reason(), msg)
+	}
+	logf.FromContext(ctx).V(1).Info("refused", "reason", ref.reason(), "message", msg)
+	return r.setReady(ctx, obj, orig, metav1.ConditionFalse, ref.reason(), msg)
 }
 
 // ensureOwnerReference makes the object owned by its parent (decision 6), for objects

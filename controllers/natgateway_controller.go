@@ -35,6 +35,10 @@ func natGatewayKind(d *Deps, rtids *ids) kind[*vpcv1.NatGateway] {
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.privateIP: %w", err)}
 			}
+			if !sref.CIDR.Contains(priv) {
+				return nil, &InvalidSpec{fmt.Errorf("NatGateway %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
+					nat.Name, priv, sref.ID, sref.CIDR)}
+			}
 			pub, err := parseIP(string(*nat.Spec.PublicIP))
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.publicIP: %w", err)}

@@ -27,7 +27,11 @@ func networkInterfaceKind(d *Deps, mdids *ids) kind[*vpcv1.NetworkInterface] {
 				return nil, &InvalidSpec{err}
 			}
 			ifname := in.Name()
-			return &plan{frag: frag, report: func(res *SyncResult) {
+			var missingHost string
+			if _, ok := d.Engine.HostFor(in.Node); in.Node != "" && !ok {
+				missingHost = in.Node
+			}
+			return &plan{frag: frag, missingHost: missingHost, report: func(res *SyncResult) {
 				eni.Status.InterfaceName = ifname
 				eni.Status.Node = in.Node
 				eni.Status.HostID = ""
@@ -72,7 +76,11 @@ func networkInterfaceInput(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.
 	}
 	ip, err := parseIP(string(eni.Spec.PrivateIP))
 	if err != nil {
-		return in, s, &InvalidSpec{fmt.Errorf("spec.privateIP: %w", err)}
+		return in, s, &InvalidSpec{fmt.Errorf("NetworkInterface %s spec.privateIP: %w", eni.Name, err)}
+	}
+	if !sref.CIDR.Contains(ip) {
+		return in, s, &InvalidSpec{fmt.Errorf("NetworkInterface %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
+			eni.Name, ip, sref.ID, sref.CIDR)}
 	}
 	in = translate.NetworkInterfaceInput{
 		VPC: vref, Subnet: sref, ENIID: eni.Name, InstanceID: eni.Spec.InstanceID,

@@ -17,8 +17,9 @@ import (
 
 func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 	return kind[*vpcv1.SecurityGroup]{
-		name:   topology.KindSecurityGroup,
-		newObj: func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
+		name:         topology.KindSecurityGroup,
+		optionalRefs: true,
+		newObj:       func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
 		plan: func(ctx context.Context, sg *vpcv1.SecurityGroup) (*plan, error) {
 			in, members, err := securityGroupInput(ctx, d, sg)
 			if err != nil {

@@ -14,8 +14,9 @@ import (
 
 func subnetKind(d *Deps) kind[*vpcv1.Subnet] {
 	return kind[*vpcv1.Subnet]{
-		name:   topology.KindSubnet,
-		newObj: func() *vpcv1.Subnet { return &vpcv1.Subnet{} },
+		name:         topology.KindSubnet,
+		optionalRefs: true,
+		newObj:       func() *vpcv1.Subnet { return &vpcv1.Subnet{} },
 		plan: func(ctx context.Context, sn *vpcv1.Subnet) (*plan, error) {
 			in, s, err := subnetInput(ctx, d, sn)
 			if err != nil {

@@ -24,6 +24,14 @@ const (
 const (
 	// ConditionReady is True once every MidoNet object the resource owns matches its spec.
 	ConditionReady = "Ready"
+	// ConditionReferencesResolved is False while a resource in force leaves parts of its spec
+	// out because what they reference is not there (a route to a missing NAT gateway, a rule
+	// naming a group that does not exist yet); its message names them. Kinds with such
+	// optional references (Subnet, SecurityGroup, RouteTable) carry it.
+	ConditionReferencesResolved = "ReferencesResolved"
+
+	ReasonResolved = "Resolved"
+	ReasonLeftOut  = "PartsLeftOut"
 
 	ReasonReconciled         = "Reconciled"
 	ReasonDependencyNotReady = "DependencyNotReady"

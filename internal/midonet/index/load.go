@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -250,9 +251,19 @@ func readGroup(ctx context.Context, c *midonet.Client, st *groupState) error {
 	}
 	st.Addrs = nil
 	for _, a := range addrs {
-		st.Addrs = append(st.Addrs, a.Addr)
+		st.Addrs = append(st.Addrs, canonicalAddr(a.Addr))
 	}
 	return nil
+}
+
+// canonicalAddr spells a group address the way netip prints it (IPv6 compressed), whatever
+// form MidoNet listed it in (it prints IPv6 uncompressed, spec §6.1), so that the engine,
+// the synthetic ids and drift detection compare addresses, not spellings.
+func canonicalAddr(s string) string {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.String()
+	}
+	return s
 }
 
 func readPortGroup(ctx context.Context, c *midonet.Client, st *portGroupState) error {

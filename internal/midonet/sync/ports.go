@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"crypto/sha1" //nolint:gosec // a MAC derivation, not security
 	"fmt"
 	"strconv"
 	"strings"
@@ -153,6 +154,10 @@ func (r *run) ensurePort(p *topology.Port) error {
 		return nil
 	}
 	want, _ := desiredPort(midonet.Port{ID: r.e.objectID(p.Key())}, p, in, out)
+	if p.Kind == topology.RouterPort && want.PortMAC == "" {
+		// Chosen here rather than by MidoNet, so the MAC is known without reading the port back.
+		want.PortMAC = routerPortMAC(want.ID)
+	}
 	var got *midonet.Port
 	if p.Kind == topology.RouterPort {
 		got, err = r.e.Client.CreateRouterPort(r.ctx, dev, &want)
@@ -172,6 +177,14 @@ func (r *run) ensurePort(p *topology.Port) error {
 	r.ports[p.Ref] = got.ID
 	r.keep(p.Key(), got.ID)
 	return nil
+}
+
+// routerPortMAC is the MAC a new router port without a MAC of its own gets: in MidoNet's
+// ac:ca:ba range (the one it picks at random from), derived from the port id so that a retried
+// create sends the same one.
+func routerPortMAC(id string) string {
+	sum := sha1.Sum([]byte(id))
+	return fmt.Sprintf("ac:ca:ba:%02x:%02x:%02x", sum[0], sum[1], sum[2])
 }
 
 // desiredPort returns actual changed to what p wants (every other field as read, since PUT

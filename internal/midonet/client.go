@@ -71,6 +71,10 @@ type Config struct {
 	MinInFlight int
 	// FixedInFlight keeps the limit at MaxInFlight instead of adapting it.
 	FixedInFlight bool
+	// ReadBack makes creates and updates read the object back and return it as MidoNet
+	// stored it (one GET more per write), for tools and tests that want server-filled fields.
+	// midovpc's engine leaves it off: it records what it sent (docs/design.md, "No read-back").
+	ReadBack bool
 	// Retry configures retries of transient failures of idempotent requests.
 	Retry RetryConfig
 	// Timeout bounds one request attempt (default 5s), from the moment it has a slot; a

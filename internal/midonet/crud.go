@@ -93,6 +93,13 @@ func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*
 	if loc == "" {
 		return nil, fmt.Errorf("midonet POST %s: %d answer without Location or body", redact(spec.coll), rep.status)
 	}
+	if c.cfg.ReadBack {
+		got, err := get[T](ctx, c, spec.res, loc)
+		if err != nil {
+			return nil, fmt.Errorf("read back created %s: %w", spec.res, err)
+		}
+		return got, nil
+	}
 	if err := json.Unmarshal(payload, obj); err != nil {
 		return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
 	}
@@ -132,10 +139,17 @@ func resolveLocation(requestURL, location string) string {
 }
 
 // update PUTs the whole object (MidoNet's PUT replaces every writable field) and returns it as
-// sent: nothing is read back (see create).
+// sent: nothing is read back (see create) unless Config.ReadBack asks for it.
 func update[T any](ctx context.Context, c *Client, res Resource, u string, body *T) (*T, error) {
 	if err := put(ctx, c, res, u, body); err != nil {
 		return nil, err
+	}
+	if c.cfg.ReadBack {
+		got, err := get[T](ctx, c, res, u)
+		if err != nil {
+			return nil, fmt.Errorf("read back updated %s: %w", res, err)
+		}
+		return got, nil
 	}
 	payload, err := json.Marshal(body)
 	if err != nil {

@@ -49,6 +49,20 @@ func (r *run) deleteUnwanted() error {
 		byKind[ref.Kind] = append(byKind[ref.Kind], ref)
 		doomed[id] = true
 	}
+	// MidoNet keeps the MAC-table entries of a deleted port (spec §6.1): whoever deletes a
+	// bridge port deletes the entries pointing at it first, recorded or not.
+	for _, ref := range byKind[index.KindPort] {
+		if _, isBridge := r.e.Index.Bridge(ref.Parent); !isBridge || doomed[ref.Parent] {
+			continue
+		}
+		for _, e := range r.e.Index.MACEntriesOf(ref.Parent) {
+			if id := index.MACID(ref.Parent, e.MacAddr, e.PortID); e.PortID == ref.ID && !doomed[id] {
+				mac, _ := r.e.Index.Find(id)
+				byKind[index.KindMAC] = append(byKind[index.KindMAC], mac)
+				doomed[id] = true
+			}
+		}
+	}
 	for _, kind := range deleteOrder {
 		refs := byKind[kind]
 		slices.SortFunc(refs, func(a, b index.Ref) int { return strings.Compare(a.ID, b.ID) })

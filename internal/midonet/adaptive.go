@@ -9,8 +9,10 @@ import (
 // adaptiveLimit bounds the requests in flight with a limit that follows what the server can
 // take (AIMD, as TCP does with its window):
 //
-//   - additive increase: while answers come back as fast as the fastest seen lately, and the
-//     limit is actually used, it grows by one per round (1/limit per answer);
+//   - slow start: from a small limit it grows by one per answer (doubling per round) until the
+//     first sign of queueing or overload;
+//   - additive increase: after that, while answers come back as fast as the fastest seen
+//     lately and the limit is actually used, it grows by one per round (1/limit per answer);
 //   - multiplicative decrease: when the smoothed latency rises clearly above that floor
 //     (requests queue at the server), it shrinks by a tenth; on an overload signal (503, 429,
 //     an attempt that timed out or got no answer) it halves. At most one decrease per round,
@@ -25,6 +27,7 @@ type adaptiveLimit struct {
 	inFlight int
 	waiters  []chan struct{}
 	fixed    bool // the limit never moves (tests, or Config.FixedInFlight)
+	slow     bool // slow start: until the first decrease
 
 	smoothed  time.Duration // EWMA of answer latency
 	floor     time.Duration // lowest smoothed latency of the current and the previous window
@@ -45,19 +48,18 @@ const (
 	smoothing        = 0.2                    // EWMA weight of a new sample
 	backoffLatency   = 0.9                    // decrease on rising latency
 	backoffOverload  = 0.5                    // decrease on 503, 429, timeouts
-	defaultStartFrac = 4                      // start at max/4 (at least min)
-	minStart         = 8                      // ... but at least this many, when max allows
+	startLimit       = 4                      // slow start from here (within min..max)
 	neverDecreased   = -1 << 31               // decreasedAt before any decrease
 	unsetFloor       = time.Duration(1 << 62) // no sample yet
 )
 
 func newAdaptiveLimit(minLimit, maxLimit int, fixed bool, onChange func(int)) *adaptiveLimit {
 	minLimit = max(1, min(minLimit, maxLimit))
-	start := max(minLimit, min(maxLimit, max(maxLimit/defaultStartFrac, minStart)))
+	start := max(minLimit, min(maxLimit, startLimit))
 	if fixed {
 		start = maxLimit
 	}
-	l := &adaptiveLimit{limit: float64(start), min: float64(minLimit), max: float64(maxLimit), fixed: fixed,
+	l := &adaptiveLimit{limit: float64(start), min: float64(minLimit), max: float64(maxLimit), fixed: fixed, slow: true,
 		floor: unsetFloor, floorPrev: unsetFloor, decreasedAt: neverDecreased, onChange: onChange}
 	if onChange != nil {
 		onChange(start)
@@ -124,7 +126,7 @@ func (l *adaptiveLimit) adjustLocked(latency time.Duration, overload, used bool)
 	case overload:
 		if canDecrease {
 			l.limit = max(l.min, l.limit*backoffOverload)
-			l.decreasedAt = l.answers
+			l.decreasedAt, l.slow = l.answers, false
 		}
 	default:
 		now := time.Now()
@@ -142,7 +144,9 @@ func (l *adaptiveLimit) adjustLocked(latency time.Duration, overload, used bool)
 		switch {
 		case queueing && canDecrease:
 			l.limit = max(l.min, l.limit*backoffLatency)
-			l.decreasedAt = l.answers
+			l.decreasedAt, l.slow = l.answers, false
+		case !queueing && used && l.slow:
+			l.limit = min(l.max, l.limit+1)
 		case !queueing && used:
 			l.limit = min(l.max, l.limit+1/l.limit)
 		}

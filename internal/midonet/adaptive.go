@@ -9,8 +9,8 @@ import (
 // adaptiveLimit bounds the requests in flight with a limit that follows what the server can
 // take (AIMD, as TCP does with its window):
 //
-//   - slow start: from a small limit it grows by one per answer (doubling per round) until the
-//     first sign of queueing or overload;
+//   - slow start: from a small limit it grows by half a request per answer (×1.5 per round)
+//     until the first sign of queueing (a smaller rise than afterwards) or overload;
 //   - additive increase: after that, while answers come back as fast as the fastest seen
 //     lately and the limit is actually used, it grows by one per round (1/limit per answer);
 //   - multiplicative decrease: when the smoothed latency rises clearly above that floor
@@ -43,7 +43,9 @@ type adaptiveLimit struct {
 // Tuning of the adaptive limit.
 const (
 	latencyTolerance = 2.0                    // smoothed latency above floor × this means queueing
-	latencyMinExcess = 2 * time.Millisecond   // ... and at least this much above it (noise at µs scale)
+	slowStartTol     = 1.5                    // ... during slow start, where growth is fast
+	slowStartGrowth  = 0.5                    // slow start: +0.5 per answer, ×1.5 per round
+	latencyMinExcess = time.Millisecond       // ... and at least this much above it (noise at µs scale)
 	floorWindow      = 10 * time.Second       // the floor forgets older minima after two windows
 	smoothing        = 0.2                    // EWMA weight of a new sample
 	backoffLatency   = 0.9                    // decrease on rising latency
@@ -140,13 +142,17 @@ func (l *adaptiveLimit) adjustLocked(latency time.Duration, overload, used bool)
 		}
 		l.floor = min(l.floor, l.smoothed)
 		floor := min(l.floor, l.floorPrev)
-		queueing := float64(l.smoothed) > latencyTolerance*float64(floor) && l.smoothed-floor > latencyMinExcess
+		tolerance := latencyTolerance
+		if l.slow {
+			tolerance = slowStartTol
+		}
+		queueing := float64(l.smoothed) > tolerance*float64(floor) && l.smoothed-floor > latencyMinExcess
 		switch {
 		case queueing && canDecrease:
 			l.limit = max(l.min, l.limit*backoffLatency)
 			l.decreasedAt, l.slow = l.answers, false
 		case !queueing && used && l.slow:
-			l.limit = min(l.max, l.limit+1)
+			l.limit = min(l.max, l.limit+slowStartGrowth)
 		case !queueing && used:
 			l.limit = min(l.max, l.limit+1/l.limit)
 		}

@@ -31,11 +31,11 @@ func (r *run) deleteUnwanted() error {
 	byKind := map[index.Kind][]index.Ref{}
 	doomed := map[string]bool{}
 	for id := range r.prev {
-		if r.kept[id] || r.deleted[id] {
+		if r.kept.m[id] || r.deleted.m[id] {
 			continue
 		}
 		if r.ownedByOther(id) {
-			r.foreign[id] = true
+			r.foreign.m[id] = true
 			continue
 		}
 		ref, ok := r.e.Index.Find(id)
@@ -43,7 +43,7 @@ func (r *run) deleteUnwanted() error {
 			continue // already gone
 		}
 		if !r.mayDelete(ref) {
-			r.foreign[id] = true
+			r.foreign.m[id] = true
 			continue
 		}
 		byKind[ref.Kind] = append(byKind[ref.Kind], ref)

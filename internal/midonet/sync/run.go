@@ -19,7 +19,7 @@ type run struct {
 	// findOnly (Delete) matches desired objects to MidoNet without writing anything.
 	findOnly bool
 
-	prev    map[string]bool         // ids the owner may delete: previous ∪ what the engine recorded (read-only)
+	prev    map[string]bool          // ids the owner may delete: previous ∪ what the engine recorded (read-only)
 	kept    *lockedMap[string, bool] // ids matched to a desired object in this run
 	deleted *lockedMap[string, bool] // ids deleted in this run
 	foreign *lockedMap[string, bool] // ids of previous that turned out not to be ours to delete

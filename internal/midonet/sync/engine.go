@@ -329,31 +329,61 @@ func (e *Engine) OwnersOf(d index.Drift) []topology.Owner {
 	return out
 }
 
-// RunResync resyncs the index every period and hands the owners of what drifted to requeue,
-// until ctx ends (then it returns nil). A failed resync is logged and tried again next period.
+// RunResync compares the index with MidoNet, one container at a time, spread evenly over each
+// period, and hands the owners of what drifted to requeue, until ctx ends (then it returns
+// nil). Each pass re-lists the top-level collections (containers that appeared or vanished),
+// then re-reads each container alone (index.ResyncContainer): writers are held only while one
+// container is compared and swapped, and memory holds one container's fresh copy at a time.
+// A failed read is logged and tried again on the next pass.
 func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue func(owners []topology.Owner)) error {
 	e.init()
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
+	report := func(d index.Drift) {
+		if owners := e.OwnersOf(d); len(owners) > 0 {
+			e.Logger.V(1).Info("MidoNet drifted", "vanished", len(d.Vanished), "changed", len(d.Changed),
+				"appeared", len(d.Appeared), "owners", len(owners))
+			requeue(owners)
 		}
-		drift, err := e.Index.Resync(ctx)
-		if err != nil {
+	}
+	for {
+		if err := sleepCtx(ctx, period/2); err != nil {
+			return nil
+		}
+		if d, err := e.Index.ResyncCollections(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			e.Logger.Error(err, "MidoNet resync failed; keeping the previous index")
-			continue
+			e.Logger.Error(err, "MidoNet resync: listing the collections failed; next pass tries again")
+		} else {
+			report(d)
 		}
-		if owners := e.OwnersOf(drift); len(owners) > 0 {
-			e.Logger.V(1).Info("MidoNet drifted", "vanished", len(drift.Vanished), "changed", len(drift.Changed),
-				"appeared", len(drift.Appeared), "owners", len(owners))
-			requeue(owners)
+		refs := e.Index.Containers()
+		pace := period / 2 / time.Duration(len(refs)+1)
+		for _, ref := range refs {
+			if err := sleepCtx(ctx, pace); err != nil {
+				return nil
+			}
+			d, err := e.Index.ResyncContainer(ctx, ref.Kind, ref.ID)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				e.Logger.Error(err, "MidoNet resync of one container failed; next pass tries again", "container", ref)
+				continue
+			}
+			report(d)
 		}
+	}
+}
+
+// sleepCtx waits for d or until ctx is done (then it returns ctx's error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -71,7 +71,7 @@ func (n *Network) Reachability(vpc string, f Flow, external, internet netip.Addr
 				if d.Kind != "interface" {
 					c.DeliveredTo = d.Kind
 				}
-				c.Reaches = d.Name == want || (want == InternetName && d.Kind == "uplink" && n.public(res.Received.Src))
+				c.Reaches = d.Name == want || (want == InternetName && d.Kind == "uplink" && n.Public(res.Received.Src))
 				if d.Kind == "uplink" && want == InternetName && !c.Reaches {
 					c.Reason = "leaves with the private source " + res.Received.Src.String()
 				}
@@ -95,9 +95,10 @@ func (n *Network) Reachability(vpc string, f Flow, external, internet netip.Addr
 	return m
 }
 
-// public: not an address of any interface's subnet, nor link-local.
-func (n *Network) public(a netip.Addr) bool {
-	if a.IsLinkLocalUnicast() || a.IsPrivate() {
+// Public reports whether an address is public: not in any subnet of the cloud, nor link-local, nor a metadata address
+// (255.0.0.0/8). Eucalyptus' public addresses are often in private ranges (10.116.150.0/24).
+func (n *Network) Public(a netip.Addr) bool {
+	if a.IsLinkLocalUnicast() || a.As4()[0] == 255 {
 		return false
 	}
 	for b := range n.dhcp {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/oracle"
-	"github.com/midovpc/midovpc/internal/testenv"
+	"github.com/midovpc/midovpc/internal/testcloud"
 	"github.com/midovpc/midovpc/internal/trace"
 )
 
@@ -36,7 +36,7 @@ func TestTraceAgreesWithTheOracle(t *testing.T) {
 	for k := 0; k < n; k++ {
 		seeds = append(seeds, time.Now().UnixNano()%1_000_000+int64(k))
 	}
-	var cloud *testenv.Cloud
+	var cloud *testcloud.Cloud
 	defer func() {
 		if cloud != nil {
 			cloud.Stop()
@@ -47,7 +47,7 @@ func TestTraceAgreesWithTheOracle(t *testing.T) {
 		view := []byte(c.xml())
 		var err error
 		if cloud == nil {
-			cloud, err = testenv.StartCloud(t.TempDir(), view, 2*time.Minute)
+			cloud, err = testcloud.StartCloud(t.TempDir(), view, 2*time.Minute)
 		} else {
 			err = cloud.Apply(view, 2*time.Minute)
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/midovpc/midovpc/internal/testenv"
+	"github.com/midovpc/midovpc/internal/testcloud"
 	"github.com/midovpc/midovpc/internal/topoview"
 	"github.com/midovpc/midovpc/internal/trace"
 )
@@ -18,7 +18,7 @@ import (
 // same view with a third VPC overlapping the first (global_network_info.overlap.xml).
 var sample struct {
 	once          sync.Once
-	cloud         *testenv.Cloud
+	cloud         *testcloud.Cloud
 	base, overlap *topoview.Snapshot
 	err           error
 }
@@ -47,7 +47,7 @@ func converged(t *testing.T) (base, overlap *trace.Network) {
 			return
 		}
 		view := read("global_network_info.xml")
-		if sample.cloud, sample.err = testenv.StartCloud(dir, view, 90*time.Second); sample.err != nil {
+		if sample.cloud, sample.err = testcloud.StartCloud(dir, view, 90*time.Second); sample.err != nil {
 			return
 		}
 		ctx := context.Background()

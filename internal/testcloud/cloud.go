@@ -1,4 +1,4 @@
-package testenv
+package testcloud
 
 import (
 	"context"
@@ -13,18 +13,19 @@ import (
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/sim"
+	"github.com/midovpc/midovpc/internal/testenv"
 	"github.com/midovpc/midovpc/internal/topoview"
 )
 
 // Cloud is what `make run` runs, for tests: a control plane, the MidoNet emulator, and the
 // manager with the global-view runner watching a view file in a temporary folder.
 type Cloud struct {
-	Env     *Env
+	Env     *testenv.Env
 	MidoNet *sim.Running
 	Client  *midonet.Client
 	Tenant  string
 	view    string
-	mgr     *Manager
+	mgr     *testenv.Manager
 }
 
 // StartCloud starts everything and converges view (its hosts are seeded into the emulator);
@@ -36,7 +37,7 @@ func StartCloud(dir string, view []byte, timeout time.Duration) (c *Cloud, err e
 			c.Stop()
 		}
 	}()
-	if c.Env, err = Start(); err != nil {
+	if c.Env, err = testenv.Start(); err != nil {
 		return nil, err
 	}
 	if c.MidoNet, err = sim.Start(sim.Options{}); err != nil {
@@ -51,7 +52,7 @@ func StartCloud(dir string, view []byte, timeout time.Duration) (c *Cloud, err e
 	if err := os.WriteFile(c.view, view, 0o644); err != nil {
 		return nil, err
 	}
-	c.mgr, err = c.Env.StartManager(ManagerOptions{
+	c.mgr, err = c.Env.StartManager(testenv.ManagerOptions{
 		MidoNetURL: c.MidoNet.URL, Tenant: c.Tenant,
 		Setup: func(mgr manager.Manager) error {
 			r := globalview.NewRunner(mgr, c.view, globalview.DefaultNamespace)

@@ -52,6 +52,13 @@ type Objects struct {
 
 // Cloud is the objects indexed for questions.
 type Cloud struct {
+	// Eucanetd, when set, answers with the two places where the MidoNet topology eucanetd
+	// built (and midovpc reproduces) departs from AWS: a group reference also matches its
+	// members' elastic IPs (sg_all_<sg> holds private and public addresses), and a packet from
+	// an instance without a public address to an elastic IP of the cloud is carried there with
+	// its private source (eucart routes it back in; AWS drops it at the internet gateway).
+	Eucanetd bool
+
 	vpcs    map[string]*vpcv1.Vpc
 	subnets map[string]*vpcv1.Subnet
 	sgs     map[string]*vpcv1.SecurityGroup
@@ -180,6 +187,9 @@ func (c *Cloud) fromInterface(s *vpcv1.NetworkInterface, p packet) Verdict {
 	case rt.InternetGateway != nil:
 		pub, ok := c.publicIP(InterfaceName(s))
 		if !ok {
+			if c.Eucanetd && c.isElasticIP(p.dst) {
+				return c.internet(p)
+			}
 			return Verdict{Reason: InterfaceName(s) + " has no public address"}
 		}
 		p.src = pub
@@ -220,6 +230,15 @@ func (c *Cloud) internet(p packet) Verdict {
 		}
 	}
 	return Verdict{Arrives: true, To: Internet, Src: p.src}
+}
+
+func (c *Cloud) isElasticIP(a netip.Addr) bool {
+	for _, e := range c.eips {
+		if addr(e.Spec.PublicIP) == a {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Cloud) fromInternet(p packet) Verdict {
@@ -360,10 +379,12 @@ func (c *Cloud) sgAllows(e *vpcv1.NetworkInterface, p packet, ingress bool) bool
 	return false
 }
 
-// memberAddress: an interface in the group holds the address as its private IP.
+// memberAddress: an interface in the group holds the address as its private IP (or, with
+// Eucanetd, as its elastic IP).
 func (c *Cloud) memberAddress(group string, a netip.Addr) bool {
 	for _, e := range c.enis {
-		if addr(e.Spec.PrivateIP) != a {
+		pub, hasPub := c.publicIP(InterfaceName(e))
+		if addr(e.Spec.PrivateIP) != a && !(c.Eucanetd && hasPub && pub == a) {
 			continue
 		}
 		for _, g := range e.Spec.SecurityGroups {

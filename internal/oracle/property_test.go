@@ -158,7 +158,9 @@ func (c *genCloud) holds(vpc, ip string) bool {
 // uplink with a public source, or arrives nowhere and trace delivers it to neither.
 func compare(t *testing.T, seed int64, c *genCloud, n *trace.Network, o *oracle.Cloud) {
 	t.Helper()
-	bad := 0
+	bad, known := 0, 0
+	eucanetd := *o
+	eucanetd.Eucanetd = true
 	for _, f := range flows(seed, c) {
 		want := o.Reach(f.from, f.toOracle, f.oracle)
 		res, err := n.Trace(f.from, f.toTrace, f.trace)
@@ -166,21 +168,29 @@ func compare(t *testing.T, seed int64, c *genCloud, n *trace.Network, o *oracle.
 			t.Errorf("seed %d: trace %s → %s: %v", seed, f.from, f.toTrace, err)
 			continue
 		}
-		got := outcome(n, res)
-		exp := "nowhere"
-		if want.Arrives {
-			exp = want.To
-		}
+		got, exp := outcome(n, res), where(want)
 		if got != exp {
+			if alt := eucanetd.Reach(f.from, f.toOracle, f.oracle); got == where(alt) {
+				known++ // a documented difference of eucanetd's topology from AWS (oracle.Cloud.Eucanetd)
+				continue
+			}
 			bad++
 			if bad <= 5 {
 				t.Errorf("seed %d: %s → %s (%+v): trace says %s, the oracle %s\n%s", seed, f.from, f.toTrace, f.oracle, got, want, res)
 			}
 		}
 	}
+	t.Logf("seed %d: %d flows, %d disagreements, %d known differences of eucanetd's topology from AWS", seed, flowsPerCloud, bad, known)
 	if bad > 0 {
 		t.Logf("seed %d: %d disagreements; the cloud:\n%s", seed, bad, c.xml())
 	}
+}
+
+func where(v oracle.Verdict) string {
+	if v.Arrives {
+		return v.To
+	}
+	return "nowhere"
 }
 
 // outcome is where a trace arrives: an interface name, the internet, or nowhere.

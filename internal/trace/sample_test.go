@@ -54,6 +54,18 @@ func converged(t *testing.T) (base, overlap *trace.Network) {
 		if sample.base, sample.err = sample.cloud.Snapshot(ctx); sample.err != nil {
 			return
 		}
+		// For the README: MIDOVPC_SAMPLE_SNAPSHOT=FILE keeps the converged sample as a snapshot
+		// file, for `kubectl-midovpc trace --snapshot FILE`.
+		if path := os.Getenv("MIDOVPC_SAMPLE_SNAPSHOT"); path != "" {
+			f, err := os.Create(path)
+			if err == nil {
+				err = sample.base.WriteJSON(f)
+				f.Close()
+			}
+			if sample.err = err; err != nil {
+				return
+			}
+		}
 		if sample.err = sample.cloud.Apply(read("global_network_info.overlap.xml"), 90*time.Second); sample.err != nil {
 			return
 		}

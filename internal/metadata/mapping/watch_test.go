@@ -110,4 +110,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-

@@ -59,7 +59,7 @@ func TestMetadataProxyDaemonSetHasLeastPrivilege(t *testing.T) {
 	if spec["hostNetwork"] != true || spec["hostPID"] == true || spec["hostIPC"] == true {
 		t.Errorf("hostNetwork %v hostPID %v hostIPC %v", spec["hostNetwork"], spec["hostPID"], spec["hostIPC"])
 	}
-	if len(spec["volumes"].([]any)) > 0 {
+	if vols, _ := spec["volumes"].([]any); len(vols) > 0 {
 		t.Errorf("volumes: %v", spec["volumes"])
 	}
 	c := spec["containers"].([]any)[0].(map[string]any)

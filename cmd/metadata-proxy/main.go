@@ -137,7 +137,13 @@ func run(ctx context.Context, o *options, hostCfg hostside.Config, log logr.Logg
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	watchErr := make(chan error, 1)
-	go func() { watchErr <- w.Run(ctx) }()
+	go func() {
+		err := w.Run(ctx)
+		watchErr <- err
+		if err != nil {
+			cancel() // serving from a mapping nobody updates would be wrong
+		}
+	}()
 	err = metadata.Run(ctx, metadata.Options{
 		Host:         hostCfg,
 		Interfaces:   table,

@@ -22,6 +22,8 @@ const (
 	headerLen   = 12
 	maxUDPSize  = 4096 // EDNS(0) sizes in practice
 	maxTCPConns = 256
+	// maxUDPInFlight bounds the UDP queries waiting for an upstream answer.
+	maxUDPInFlight = 1024
 	// DefaultTimeout bounds one exchange with one upstream server.
 	DefaultTimeout = 3 * time.Second
 	tcpIdle        = 10 * time.Second
@@ -55,7 +57,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{queries: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "midovpc_metadata_dns_queries_total",
-		Help: "DNS queries received on 169.254.169.253, by transport and result (forwarded, refused, failed, malformed).",
+		Help: "DNS queries received on 169.254.169.253, by transport and result (forwarded, refused, failed, malformed, dropped).",
 	}, []string{"proto", "result"})}
 	reg.MustRegister(m.queries)
 	return m
@@ -85,6 +87,7 @@ func (f *Forwarder) log() logr.Logger {
 func (f *Forwarder) ServeUDP(ctx context.Context, pc net.PacketConn) error {
 	go func() { <-ctx.Done(); pc.Close() }()
 	buf := make([]byte, maxUDPSize)
+	inFlight := make(chan struct{}, maxUDPInFlight)
 	for {
 		n, from, err := pc.ReadFrom(buf)
 		if err != nil {
@@ -100,8 +103,15 @@ func (f *Forwarder) ServeUDP(ctx context.Context, pc net.PacketConn) error {
 			f.Metrics.count("udp", "malformed")
 			continue
 		}
+		select {
+		case inFlight <- struct{}{}:
+		default:
+			f.Metrics.count("udp", "dropped")
+			continue // UDP: the client asks again
+		}
 		query := append([]byte(nil), buf[:n]...)
 		go func() {
+			defer func() { <-inFlight }()
 			answer := f.answer("udp", sourceOf(from), query, exchangeUDP)
 			if answer != nil {
 				_, _ = pc.WriteTo(answer, from)

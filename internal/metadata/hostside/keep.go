@@ -35,16 +35,28 @@ func (h *Host) Keep(ctx context.Context, period time.Duration, report func(chang
 	subscribe()
 	t := time.NewTicker(period)
 	defer t.Stop()
+	// A run that fails (say, racing a deletion still in progress) is retried soon, backing off,
+	// rather than at the next period: no further notification may come.
+	var retry <-chan time.Time
+	backoff := 50 * time.Millisecond
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-kick:
 		case <-t.C:
+		case <-retry:
 		}
 		changed, err := h.Ensure()
 		if len(changed) > 0 || err != nil {
 			report(changed, err)
+		}
+		retry = nil
+		if err != nil {
+			retry = time.After(backoff)
+			backoff = min(2*backoff, period)
+		} else {
+			backoff = 50 * time.Millisecond
 		}
 		subscribe()
 	}

@@ -33,6 +33,7 @@ func (h *Host) Keep(ctx context.Context, period time.Duration, report func(chang
 		}
 	}
 	subscribe()
+	poke() // a pass right away covers what changed before the subscriptions were in place
 	t := time.NewTicker(period)
 	defer t.Stop()
 	// A run that fails (say, racing a deletion still in progress) is retried soon, backing off,

@@ -190,3 +190,47 @@ func TestFilesHoldTheViewAndItsHosts(t *testing.T) {
 		}
 	}
 }
+
+func TestEditsChangeOneRuleAndTheVersion(t *testing.T) {
+	v, err := Generate(DefaultShape(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(v.SecurityGroups[0].IngressRules)
+	versions := map[string]bool{v.Version: true}
+	for _, step := range []struct {
+		name  string
+		edit  func(*globalview.View) error
+		rules int
+		port  int
+	}{
+		{"add", AddRule, before + 1, benchPort},
+		{"change", ChangeRule, before + 1, benchPort + 1},
+		{"remove", RemoveRule, before, 0},
+	} {
+		if err := step.edit(v); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if versions[v.Version] {
+			t.Errorf("%s: version %s was used before", step.name, v.Version)
+		}
+		versions[v.Version] = true
+		var buf bytes.Buffer
+		if err := WriteXML(&buf, v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := globalview.ProjectDocument(buf.Bytes(), "ns"); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		rules := v.SecurityGroups[0].IngressRules
+		if len(rules) != step.rules {
+			t.Errorf("%s: %d rules, want %d", step.name, len(rules), step.rules)
+		}
+		if step.port != 0 && *rules[len(rules)-1].FromPort != step.port {
+			t.Errorf("%s: last rule on port %d, want %d", step.name, *rules[len(rules)-1].FromPort, step.port)
+		}
+	}
+	if err := RemoveRule(v); err == nil {
+		t.Error("removing a rule that is not there succeeded")
+	}
+}

@@ -36,7 +36,7 @@ func main() {
 	flag.Uint64Var(&seed, "seed", 1, "seed of the generated views")
 	flag.DurationVar(&cfg.Latency, "latency", 5*time.Millisecond, "the emulator's --latency")
 	flag.IntVar(&cfg.Capacity, "capacity", 0, "the emulator's --capacity (0: not given)")
-	flag.IntVar(&cfg.Concurrency, "concurrency", 16, "requests in flight the latency bound assumes (the manager's in-flight limit)")
+	flag.IntVar(&cfg.Concurrency, "concurrency", 0, "requests in flight the latency bound assumes (0: the manager's in-flight limit at the ack, 16 when it exports none)")
 	flag.StringVar(&cfg.ManagerBin, "manager", "bin/manager", "the manager binary")
 	flag.StringVar(&cfg.SimBin, "midonet-sim", "bin/midonet-sim", "the emulator binary")
 	flag.StringVar(&managerArgs, "manager-args", "", "extra manager flags, space-separated")

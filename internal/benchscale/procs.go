@@ -235,3 +235,30 @@ func fetch(ctx context.Context, url, path string) error {
 	}
 	return f.Close()
 }
+
+// inFlightLimitMetric is the manager's adaptive in-flight limit.
+const inFlightLimitMetric = "midovpc_midonet_in_flight_limit"
+
+// gauge reads one unlabelled gauge from a Prometheus text endpoint; ok is false when absent.
+func gauge(ctx context.Context, url, name string) (float64, bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), name+" ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+		return v, err == nil
+	}
+	return 0, false
+}

@@ -11,8 +11,12 @@ import (
 // Report writes the results as plain-text tables: one per size (a row per phase), then the
 // per-interface figures of every size side by side.
 func Report(w io.Writer, cfg Config, sizes []Size) {
-	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / %d in flight\n",
-		cfg.Latency, capacityString(cfg.Capacity), cfg.Concurrency)
+	conc := "the manager's in-flight limit at the ack (16 when it exports none)"
+	if cfg.Concurrency > 0 {
+		conc = fmt.Sprint(cfg.Concurrency)
+	}
+	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / concurrency: %s\n",
+		cfg.Latency, capacityString(cfg.Capacity), conc)
 	if len(cfg.ManagerArgs) > 0 {
 		fmt.Fprintf(w, "manager flags: %s\n", strings.Join(cfg.ManagerArgs, " "))
 	}
@@ -21,12 +25,12 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 		fmt.Fprintf(w, "\n%d interfaces: %d VPCs × %d subnets, %d security groups × %d rules, %d elastic IPs, %d nodes; view %.1f MB\n",
 			s.Interfaces, sh.VPCs, sh.SubnetsPerVPC, sh.SecurityGroups, sh.RulesPerGroup, sh.ElasticIPs, sh.Nodes, float64(s.ViewBytes)/1e6)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tbound s\tratio\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
 		for _, p := range s.Phases {
 			bound := p.LatencyBound(cfg.Latency, cfg.Concurrency)
-			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.2f\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
 				p.Name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads,
-				p.MinWrites, bound, ratio(p.Seconds, bound), firstWrite(p.FirstWrite), p.MeanInFlight(),
+				p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), firstWrite(p.FirstWrite), p.MeanInFlight(),
 				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024)
 		}
 		tw.Flush()

@@ -22,8 +22,8 @@ type Config struct {
 	// Latency and Capacity are the emulator's --latency and --capacity (0: not given).
 	Latency  time.Duration
 	Capacity int
-	// Concurrency is the requests in flight the latency bound assumes: the manager's
-	// --midonet-max-in-flight, or what its limiter settles on.
+	// Concurrency is the requests in flight the latency bound assumes; 0: what the manager's
+	// adaptive limiter settled on (its midovpc_midonet_in_flight_limit at the ack), else 16.
 	Concurrency int
 	// ManagerBin and SimBin are the built cmd/manager and cmd/midonet-sim.
 	ManagerBin, SimBin string
@@ -62,11 +62,27 @@ type Phase struct {
 	FirstWrite time.Duration
 	// PeakRSSKiB is the manager's VmHWM at the ack (its peak since it started).
 	PeakRSSKiB int64
+	// InFlightLimit is the manager's in-flight limit at the ack (0: it exports none).
+	InFlightLimit float64
 }
 
+// Concurrency is the requests in flight the phase's latency bound assumes: the configured
+// one, else the manager's limit at the ack, else the manager's historical default of 16.
+func (p Phase) Concurrency(configured int) float64 {
+	switch {
+	case configured > 0:
+		return float64(configured)
+	case p.InFlightLimit >= 1:
+		return p.InFlightLimit
+	}
+	return defaultConcurrency
+}
+
+const defaultConcurrency = 16
+
 // LatencyBound is MinWrites × latency / concurrency, in seconds.
-func (p Phase) LatencyBound(latency time.Duration, concurrency int) float64 {
-	return float64(p.MinWrites) * latency.Seconds() / float64(max(1, concurrency))
+func (p Phase) LatencyBound(latency time.Duration, configured int) float64 {
+	return float64(p.MinWrites) * latency.Seconds() / p.Concurrency(configured)
 }
 
 // MeanInFlight is the mean number of MidoNet requests in flight during the phase.
@@ -89,9 +105,6 @@ type Size struct {
 
 // Run benchmarks every size in turn.
 func Run(ctx context.Context, cfg Config) ([]Size, error) {
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 16
-	}
 	if cfg.PhaseTimeout <= 0 {
 		cfg.PhaseTimeout = 30 * time.Minute
 	}
@@ -120,6 +133,7 @@ type bench struct {
 	viewAt  string
 	sim     *emulator
 	manager *process
+	metrics string
 	pprof   string
 	starts  int
 }
@@ -221,6 +235,7 @@ func (b *bench) startManager() error {
 	if err != nil {
 		return err
 	}
+	b.metrics = metrics
 	probe, err := freeAddr()
 	if err != nil {
 		return err
@@ -365,6 +380,7 @@ func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, w
 	if p.PeakRSSKiB, err = peakRSS(b.manager.pid()); err != nil {
 		return p, err
 	}
+	p.InFlightLimit, _ = gauge(ctx, "http://"+b.metrics+"/metrics", inFlightLimitMetric)
 	return p, nil
 }
 

@@ -108,6 +108,13 @@ func Run(ctx context.Context, cfg Config) ([]Size, error) {
 	if cfg.PhaseTimeout <= 0 {
 		cfg.PhaseTimeout = 30 * time.Minute
 	}
+	for _, bin := range []*string{&cfg.ManagerBin, &cfg.SimBin} {
+		abs, err := filepath.Abs(*bin)
+		if err != nil {
+			return nil, err
+		}
+		*bin = abs
+	}
 	if cfg.Quiet <= 0 {
 		cfg.Quiet = 2 * time.Second
 	}

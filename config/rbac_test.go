@@ -96,7 +96,6 @@ func TestManagerRunsUnderItsRBAC(t *testing.T) {
 	// Install config/default as kubectl apply -k would (but the Deployment: the manager runs
 	// here, as a process).
 	objs := render(t)
-	var roles []*unstructured.Unstructured
 	for pass := 0; pass < 2; pass++ {
 		for _, o := range objs {
 			first := o.GetKind() == "Namespace" || o.GetKind() == "CustomResourceDefinition"
@@ -106,9 +105,6 @@ func TestManagerRunsUnderItsRBAC(t *testing.T) {
 			o.SetManagedFields(nil)
 			if err := admin.Patch(ctx, o, client.Apply, client.FieldOwner("rbac-test"), client.ForceOwnership); err != nil {
 				t.Fatalf("apply %s %s: %v", o.GetKind(), o.GetName(), err)
-			}
-			if o.GetKind() == "Role" || o.GetKind() == "ClusterRole" {
-				roles = append(roles, o)
 			}
 		}
 		if pass == 0 {

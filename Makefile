@@ -67,6 +67,19 @@ bench: ## Benchmarks of the emulator, the client, the parser and the sync engine
 	@mkdir -p bin
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee bin/bench.txt
 
+# The scale benchmark's sizes (interfaces), emulator latency and extra flags; see README "Scale".
+BENCH_SIZES ?= 1000,10000
+BENCH_LATENCY ?= 5ms
+BENCH_FLAGS ?=
+
+.PHONY: bench-scale
+bench-scale: envtest ## Scale benchmark: generated views of BENCH_SIZES interfaces, emulator and manager as processes; report in bin/bench-scale.txt.
+	@mkdir -p bin
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/manager ./cmd/midonet-sim
+	$(GO) build -o bin/bench-scale ./hack/bench-scale
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" bin/bench-scale --sizes $(BENCH_SIZES) \
+		--latency $(BENCH_LATENCY) --out bin/bench-scale.txt $(BENCH_FLAGS)
+
 ##@ Run
 
 .PHONY: run

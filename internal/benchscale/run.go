@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -275,6 +276,20 @@ func (b *bench) profile(ctx context.Context, what, file string) {
 	}
 }
 
+// pprofUp reports whether the manager's pprof endpoint answers.
+func (b *bench) pprofUp(ctx context.Context) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.pprof+"/debug/pprof/", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
 // cold starts the manager on an empty MidoNet and waits for the ack.
 func (b *bench) cold(ctx context.Context) (Phase, error) {
 	_ = os.Remove(globalview.AckPath(b.viewAt))
@@ -304,7 +319,10 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	if b.cfg.Profile {
 		go func() {
 			defer close(profiled)
-			time.Sleep(time.Second) // the pprof listener comes up with the manager
+			// The pprof listener comes up with the manager, after its control plane.
+			for i := 0; i < 600 && !b.pprofUp(ctx); i++ {
+				time.Sleep(100 * time.Millisecond)
+			}
 			b.profile(ctx, fmt.Sprintf("profile?seconds=%d", int(b.cfg.CPUProfile.Seconds())), "cpu-"+label+".pprof")
 		}()
 	} else {

@@ -48,6 +48,15 @@ test: verify-generated vet ## Run every test against a real kube-apiserver, etcd
 	@# the controllers and the global-view runner, whose tests drive them from many goroutines.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) test -race -timeout 20m ./internal/midonet/... ./controllers/ ./internal/globalview/
 
+.PHONY: test-chaos
+test-chaos: ## The crash suite on many seeds (CHAOS_SEEDS per scenario): SIGKILLs, lost control planes, leader failover.
+	@mkdir -p bin
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) test ./internal/chaos/ -count=1 -timeout 120m $(TEST_FLAGS) \
+		-args -chaos.seeds=$(CHAOS_SEEDS) -chaos.summary=$(CURDIR)/bin/chaos.txt
+	@cat bin/chaos.txt
+
+CHAOS_SEEDS ?= 20
+
 .PHONY: test-race
 test-race: ## The unit tests with the race detector.
 	@assets="$$(hack/setup-envtest.sh)"; \

@@ -125,10 +125,12 @@ func Run(ctx context.Context, cfg Config) ([]Size, error) {
 	var out []Size
 	for _, n := range cfg.Sizes {
 		s, err := runSize(ctx, cfg, n)
+		if len(s.Phases) > 0 {
+			out = append(out, s) // what was measured before a failure is reported too
+		}
 		if err != nil {
 			return out, fmt.Errorf("%d interfaces: %w", n, err)
 		}
-		out = append(out, s)
 	}
 	return out, nil
 }

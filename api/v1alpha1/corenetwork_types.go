@@ -67,6 +67,15 @@ type CoreNetworkSpec struct {
 	// +kubebuilder:default="4.4.2.0"
 	// +optional
 	CloudVersion IPv4 `json:"cloudVersion,omitempty"`
+
+	// publicIPs are the cloud's public addresses, each an address or a range
+	// a.b.c.d-e.f.g.h (the view's publicIps). When set, every ElasticIP and NAT gateway
+	// public IP must lie inside one of them.
+	// +kubebuilder:validation:MaxItems=1024
+	// +kubebuilder:validation:items:MaxLength=31
+	// +kubebuilder:validation:items:Pattern=`^[0-9]{1,3}(\.[0-9]{1,3}){3}(-[0-9]{1,3}(\.[0-9]{1,3}){3})?$`
+	// +optional
+	PublicIPs []string `json:"publicIPs,omitempty"`
 }
 
 // Gateway is one external uplink of the cloud. It routes statically through
@@ -179,7 +188,7 @@ type GlobalViewStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc
+// +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc-core
 // +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="the CoreNetwork must be named default"
 // +kubebuilder:printcolumn:name="Gateways",type=integer,JSONPath=`.status.gateways`
 // +kubebuilder:printcolumn:name="View",type=string,JSONPath=`.status.globalView.viewVersion`

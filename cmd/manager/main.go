@@ -36,6 +36,7 @@ type options struct {
 	maxConcurrentReconciles int
 	metricsAddr             string
 	probeAddr               string
+	pprofAddr               string
 	leaderElect             bool
 	leaderElectionNS        string
 
@@ -60,6 +61,7 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	fs.IntVar(&o.maxConcurrentReconciles, "max-concurrent-reconciles", 0, "reconciles that may run at once per kind (0: sized from --midonet-max-in-flight)")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint (0 turns it off)")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
+	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", "address of net/http/pprof's /debug/pprof/ endpoints, for profiling (off when empty)")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles")
 	fs.StringVar(&o.leaderElectionNS, "leader-election-namespace", "", "namespace of the leader-election lease (default: the pod's)")
 	fs.BoolVar(&o.dev, "dev", false, "embedded mode: start a local control plane (and the MidoNet emulator when --midonet-url is empty)")

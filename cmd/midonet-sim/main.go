@@ -103,7 +103,7 @@ func run(cfg config, log logr.Logger) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	running, err := sim.Listen(cfg.listen, srv)
+	running, err := sim.ListenHandler(cfg.listen, srv, countRequests(srv))
 	if err != nil {
 		return err
 	}

@@ -83,8 +83,12 @@ var idNamespace = uuid.MustParse("3f6c1a2e-8d4b-5e7f-9a01-6d69646f7670")
 // objectID is the deterministic id of the object with a fragment key: UUIDv5 over the tenant
 // and the key, so a create retried after a lost answer meets its own earlier attempt (409) and
 // is resolved by reading it.
-func (e *Engine) objectID(key string) string {
-	return uuid.NewSHA1(idNamespace, []byte(e.Tenant+"\x00"+key)).String()
+func (e *Engine) objectID(key string) string { return ObjectID(e.Tenant, key) }
+
+// ObjectID is the deterministic id midovpc gives the object with a fragment key in tenant; the
+// maintenance commands use it to tell the object midovpc created from a duplicate.
+func ObjectID(tenant, key string) string {
+	return uuid.NewSHA1(idNamespace, []byte(tenant+"\x00"+key)).String()
 }
 
 // lock serialises edits of one container (a chain's positional rule edits above all) between

@@ -66,7 +66,7 @@ run: envtest ## Run the manager on its embedded defaults: local control plane, M
 	$(GO) build -o bin/manager ./cmd/manager
 	@# exec: signals reach the manager itself, which stops the local control plane it started.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" exec bin/manager --dev \
-		--metrics-bind-address=127.0.0.1:8080 --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
+		--metrics-bind-address=127.0.0.1:8080 --metrics-secure=false --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
 
 .PHONY: run-sim
 run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.

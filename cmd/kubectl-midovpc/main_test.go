@@ -104,6 +104,7 @@ func TestDispatch(t *testing.T) {
 
 func TestTopologyNeedsAURL(t *testing.T) {
 	t.Setenv(midonetURLEnv, "")
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "no-kubeconfig")) // and no manager to ask
 	got := invoke("topology")
 	if got.code != exitUsage || !strings.Contains(got.stderr, "--midonet-url is required") {
 		t.Errorf("got %d, stderr %q; want a usage error naming --midonet-url", got.code, got.stderr)

@@ -65,6 +65,11 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 			return err
 		}
 	}
+	if o.dev {
+		if err := setupNamespaceFinalizer(mgr); err != nil {
+			return err
+		}
+	}
 	if o.globalView != "" {
 		if err := mgr.Add(globalview.NewRunner(mgr, o.globalView, o.namespace)); err != nil {
 			return err

@@ -74,15 +74,19 @@ run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.
 
 ##@ Build
 
+# VERSION is stamped into `manager --version` and `kubectl-midovpc version`.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X github.com/midovpc/midovpc/internal/buildinfo.Version=$(VERSION)
+
 .PHONY: build
-build: ## Build the binaries into bin/.
-	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
+build: ## Build the binaries into bin/, with VERSION stamped in.
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/ ./cmd/...
 
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a Docker engine).
-	docker build -t $(IMG) .
+	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .
 
-IMG ?= midovpc/manager:dev
+IMG ?= midovpc/manager:$(VERSION)
 
 .PHONY: help
 help:

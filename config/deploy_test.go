@@ -77,6 +77,9 @@ func TestDefaultRendersWhatADeploymentNeeds(t *testing.T) {
 				t.Errorf("container has no %s", probe)
 			}
 		}
+		if image, _ := c["image"].(string); image != "midovpc/manager:v0.1.0" {
+			t.Errorf("image %q, want the pinned midovpc/manager:v0.1.0", image)
+		}
 		args := strings.Join(toStrings(c["args"]), " ")
 		if !strings.Contains(args, "--leader-elect") {
 			t.Error("leader election is not on")

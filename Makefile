@@ -82,6 +82,13 @@ LDFLAGS := -X github.com/midovpc/midovpc/internal/buildinfo.Version=$(VERSION)
 build: ## Build the binaries into bin/, with VERSION stamped in.
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/ ./cmd/...
 
+GOARCH ?= $(shell $(GO) env GOARCH)
+
+.PHONY: image
+image: ## Build the manager image without a container engine, as an OCI layout in bin/image.
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/linux_$(GOARCH)/manager ./cmd/manager
+	$(GO) run ./hack/image --binary bin/linux_$(GOARCH)/manager --arch $(GOARCH) --version $(VERSION) --out bin/image
+
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a Docker engine).
 	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .

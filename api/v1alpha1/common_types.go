@@ -105,5 +105,5 @@ type IPv4 string
 
 // MAC is an Ethernet address as six colon-separated hex octets, such as d0:0d:12:34:56:78.
 // +kubebuilder:validation:MaxLength=17
-// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$')",messageExpression="'must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78, not ' + self"
+// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$')",message="must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78"
 type MAC string

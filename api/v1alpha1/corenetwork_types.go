@@ -107,7 +107,7 @@ type Gateway struct {
 	// advertisedRoutes are the networks announced to the BGP peer, usually the public
 	// address ranges.
 	// +kubebuilder:validation:MaxItems=64
-	// +kubebuilder:validation:XValidation:rule="self.all(r, !isCIDR(r) || cidr(r) == cidr(r).masked())",messageExpression="'must be network addresses without host bits, not ' + self.filter(r, isCIDR(r) && cidr(r) != cidr(r).masked()).join(', ')"
+	// +kubebuilder:validation:XValidation:rule="self.all(r, !isCIDR(r) || cidr(r) == cidr(r).masked())",message="must be network addresses without host bits, such as 203.0.113.0/24"
 	// +optional
 	AdvertisedRoutes []CIDR `json:"advertisedRoutes,omitempty"`
 }
@@ -188,7 +188,7 @@ type GlobalViewStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc
-// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="the CoreNetwork must be named default",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="metadata.name must be default: only the CoreNetwork named default is used"
 // +kubebuilder:printcolumn:name="Gateways",type=integer,JSONPath=`.status.gateways`
 // +kubebuilder:printcolumn:name="View",type=string,JSONPath=`.status.globalView.viewVersion`
 // +kubebuilder:printcolumn:name="Applied",type=string,JSONPath=`.status.globalView.appliedVersion`

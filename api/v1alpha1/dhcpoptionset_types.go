@@ -43,7 +43,7 @@ type DhcpOptionSetStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^dopt-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, dopt- followed by 8 or 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^dopt-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, dopt- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=dopt,categories=midovpc
 // +kubebuilder:printcolumn:name="Domain",type=string,JSONPath=`.spec.domainName`
 // +kubebuilder:printcolumn:name="VPCs",type=integer,JSONPath=`.status.vpcs`

@@ -29,7 +29,7 @@ type InternetGatewayStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^igw-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, igw- followed by 8 or 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^igw-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, igw- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=igw,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`

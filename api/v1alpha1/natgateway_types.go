@@ -51,7 +51,7 @@ type NatGatewayStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^nat-[0-9a-f]{17}$')",message="the name must be the cloud id, nat- followed by 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^nat-[0-9a-f]{17}$')",message="metadata.name must be the cloud id, nat- followed by 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=ngw,categories=midovpc
 // +kubebuilder:printcolumn:name="Subnet",type=string,JSONPath=`.spec.subnet`
 // +kubebuilder:printcolumn:name="Private-IP",type=string,JSONPath=`.spec.privateIP`

@@ -86,7 +86,7 @@ type NetworkAclStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^acl-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, acl- followed by 8 or 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^acl-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, acl- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=nacl,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Subnets",type=integer,JSONPath=`.status.subnets`

@@ -39,7 +39,7 @@ type NetworkInterfaceSpec struct {
 	// interface, in order: sg- followed by 8 or 17 lowercase hex digits.
 	// +kubebuilder:validation:MaxItems=16
 	// +kubebuilder:validation:items:MaxLength=20
-	// +kubebuilder:validation:XValidation:rule="self.all(g, g.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$'))",messageExpression="'must be security group ids, sg- followed by 8 or 17 lowercase hex digits, not ' + self.filter(g, !g.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')).join(', ')"
+	// +kubebuilder:validation:XValidation:rule="self.all(g, g.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$'))",message="must be security group ids, sg- followed by 8 or 17 lowercase hex digits"
 	// +optional
 	SecurityGroups []string `json:"securityGroups,omitempty"`
 
@@ -89,7 +89,7 @@ type NetworkInterfaceStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^eni-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, eni- followed by 8 or 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^eni-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, eni- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=eni,categories=midovpc
 // +kubebuilder:printcolumn:name="Subnet",type=string,JSONPath=`.spec.subnet`
 // +kubebuilder:printcolumn:name="Instance",type=string,JSONPath=`.spec.instanceID`

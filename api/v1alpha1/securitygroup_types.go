@@ -48,7 +48,7 @@ type SecurityGroupRule struct {
 	// securityGroup is the id of the SecurityGroup (in this namespace) whose members are the
 	// remote side: sg- followed by 8 or 17 lowercase hex digits.
 	// +kubebuilder:validation:MaxLength=20
-	// +kubebuilder:validation:XValidation:rule="self.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",messageExpression="'must be a security group id, sg- followed by 8 or 17 lowercase hex digits, not ' + self"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="must be a security group id, sg- followed by 8 or 17 lowercase hex digits"
 	// +optional
 	SecurityGroup *string `json:"securityGroup,omitempty"`
 }
@@ -78,7 +78,7 @@ type SecurityGroupStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, sg- followed by 8 or 17 lowercase hex digits",fieldPath=".metadata.name"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, sg- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=sg,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.members`

@@ -16,9 +16,14 @@ COPY internal/ internal/
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath \
     -ldflags="-s -w -X github.com/midovpc/midovpc/internal/buildinfo.Version=${VERSION}" \
     -o /out/manager ./cmd/manager
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath \
+    -ldflags="-s -w -X github.com/midovpc/midovpc/internal/buildinfo.Version=${VERSION}" \
+    -o /out/metadata-proxy ./cmd/metadata-proxy
 
 FROM gcr.io/distroless/static-debian12:nonroot
 WORKDIR /
 COPY --from=build /out/manager /manager
+# The metadata proxy (config/metadata) runs from the same image: command /metadata-proxy.
+COPY --from=build /out/metadata-proxy /metadata-proxy
 USER 65532:65532
 ENTRYPOINT ["/manager"]

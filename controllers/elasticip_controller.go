@@ -21,6 +21,9 @@ func elasticIPKind(d *Deps) kind[*vpcv1.ElasticIP] {
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.publicIP: %w", err)}
 			}
+			if err := d.checkPublicIP(ctx, "spec.publicIP", pub); err != nil {
+				return nil, err
+			}
 			if eip.Spec.NetworkInterface == "" {
 				// Allocated, not associated: it owns nothing.
 				return &plan{frag: topology.Fragment{Owner: owner}, report: func(*SyncResult) {
@@ -28,13 +31,13 @@ func elasticIPKind(d *Deps) kind[*vpcv1.ElasticIP] {
 				}}, nil
 			}
 			key := types.NamespacedName{Namespace: eip.Namespace, Name: eip.Spec.NetworkInterface}
-			eni, err := getReady(ctx, d.Client, key, &vpcv1.NetworkInterface{}, "NetworkInterface")
+			eni, err := getSynced(ctx, d.Client, key, &vpcv1.NetworkInterface{}, "NetworkInterface")
 			if err != nil {
 				return nil, err
 			}
 			sn := &vpcv1.Subnet{}
 			if err := d.Client.Get(ctx, types.NamespacedName{Namespace: eip.Namespace, Name: eni.Spec.Subnet}, sn); err != nil {
-				return nil, notReady("Subnet %s of NetworkInterface %s", eni.Spec.Subnet, eni.Name)
+				return nil, notReady("Subnet %s of NetworkInterface %s does not exist", eni.Spec.Subnet, eni.Name)
 			}
 			_, vref, err := d.readyVpc(ctx, eip.Namespace, sn.Spec.VPC)
 			if err != nil {

@@ -30,6 +30,9 @@ type Engine interface {
 	// MetadataIDOf recovers the metadata id of an interface from the SNAT rule that already
 	// maps its private address in its VPC's vc_<vpc>_mdulout chain (adoption).
 	MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool)
+	// HasAddrGroup tells whether MidoNet holds an IP address group of that name (a reference
+	// target adopted from an existing topology).
+	HasAddrGroup(name string) bool
 	// UsedMetadataIDs are the metadata ids MidoNet already maps, so that a new interface
 	// never shares a metadata address with one not reconciled yet.
 	UsedMetadataIDs() []int

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"strconv"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -22,6 +23,9 @@ const (
 	idxRouteTargets   = "spec.routeTargets"
 	idxDHCPOptionSet  = "spec.dhcpOptionSet"
 	idxInstanceID     = "spec.instanceID"
+	// Numbers handed out once, recorded in status (duplicate detection).
+	idxRouterIndex = "status.routerIndex"
+	idxMetadataIP  = "status.metadataIP"
 )
 
 func nonEmpty(values ...string) []string {
@@ -89,6 +93,24 @@ func setupIndexes(ctx context.Context, mgr manager.Manager) error {
 		}},
 		{&vpcv1.NatGateway{}, idxSubnet, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.NatGateway).Spec.Subnet) }},
 		{&vpcv1.NetworkAcl{}, idxVPC, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.NetworkAcl).Spec.VPC) }},
+	}
+	routerIndex := func(idx int32) []string {
+		if idx == 0 {
+			return nil
+		}
+		return []string{strconv.Itoa(int(idx))}
+	}
+	indexes = append(indexes,
+		index{&vpcv1.Vpc{}, idxRouterIndex, func(o client.Object) []string { return routerIndex(o.(*vpcv1.Vpc).Status.RouterIndex) }},
+		index{&vpcv1.NatGateway{}, idxRouterIndex, func(o client.Object) []string { return routerIndex(o.(*vpcv1.NatGateway).Status.RouterIndex) }},
+		index{&vpcv1.NetworkInterface{}, idxMetadataIP, func(o client.Object) []string {
+			return nonEmpty(o.(*vpcv1.NetworkInterface).Status.MetadataIP)
+		}},
+	)
+	// Every kind that claims cloud ids or addresses (claims.go).
+	for _, obj := range []client.Object{&vpcv1.Vpc{}, &vpcv1.Subnet{}, &vpcv1.SecurityGroup{}, &vpcv1.NetworkAcl{},
+		&vpcv1.NetworkInterface{}, &vpcv1.NatGateway{}, &vpcv1.ElasticIP{}} {
+		indexes = append(indexes, index{obj, idxClaims, claimKeys})
 	}
 	for _, ix := range indexes {
 		if err := mgr.GetFieldIndexer().IndexField(ctx, ix.obj, ix.field, ix.fn); err != nil {

@@ -73,6 +73,8 @@ func (e *engine) RouterNames() []string {
 	return names
 }
 
+func (e *engine) HasAddrGroup(name string) bool { return len(e.index.AddrGroupsByName(name)) > 0 }
+
 func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 	for _, ch := range e.index.ChainsByName(translate.VPCMetadataOutChainName(vpc)) {
 		for _, r := range e.index.RulesOf(ch.ID) {

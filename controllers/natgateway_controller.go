@@ -29,15 +29,22 @@ func natGatewayKind(d *Deps, rtids *ids) kind[*vpcv1.NatGateway] {
 				return nil, err
 			}
 			if nat.Spec.PublicIP == nil {
-				return nil, notReady("public IP of NatGateway %s (not assigned yet)", nat.Name)
+				return nil, notReady("NatGateway %s has no public IP assigned yet", nat.Name)
 			}
 			priv, err := parseIP(string(nat.Spec.PrivateIP))
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.privateIP: %w", err)}
 			}
+			if !sref.CIDR.Contains(priv) {
+				return nil, &InvalidSpec{fmt.Errorf("NatGateway %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
+					nat.Name, priv, sref.ID, sref.CIDR)}
+			}
 			pub, err := parseIP(string(*nat.Spec.PublicIP))
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.publicIP: %w", err)}
+			}
+			if err := d.checkPublicIP(ctx, "spec.publicIP", pub); err != nil {
+				return nil, err
 			}
 			if err := ensureNATRouterIndex(ctx, d, rtids, nat); err != nil {
 				return nil, err
@@ -62,14 +69,19 @@ func natGatewayKind(d *Deps, rtids *ids) kind[*vpcv1.NatGateway] {
 }
 
 // ensureNATRouterIndex gives the NAT gateway its router index once (shared with VPC
-// routers), adopting the index of an existing natr_<nat>_<subnet>_<n> router.
+// routers), adopting the index of an existing natr_<nat>_<subnet>_<n> router; an index an
+// older router owner also records is replaced.
 func ensureNATRouterIndex(ctx context.Context, d *Deps, rtids *ids, nat *vpcv1.NatGateway) error {
 	if nat.Status.RouterIndex != 0 {
-		return nil
+		dup, err := routerIndexShared(ctx, d, nat, nat.Status.RouterIndex)
+		if err != nil || !dup {
+			return err
+		}
+		rtids.forget(ownerKey(nat))
 	}
-	_, err := recordID(ctx, d, rtids, nat, d.nextRouterIndex(ctx, func(name string) (int, bool) {
+	_, err := recordID(ctx, d, rtids, nat, d.nextRouterIndex(ctx, nat, func(name string) (int, bool) {
 		id, subnet, n, ok := translate.ParseNATRouterName(name)
-		return n, ok && id == nat.Name && subnet == nat.Spec.Subnet
+		return n, ok && id == nat.Name && subnet == nat.Spec.Subnet && n != int(nat.Status.RouterIndex)
 	}), func(idx int) error { nat.Status.RouterIndex = int32(idx); return nil })
 	return err
 }

@@ -37,6 +37,11 @@ func networkACLKind(d *Deps) kind[*vpcv1.NetworkAcl] {
 				acl.Status.Subnets = int32(len(subnets.Items))
 			}}, nil
 		},
+		// Subnet chains jump to the ACL's chains: it goes after the subnets that use it.
+		blockers: func(ctx context.Context, acl *vpcv1.NetworkAcl) (int, error) {
+			sns, err := list(ctx, d.Client, &vpcv1.SubnetList{}, acl.Namespace, idxNetworkACL, acl.Name)
+			return len(sns.Items), err
+		},
 		owner: vpcOwner[*vpcv1.NetworkAcl](d, func(a *vpcv1.NetworkAcl) string { return a.Spec.VPC }),
 	}
 }

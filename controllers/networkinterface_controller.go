@@ -27,7 +27,11 @@ func networkInterfaceKind(d *Deps, mdids *ids) kind[*vpcv1.NetworkInterface] {
 				return nil, &InvalidSpec{err}
 			}
 			ifname := in.Name()
-			return &plan{frag: frag, report: func(res *SyncResult) {
+			var missingHost string
+			if _, ok := d.Engine.HostFor(in.Node); in.Node != "" && !ok {
+				missingHost = in.Node
+			}
+			return &plan{frag: frag, missingHost: missingHost, report: func(res *SyncResult) {
 				eni.Status.InterfaceName = ifname
 				eni.Status.Node = in.Node
 				eni.Status.HostID = ""
@@ -66,13 +70,17 @@ func networkInterfaceInput(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.
 	}
 	for _, g := range eni.Spec.SecurityGroups {
 		key := types.NamespacedName{Namespace: eni.Namespace, Name: g}
-		if _, err := getReady(ctx, d.Client, key, &vpcv1.SecurityGroup{}, "SecurityGroup"); err != nil {
+		if _, err := getSynced(ctx, d.Client, key, &vpcv1.SecurityGroup{}, "SecurityGroup"); err != nil {
 			return in, s, err
 		}
 	}
 	ip, err := parseIP(string(eni.Spec.PrivateIP))
 	if err != nil {
-		return in, s, &InvalidSpec{fmt.Errorf("spec.privateIP: %w", err)}
+		return in, s, &InvalidSpec{fmt.Errorf("NetworkInterface %s spec.privateIP: %w", eni.Name, err)}
+	}
+	if !sref.CIDR.Contains(ip) {
+		return in, s, &InvalidSpec{fmt.Errorf("NetworkInterface %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
+			eni.Name, ip, sref.ID, sref.CIDR)}
 	}
 	in = translate.NetworkInterfaceInput{
 		VPC: vref, Subnet: sref, ENIID: eni.Name, InstanceID: eni.Spec.InstanceID,
@@ -108,14 +116,20 @@ func nodeOf(cn *vpcv1.CoreNetwork, eni *vpcv1.NetworkInterface) string {
 }
 
 // ensureMetadataID gives the interface its metadata address once and records it in status
-// before it is used, so that it is stable across restarts.
+// before it is used, so that it is stable across restarts. An id an older interface also
+// records (handed out twice by an earlier release: a metadata leak) is replaced.
 func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
 	if ip, err := parseIP(eni.Status.MetadataIP); err == nil {
 		if id, ok := translate.MetadataIDOf(ip); ok {
-			return id, nil
+			dup, err := sharedID(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, idxMetadataIP, eni.Status.MetadataIP, eni)
+			if err != nil || !dup {
+				return id, err
+			}
+			mdids.forget(ownerKey(eni))
+			eni.Status.MetadataIP = ""
 		}
 	}
-	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, vpc, privateIP), func(id int) error {
+	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, eni, vpc, privateIP), func(id int) error {
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -13,9 +14,11 @@ import (
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
-// getReady fetches a referenced object and insists that it is Ready for its current
-// generation: a reference resolves only once its target is synced.
-func getReady[T object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, what string) (T, error) {
+// getSynced fetches a referenced object and insists that its MidoNet objects exist: it has
+// been synced at least once and is not being deleted. It need not be Ready for its current
+// generation: an edit in flight leaves its objects in place, so references to it stay in
+// force (editing a group never withdraws another group's rules that name it).
+func getSynced[T object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, what string) (T, error) {
 	if err := c.Get(ctx, key, obj); err != nil {
 		if apierrors.IsNotFound(err) {
 			return obj, notReady("%s %s does not exist", what, key.Name)
@@ -25,16 +28,32 @@ func getReady[T object](ctx context.Context, c client.Client, key types.Namespac
 	if !obj.GetDeletionTimestamp().IsZero() {
 		return obj, notReady("%s %s is being deleted", what, key.Name)
 	}
-	if !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
-		return obj, notReady("%s %s", what, key.Name)
+	if !synced(obj) {
+		return obj, notReady("%s %s is not in MidoNet yet", what, key.Name)
 	}
 	return obj, nil
+}
+
+// synced tells whether an object has been synced to MidoNet at least once and still owns what
+// it built: its status records MidoNet objects, or it is Ready (kinds that own nothing). A
+// resource refused for its cloud id records nothing.
+func synced(o object) bool {
+	st := o.GetReconcileStatus()
+	if c := meta.FindStatusCondition(st.Conditions, vpcv1.ConditionReady); c != nil && c.Reason == vpcv1.ReasonConflict {
+		return false
+	}
+	return len(st.MidoNetIDs) > 0 || meta.IsStatusConditionTrue(st.Conditions, vpcv1.ConditionReady)
+}
+
+// inForce tells whether a referenced object can be used now: synced and not being deleted.
+func inForce(o object) bool {
+	return o.GetDeletionTimestamp().IsZero() && synced(o)
 }
 
 func (d *Deps) core(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, error) {
 	key := types.NamespacedName{Name: vpcv1.CoreNetworkName}
 	if mustBeReady {
-		return getReady(ctx, d.Client, key, &vpcv1.CoreNetwork{}, "CoreNetwork")
+		return getSynced(ctx, d.Client, key, &vpcv1.CoreNetwork{}, "CoreNetwork")
 	}
 	cn := &vpcv1.CoreNetwork{}
 	if err := d.Client.Get(ctx, key, cn); err != nil {
@@ -46,7 +65,7 @@ func (d *Deps) core(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, 
 	return cn, nil
 }
 
-// settings fetches the CoreNetwork (Ready when mustBeReady) and the translation settings it
+// settings fetches the CoreNetwork (synced when mustBeReady) and the translation settings it
 // gives.
 func (d *Deps) settings(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, translate.Settings, error) {
 	cn, err := d.core(ctx, mustBeReady)
@@ -75,7 +94,7 @@ func settingsOf(cn *vpcv1.CoreNetwork) (translate.Settings, error) {
 }
 
 func (d *Deps) readyVpc(ctx context.Context, ns, name string) (*vpcv1.Vpc, translate.VPCRef, error) {
-	vpc, err := getReady(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Vpc{}, "Vpc")
+	vpc, err := getSynced(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Vpc{}, "Vpc")
 	if err != nil {
 		return nil, translate.VPCRef{}, err
 	}
@@ -92,7 +111,7 @@ func vpcRef(vpc *vpcv1.Vpc) (translate.VPCRef, error) {
 }
 
 func (d *Deps) readySubnet(ctx context.Context, ns, name string) (*vpcv1.Subnet, translate.SubnetRef, error) {
-	sn, err := getReady(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Subnet{}, "Subnet")
+	sn, err := getSynced(ctx, d.Client, types.NamespacedName{Namespace: ns, Name: name}, &vpcv1.Subnet{}, "Subnet")
 	if err != nil {
 		return nil, translate.SubnetRef{}, err
 	}

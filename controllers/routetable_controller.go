@@ -15,8 +15,9 @@ import (
 // it (each Subnet owns its own). The table reports what is in force across those subnets.
 func routeTableKind(d *Deps) kind[*vpcv1.RouteTable] {
 	return kind[*vpcv1.RouteTable]{
-		name:   topology.KindRouteTable,
-		newObj: func() *vpcv1.RouteTable { return &vpcv1.RouteTable{} },
+		name:         topology.KindRouteTable,
+		optionalRefs: true,
+		newObj:       func() *vpcv1.RouteTable { return &vpcv1.RouteTable{} },
 		plan: func(ctx context.Context, rtb *vpcv1.RouteTable) (*plan, error) {
 			key := types.NamespacedName{Namespace: rtb.Namespace, Name: rtb.Spec.VPC}
 			if err := d.Client.Get(ctx, key, &vpcv1.Vpc{}); err != nil {

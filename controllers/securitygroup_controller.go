@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -16,8 +17,9 @@ import (
 
 func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 	return kind[*vpcv1.SecurityGroup]{
-		name:   topology.KindSecurityGroup,
-		newObj: func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
+		name:         topology.KindSecurityGroup,
+		optionalRefs: true,
+		newObj:       func() *vpcv1.SecurityGroup { return &vpcv1.SecurityGroup{} },
 		plan: func(ctx context.Context, sg *vpcv1.SecurityGroup) (*plan, error) {
 			in, members, err := securityGroupInput(ctx, d, sg)
 			if err != nil {
@@ -38,6 +40,12 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 			}
 			return p, nil
 		},
+		// Interfaces jump to the group's chains: it goes after them (as AWS refuses to
+		// delete a group in use).
+		blockers: func(ctx context.Context, sg *vpcv1.SecurityGroup) (int, error) {
+			enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
+			return len(enis.Items), err
+		},
 		owner: func(ctx context.Context, sg *vpcv1.SecurityGroup) (client.Object, error) {
 			if sg.Spec.VPC == "" {
 				return nil, nil
@@ -48,8 +56,9 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 	}
 }
 
-// securityGroupInput gathers the rules and the groups that rules may reference now: those that
-// are Ready. A rule naming a group that is not ready is left out and reported, so that two
+// securityGroupInput gathers the rules and the groups that rules may reference now: those in
+// force (synced once and not being deleted, or, when adopting, whose sg_all_ group is in
+// MidoNet), whether or not an edit of theirs is in flight. A rule naming a group that is not ready is left out and reported, so that two
 // groups that reference each other never wait on each other. Members put their own addresses
 // into the group's address groups (NetworkInterface and ElasticIP); the group only counts them.
 func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, int, error) {
@@ -67,7 +76,7 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 	}
 	for i := range groups.Items {
 		g := &groups.Items[i]
-		if g.Name != sg.Name && g.DeletionTimestamp.IsZero() && vpcv1.IsReady(g.Generation, &g.Status.ReconcileStatus) {
+		if g.Name != sg.Name && groupInForce(d, g) {
 			in.KnownGroups = append(in.KnownGroups, g.Name)
 		}
 	}
@@ -105,7 +114,20 @@ func sgRules(rules []vpcv1.SecurityGroupRule, path string) ([]translate.Security
 	return out, nil
 }
 
-// pendingGroups lists the groups the rules reference that are not known (Ready) yet.
+// groupInForce tells whether a rule may reference the group: it is synced and not being
+// deleted, or (adoption) its address group is already in MidoNet and it is not refused.
+func groupInForce(d *Deps, g *vpcv1.SecurityGroup) bool {
+	if !g.DeletionTimestamp.IsZero() {
+		return false
+	}
+	if synced(g) {
+		return true
+	}
+	c := meta.FindStatusCondition(g.Status.Conditions, vpcv1.ConditionReady)
+	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name))
+}
+
+// pendingGroups lists the groups the rules reference that are not in force yet.
 func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
 	var out []string
 	for _, rules := range [][]vpcv1.SecurityGroupRule{sg.Spec.Ingress, sg.Spec.Egress} {

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -20,6 +21,7 @@ import (
 type Controllers struct {
 	deps  *Deps
 	drift map[string]chan event.GenericEvent
+	kinds map[string]kindObjects
 }
 
 // Setup registers the field indexes and one controller per kind with the manager.
@@ -37,7 +39,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err
 	}
-	cs := &Controllers{deps: d, drift: map[string]chan event.GenericEvent{}}
+	cs := &Controllers{deps: d, drift: map[string]chan event.GenericEvent{}, kinds: map[string]kindObjects{}}
 	rtids := &ids{}
 	mdids := &ids{}
 	c := d.Client
@@ -49,7 +51,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
 				watch(&vpcv1.Subnet{}, mapVia(c, vpcOf)), watch(&vpcv1.SecurityGroup{}, mapVia(c, vpcOf)),
 				watch(&vpcv1.RouteTable{}, mapVia(c, vpcOf)), watch(&vpcv1.NetworkAcl{}, mapVia(c, vpcOf)))
 		},
@@ -57,6 +59,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
 			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
 				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, subnets)),
+				watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)), watch(&vpcv1.Subnet{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NetworkAcl{}, mapVia(c, self, byIndex(subnets, idxNetworkACL))),
 				watch(&vpcv1.RouteTable{}, mapVia(c, self, byIndex(subnets, idxRouteTable))),
@@ -70,11 +73,13 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, func(o client.Object) []string {
 					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
 				})),
-				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))))
+				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))),
+				watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)))
 		},
 		func() error {
 			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
 				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, interfaces)),
+				watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(interfaces, idxSubnet))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))),
 				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(interfaces, idxSecurityGroups))),
@@ -83,6 +88,8 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		func() error {
 			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, byIndex(elasticIPs, idxInterface))),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, elasticIPs)),
+				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface))))
 		},
 		func() error {
@@ -97,12 +104,15 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		func() error {
 			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
 				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, natGateways)),
+				watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
+				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(natGateways, idxSubnet))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(natGateways, idxSubnet))))
 		},
 		func() error {
 			return register(cs, mgr, networkACLKind(d), &vpcv1.NetworkAcl{},
-				watch(&vpcv1.Subnet{}, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.NetworkACL) })))
+				watch(&vpcv1.Subnet{}, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.NetworkACL) })),
+				watch(&vpcv1.NetworkAcl{}, enqueueContenders(c, acls)))
 		},
 		func() error {
 			return register(cs, mgr, dhcpOptionSetKind(d), &vpcv1.DhcpOptionSet{},
@@ -131,6 +141,17 @@ func register[T object](cs *Controllers, mgr manager.Manager, k kind[T], forObj 
 	r := &reconciler[T]{Deps: *cs.deps, kind: k}
 	ch := make(chan event.GenericEvent, 1024)
 	cs.drift[k.name] = ch
+	gvks, _, err := mgr.GetScheme().ObjectKinds(forObj)
+	if err != nil || len(gvks) == 0 {
+		return fmt.Errorf("kind of %T: %w", forObj, err)
+	}
+	cs.kinds[k.name] = kindObjects{
+		newObj: func() client.Object { return k.newObj() },
+		newList: func() client.ObjectList {
+			l, _ := mgr.GetScheme().New(gvks[0].GroupVersion().WithKind(gvks[0].Kind + "List"))
+			return l.(client.ObjectList)
+		},
+	}
 	b := builder.ControllerManagedBy(mgr).
 		For(forObj).
 		Named(k.name).
@@ -142,19 +163,67 @@ func register[T object](cs *Controllers, mgr manager.Manager, k kind[T], forObj 
 	return b.Complete(r)
 }
 
-// Requeue wakes the owners of MidoNet objects that drifted behind our back.
+// Requeue wakes the owners of MidoNet objects that drifted behind our back. The engine knows
+// owners from its own syncs; the resource that owns the same cloud id now (any namespace) is
+// woken too, so drift is repaired by the owner whoever was recorded for the object.
 func (cs *Controllers) Requeue(owners []topology.Owner) {
+	ctx := context.Background()
 	for _, o := range owners {
 		ch, ok := cs.drift[o.Kind]
 		if !ok {
 			continue
 		}
-		obj := &vpcv1.Vpc{} // any object: the handler only reads namespace and name
-		obj.SetNamespace(o.Namespace)
-		obj.SetName(o.Name)
-		select {
-		case ch <- event.GenericEvent{Object: obj}:
-		default: // the queue is full: a requeue is already pending
+		keys := []client.ObjectKey{{Namespace: o.Namespace, Name: o.Name}}
+		if k, ok := cs.kinds[o.Kind]; ok {
+			keys = append(keys, k.sameID(ctx, cs.deps.Client, client.ObjectKey{Namespace: o.Namespace, Name: o.Name})...)
+		}
+		for _, key := range keys {
+			obj := &vpcv1.Vpc{} // any object: the handler only reads namespace and name
+			obj.SetNamespace(key.Namespace)
+			obj.SetName(key.Name)
+			select {
+			case ch <- event.GenericEvent{Object: obj}:
+			default: // the queue is full: a requeue is already pending
+			}
 		}
 	}
+}
+
+// kindObjects builds a kind's objects and lists, for Requeue.
+type kindObjects struct {
+	newObj  func() client.Object
+	newList func() client.ObjectList
+}
+
+// sameID lists the objects of the kind that claim the same cloud id as the object at key (or,
+// when it is gone, that have the same name), in any namespace.
+func (k kindObjects) sameID(ctx context.Context, c client.Client, key client.ObjectKey) []client.ObjectKey {
+	var out []client.ObjectKey
+	obj := k.newObj()
+	if err := c.Get(ctx, key, obj); err == nil {
+		for _, cl := range claimsOf(obj) {
+			if !cl.identity() {
+				continue
+			}
+			others, err := contenders(ctx, c, obj, cl)
+			if err != nil {
+				continue
+			}
+			for _, o := range others {
+				out = append(out, client.ObjectKeyFromObject(o.obj))
+			}
+		}
+		return out
+	}
+	l := k.newList()
+	if err := c.List(ctx, l); err != nil {
+		return nil
+	}
+	items, _ := itemsOf(l)
+	for _, o := range items {
+		if o.GetName() == key.Name && o.GetNamespace() != key.Namespace {
+			out = append(out, client.ObjectKeyFromObject(o))
+		}
+	}
+	return out
 }

@@ -34,6 +34,9 @@ type plan struct {
 	// notes are parts of the spec left out of MidoNet on purpose (a route whose target is
 	// not ready); they are reported, never fatal.
 	notes []string
+	// missingHost names the node whose MidoNet host is unknown (the interface's port cannot
+	// be bound): a dependency error of the sync is then reported as HostNotFound.
+	missingHost string
 	// report fills the kind's own status fields once the sync succeeded.
 	report func(res *SyncResult)
 }
@@ -52,15 +55,19 @@ type kind[T object] struct {
 	// blockers are objects whose presence keeps this one from being deleted (they are not
 	// deleted on its behalf).
 	blockers func(ctx context.Context, obj T) (int, error)
+	// optionalRefs: parts of the spec may be left out while what they reference is missing
+	// (plan.notes); the kind carries the ReferencesResolved condition.
+	optionalRefs bool
 	// deletePlan is the fragment to remove when the object goes; nil means the recorded
 	// ids alone.
 	deletePlan func(ctx context.Context, obj T) *topology.Fragment
 }
 
-// DependencyNotReady says which referenced object is missing or not Ready.
+// DependencyNotReady says, in a sentence, which referenced object is missing or not synced
+// yet ("Subnet subnet-11aa22bb does not exist").
 type DependencyNotReady struct{ What string }
 
-func (e *DependencyNotReady) Error() string { return e.What + " is not ready" }
+func (e *DependencyNotReady) Error() string { return e.What }
 
 func notReady(format string, args ...any) error {
 	return &DependencyNotReady{What: fmt.Sprintf(format, args...)}
@@ -111,6 +118,13 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if !obj.GetDeletionTimestamp().IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
+	// Another resource (in any namespace) that owns this one's cloud id or an address it
+	// wants comes first: this one writes nothing, and waits (its contenders' watches wake it).
+	if ref, err := refused(ctx, r.Client, obj); err != nil {
+		return ctrl.Result{}, err
+	} else if ref != nil {
+		return ctrl.Result{}, r.refuse(ctx, obj, ref)
+	}
 	if controllerutil.AddFinalizer(obj, vpcv1.Finalizer) {
 		if err := r.Client.Update(ctx, obj); err != nil {
 			return ctrl.Result{}, err
@@ -143,7 +157,12 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	res, err := r.Engine.Sync(ctx, &p.frag, status.MidoNetIDs)
 	if err != nil {
 		if r.Engine.IsDependencyError(err) {
-			if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonDependencyNotReady, err.Error()); serr != nil {
+			reason, msg := vpcv1.ReasonDependencyNotReady, err.Error()
+			if p.missingHost != "" {
+				reason = vpcv1.ReasonHostNotFound
+				msg = fmt.Sprintf("node %s has no MidoNet host (matched by address or host name): %s", p.missingHost, msg)
+			}
+			if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, reason, msg); serr != nil {
 				return ctrl.Result{}, serr
 			}
 			return ctrl.Result{RequeueAfter: r.DependencyRetry}, nil
@@ -160,12 +179,16 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	status.MidoNetIDs = slices.Sorted(slices.Values(res.Owned))
 	status.MidoNetObjects = int32(len(res.Owned))
+	recordClaims(obj)
 	if p.report != nil {
 		p.report(res)
 	}
 	msg := "MidoNet objects match the spec"
 	if len(p.notes) > 0 {
 		msg = "in force except: " + strings.Join(p.notes, "; ")
+	}
+	if r.kind.optionalRefs {
+		r.setReferences(obj, p.notes)
 	}
 	return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionTrue, vpcv1.ReasonReconciled, msg)
 }
@@ -211,6 +234,18 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
 		}
 	}
+	// A resource refused for its cloud id never owned the MidoNet objects named after it:
+	// they are the owner's, and stay.
+	if ref, err := refusedIdentity(ctx, r.Client, obj); err != nil {
+		return ctrl.Result{}, err
+	} else if ref != nil {
+		logf.FromContext(ctx).Info("deleted without touching MidoNet", "reason", ref.Error())
+		controllerutil.RemoveFinalizer(obj, vpcv1.Finalizer)
+		if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+			return ctrl.Result{}, err
+		}
+		return ctrl.Result{}, nil
+	}
 	frag := &topology.Fragment{Owner: ownerOf(r.kind.name, obj)}
 	if r.kind.deletePlan != nil {
 		if f := r.kind.deletePlan(ctx, obj); f != nil {
@@ -226,6 +261,35 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 		return ctrl.Result{}, err
 	}
 	return ctrl.Result{}, nil
+}
+
+// setReferences records whether every reference of an object in force is resolved, with a
+// Warning event when parts are newly left out.
+func (r *reconciler[T]) setReferences(obj T, notes []string) {
+	c := metav1.Condition{Type: vpcv1.ConditionReferencesResolved, Status: metav1.ConditionTrue,
+		Reason: vpcv1.ReasonResolved, Message: "every reference is in force", ObservedGeneration: obj.GetGeneration()}
+	if len(notes) > 0 {
+		c.Status, c.Reason = metav1.ConditionFalse, vpcv1.ReasonLeftOut
+		c.Message = truncate("left out until what they reference exists: "+strings.Join(notes, "; "), 1024)
+	}
+	st := obj.GetReconcileStatus()
+	if prev := meta.FindStatusCondition(st.Conditions, c.Type); c.Status == metav1.ConditionFalse && (prev == nil || prev.Message != c.Message) {
+		r.Recorder.Event(obj, "Warning", vpcv1.ReasonLeftOut, c.Message)
+	}
+	meta.SetStatusCondition(&st.Conditions, c)
+}
+
+// refuse reports that another resource comes first for one of the object's claims: Ready=False
+// (Conflict or AddressInUse) naming it, and a Warning event when that is news.
+func (r *reconciler[T]) refuse(ctx context.Context, obj T, ref *refusal) error {
+	orig := obj.DeepCopyObject().(T)
+	dropClaims(obj, ref)
+	msg := ref.Error()
+	if conditionChanged(obj, ref.reason(), msg) {
+		r.Recorder.Event(obj, "Warning", ref.reason(), msg)
+	}
+	logf.FromContext(ctx).V(1).Info("refused", "reason", ref.reason(), "message", msg)
+	return r.setReady(ctx, obj, orig, metav1.ConditionFalse, ref.reason(), msg)
 }
 
 // ensureOwnerReference makes the object owned by its parent (decision 6), for objects

@@ -14,8 +14,9 @@ import (
 
 func subnetKind(d *Deps) kind[*vpcv1.Subnet] {
 	return kind[*vpcv1.Subnet]{
-		name:   topology.KindSubnet,
-		newObj: func() *vpcv1.Subnet { return &vpcv1.Subnet{} },
+		name:         topology.KindSubnet,
+		optionalRefs: true,
+		newObj:       func() *vpcv1.Subnet { return &vpcv1.Subnet{} },
 		plan: func(ctx context.Context, sn *vpcv1.Subnet) (*plan, error) {
 			in, s, err := subnetInput(ctx, d, sn)
 			if err != nil {
@@ -76,7 +77,7 @@ func subnetInput(ctx context.Context, d *Deps, sn *vpcv1.Subnet) (translate.Subn
 	}
 	if sn.Spec.NetworkACL != "" {
 		key := types.NamespacedName{Namespace: sn.Namespace, Name: sn.Spec.NetworkACL}
-		if _, err := getReady(ctx, d.Client, key, &vpcv1.NetworkAcl{}, "NetworkAcl"); err != nil {
+		if _, err := getSynced(ctx, d.Client, key, &vpcv1.NetworkAcl{}, "NetworkAcl"); err != nil {
 			return in, s, err
 		}
 		in.NetworkACL = sn.Spec.NetworkACL
@@ -112,7 +113,8 @@ func routeTarget(r vpcv1.Route) string {
 }
 
 // routeTargets lists what route-table entries of a VPC may point at right now: the attached
-// internet gateways, and the NAT gateways and interfaces that are Ready.
+// internet gateways, and the NAT gateways and interfaces in force (synced once and not being
+// deleted; an edit in flight does not withdraw the routes through them).
 func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.RouteTargets, error) {
 	var t translate.RouteTargets
 	igws, err := list(ctx, d.Client, &vpcv1.InternetGatewayList{}, ns, idxVPC, vpc)
@@ -130,7 +132,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 	}
 	for i := range subnets.Items {
 		sn := &subnets.Items[i]
-		if !vpcv1.IsReady(sn.Generation, &sn.Status.ReconcileStatus) {
+		if !inForce(sn) {
 			continue
 		}
 		sref, err := subnetRef(sn)
@@ -143,7 +145,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 		}
 		for _, n := range nats.Items {
 			ip, err := netip.ParseAddr(string(n.Spec.PrivateIP))
-			if err == nil && n.DeletionTimestamp.IsZero() && vpcv1.IsReady(n.Generation, &n.Status.ReconcileStatus) {
+			if err == nil && inForce(&n) {
 				t.NATGateways = append(t.NATGateways, translate.NATGatewayTarget{ID: n.Name, Subnet: sref, PrivateIP: ip})
 			}
 		}
@@ -153,7 +155,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 		}
 		for _, e := range enis.Items {
 			ip, err := netip.ParseAddr(string(e.Spec.PrivateIP))
-			if err == nil && e.DeletionTimestamp.IsZero() && vpcv1.IsReady(e.Generation, &e.Status.ReconcileStatus) {
+			if err == nil && inForce(&e) {
 				t.Interfaces = append(t.Interfaces, translate.InterfaceTarget{ENIID: e.Name, Subnet: sref, PrivateIP: ip})
 			}
 		}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"strconv"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -37,9 +38,16 @@ func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 				vpc.Status.UplinkPortID = res.IDs[topology.Port{Ref: translate.VPCUplinkPort(ref)}.Key()]
 			}}, nil
 		},
+		// Children go in two waves: the subnets first (with their interfaces, whose chains jump
+		// to the security groups' chains, and their own chains, which jump to the ACLs'), then
+		// the groups, route tables and ACLs, so nothing is deleted while a chain jumps to it.
 		children: func(ctx context.Context, vpc *vpcv1.Vpc) ([]client.Object, error) {
+			sns, err := childrenOf(ctx, d.Client, vpc.Namespace, idxVPC, vpc.Name, &vpcv1.SubnetList{})
+			if err != nil || len(sns) > 0 {
+				return sns, err
+			}
 			return childrenOf(ctx, d.Client, vpc.Namespace, idxVPC, vpc.Name,
-				&vpcv1.SubnetList{}, &vpcv1.SecurityGroupList{}, &vpcv1.RouteTableList{}, &vpcv1.NetworkAclList{})
+				&vpcv1.SecurityGroupList{}, &vpcv1.RouteTableList{}, &vpcv1.NetworkAclList{})
 		},
 		deletePlan: func(ctx context.Context, vpc *vpcv1.Vpc) *topology.Fragment {
 			return deleteFragment(topology.KindVpc, vpc, func(s translate.Settings) (topology.Fragment, error) {
@@ -55,20 +63,34 @@ func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 
 // ensureRouterIndex gives the VPC its router index once, adopting the index of a router
 // named vr_<vpc>_<n> that already exists, and records it in status before anything is
-// built with it, so that it survives restarts.
+// built with it, so that it survives restarts. An index an older VPC or NAT gateway also
+// records (handed out twice by an earlier release) is replaced.
 func ensureRouterIndex(ctx context.Context, d *Deps, rtids *ids, vpc *vpcv1.Vpc) error {
 	if vpc.Status.RouterIndex != 0 {
-		return nil
+		dup, err := routerIndexShared(ctx, d, vpc, vpc.Status.RouterIndex)
+		if err != nil || !dup {
+			return err
+		}
+		rtids.forget(ownerKey(vpc))
 	}
-	_, err := recordID(ctx, d, rtids, vpc, d.nextRouterIndex(ctx, func(name string) (int, bool) {
+	_, err := recordID(ctx, d, rtids, vpc, d.nextRouterIndex(ctx, vpc, func(name string) (int, bool) {
 		id, n, ok := translate.ParseVPCRouterName(name)
-		return n, ok && id == vpc.Name
+		return n, ok && id == vpc.Name && n != int(vpc.Status.RouterIndex)
 	}), func(idx int) error {
 		vpc.Status.RouterIndex = int32(idx)
 		vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
 		return nil
 	})
 	return err
+}
+
+// routerIndexShared tells whether an older Vpc or NatGateway records the same router index.
+func routerIndexShared(ctx context.Context, d *Deps, obj client.Object, idx int32) (bool, error) {
+	v := strconv.Itoa(int(idx))
+	if dup, err := sharedID(ctx, d.Client, &vpcv1.VpcList{}, idxRouterIndex, v, obj); err != nil || dup {
+		return dup, err
+	}
+	return sharedID(ctx, d.Client, &vpcv1.NatGatewayList{}, idxRouterIndex, v, obj)
 }
 
 // childrenOf lists, for each list kind, the objects whose field index names the parent.

@@ -76,6 +76,28 @@ func enqueueAll(c client.Client, newList func() client.ObjectList) handler.Event
 	})
 }
 
+// enqueueContenders wakes the objects of a kind, in any namespace, that want one of the
+// changed object's claims (claims.go): a refused object takes over once the holder is gone,
+// and a holder sees a newcomer.
+func enqueueContenders(c client.Client, newList func() client.ObjectList) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		var reqs []reconcile.Request
+		for _, key := range claimKeys(o) {
+			l := newList()
+			if err := c.List(ctx, l, client.MatchingFields{idxClaims: key}); err != nil {
+				continue
+			}
+			items, _ := itemsOf(l)
+			for _, x := range items {
+				if x.GetUID() != o.GetUID() {
+					reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(x)})
+				}
+			}
+		}
+		return reqs
+	})
+}
+
 // enqueueCore wakes the CoreNetwork.
 func enqueueCore() handler.EventHandler {
 	return handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {

@@ -24,6 +24,14 @@ const (
 const (
 	// ConditionReady is True once every MidoNet object the resource owns matches its spec.
 	ConditionReady = "Ready"
+	// ConditionReferencesResolved is False while a resource in force leaves parts of its spec
+	// out because what they reference is not there (a route to a missing NAT gateway, a rule
+	// naming a group that does not exist yet); its message names them. Kinds with such
+	// optional references (Subnet, SecurityGroup, RouteTable) carry it.
+	ConditionReferencesResolved = "ReferencesResolved"
+
+	ReasonResolved = "Resolved"
+	ReasonLeftOut  = "PartsLeftOut"
 
 	ReasonReconciled         = "Reconciled"
 	ReasonDependencyNotReady = "DependencyNotReady"
@@ -31,6 +39,12 @@ const (
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonDeleting           = "Deleting"
 	ReasonHostNotFound       = "HostNotFound"
+	// ReasonConflict: another resource (in any namespace) already owns the MidoNet objects
+	// named after this resource's cloud id; this one writes and deletes nothing.
+	ReasonConflict = "Conflict"
+	// ReasonAddressInUse: an address this resource wants (private IP or MAC in its subnet,
+	// public IP, subnet CIDR) is held by another resource.
+	ReasonAddressInUse = "AddressInUse"
 )
 
 // ReconcileStatus is the part of every kind's status that tells whether the controller has
@@ -57,6 +71,14 @@ type ReconcileStatus struct {
 	// +listType=set
 	// +optional
 	MidoNetIDs []string `json:"midonetIDs,omitempty"`
+
+	// claims are the cloud ids and addresses this resource holds in MidoNet, recorded when it
+	// is first synced (e.g. "vpc:vpc-0a1b2c3d", "ip:<namespace>/<subnet>/10.0.1.10",
+	// "public-ip:10.116.150.11"). A resource that holds a claim keeps it; another resource
+	// that wants the same one is refused (Ready=False, reason Conflict or AddressInUse).
+	// +listType=set
+	// +optional
+	Claims []string `json:"claims,omitempty"`
 }
 
 // PortRange is an inclusive range of TCP or UDP ports.

@@ -19,9 +19,10 @@ type CoreNetworkSpec struct {
 	Gateways []Gateway `json:"gateways,omitempty"`
 
 	// bgpASN is the local autonomous system number of eucart, used by gateways that peer
-	// with BGP.
+	// with BGP: 1..2147483647, as MidoNet keeps AS numbers as 32-bit signed integers (4-byte
+	// private ASNs from 4200000000 cannot be used with MidoNet).
 	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:Maximum=4294967295
+	// +kubebuilder:validation:XValidation:rule="self <= 2147483647",message="MidoNet keeps AS numbers as 32-bit signed integers: at most 2147483647"
 	// +optional
 	BGPASN *int64 `json:"bgpASN,omitempty"`
 
@@ -66,6 +67,15 @@ type CoreNetworkSpec struct {
 	// +kubebuilder:default="4.4.2.0"
 	// +optional
 	CloudVersion IPv4 `json:"cloudVersion,omitempty"`
+
+	// publicIPs are the cloud's public addresses, each an address or a range
+	// a.b.c.d-e.f.g.h (the view's publicIps). When set, every ElasticIP and NAT gateway
+	// public IP must lie inside one of them.
+	// +kubebuilder:validation:MaxItems=1024
+	// +kubebuilder:validation:items:MaxLength=31
+	// +kubebuilder:validation:items:Pattern=`^[0-9]{1,3}(\.[0-9]{1,3}){3}(-[0-9]{1,3}(\.[0-9]{1,3}){3})?$`
+	// +optional
+	PublicIPs []string `json:"publicIPs,omitempty"`
 }
 
 // Gateway is one external uplink of the cloud. It routes statically through
@@ -99,9 +109,10 @@ type Gateway struct {
 	// bgpPeerIP is the upstream BGP peer.
 	// +optional
 	BGPPeerIP *IPv4 `json:"bgpPeerIP,omitempty"`
-	// bgpPeerASN is the autonomous system number of the BGP peer.
+	// bgpPeerASN is the autonomous system number of the BGP peer: 1..2147483647, as MidoNet
+	// keeps AS numbers as 32-bit signed integers.
 	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:Maximum=4294967295
+	// +kubebuilder:validation:XValidation:rule="self <= 2147483647",message="MidoNet keeps AS numbers as 32-bit signed integers: at most 2147483647"
 	// +optional
 	BGPPeerASN *int64 `json:"bgpPeerASN,omitempty"`
 	// advertisedRoutes are the networks announced to the BGP peer, usually the public
@@ -187,7 +198,7 @@ type GlobalViewStatus struct {
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc
+// +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc-core
 // +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="metadata.name must be default: only the CoreNetwork named default is used"
 // +kubebuilder:printcolumn:name="Gateways",type=integer,JSONPath=`.status.gateways`
 // +kubebuilder:printcolumn:name="View",type=string,JSONPath=`.status.globalView.viewVersion`

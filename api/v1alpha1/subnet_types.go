@@ -89,6 +89,7 @@ type SubnetStatus struct {
 // +kubebuilder:printcolumn:name="Route-Table",type=string,JSONPath=`.spec.routeTable`,priority=1
 // +kubebuilder:printcolumn:name="Bridge",type=string,JSONPath=`.status.bridgeName`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Refs",type=string,JSONPath=`.status.conditions[?(@.type=="ReferencesResolved")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Subnet struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -47,6 +47,7 @@ func run(ctx context.Context, o *options) error {
 		Scheme:                  testenv.Scheme(),
 		Metrics:                 metricsOptions(o),
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "midovpc-manager.vpc.midovpc.io",
 		LeaderElectionNamespace: o.leaderElectionNS,

@@ -21,6 +21,8 @@ func (p *projector) coreNetwork() (*vpcv1.CoreNetwork, error) {
 			Nodes:             p.nodes(),
 			// The original always builds the metadata path in VPCMIDO.
 			MetadataEnabled: true,
+			// Elastic IPs and NAT gateways must lie inside these (checked by their controllers).
+			PublicIPs: slices.Clone(cfg.PublicIPs),
 		},
 	}
 	for _, s := range cfg.InstanceDNSServers {

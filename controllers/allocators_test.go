@@ -1,0 +1,226 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// slowCache is a client whose reads come from a cache that has not caught up with any status
+// written since it was taken (the worst case of a lagging informer), and whose writes go to
+// the API server.
+type slowCache struct {
+	client.Client               // the API server: writes, and Status()
+	cache         client.Client // reads: a snapshot taken before the allocations
+}
+
+func (s slowCache) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	return s.cache.Get(ctx, key, obj, opts...)
+}
+
+func (s slowCache) List(ctx context.Context, l client.ObjectList, opts ...client.ListOption) error {
+	return s.cache.List(ctx, l, opts...)
+}
+
+// noMidoNet is an engine over an empty MidoNet: no router, no metadata mapping.
+type noMidoNet struct{ Engine }
+
+func (noMidoNet) RouterNames() []string                       { return nil }
+func (noMidoNet) MetadataIDOf(string, netip.Addr) (int, bool) { return 0, false }
+func (noMidoNet) UsedMetadataIDs() []int                      { return nil }
+func (noMidoNet) HasAddrGroup(string) bool                    { return false }
+func (noMidoNet) HostFor(string) (string, bool)               { return "", false }
+func (noMidoNet) IsDependencyError(error) bool                { return false }
+func (noMidoNet) Ready(context.Context) error                 { return nil }
+func newFake(scheme *runtime.Scheme, objs ...client.Object) client.Client {
+	return fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
+		WithStatusSubresource(&vpcv1.NetworkInterface{}, &vpcv1.Vpc{}, &vpcv1.NatGateway{}).
+		WithIndex(&vpcv1.NetworkInterface{}, idxMetadataIP, func(o client.Object) []string {
+			return nonEmpty(o.(*vpcv1.NetworkInterface).Status.MetadataIP)
+		}).
+		WithIndex(&vpcv1.Vpc{}, idxRouterIndex, func(o client.Object) []string {
+			if i := o.(*vpcv1.Vpc).Status.RouterIndex; i != 0 {
+				return []string{fmt.Sprint(i)}
+			}
+			return nil
+		}).
+		WithIndex(&vpcv1.NatGateway{}, idxRouterIndex, func(o client.Object) []string {
+			if i := o.(*vpcv1.NatGateway).Status.RouterIndex; i != 0 {
+				return []string{fmt.Sprint(i)}
+			}
+			return nil
+		}).Build()
+}
+
+func testScheme(t *testing.T) *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := vpcv1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Many interfaces allocated at once, while the cache shows none of the statuses written: every
+// interface gets its own metadata id (two with one id would leak one instance's metadata to
+// another).
+func TestMetadataIDsUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
+	const n = 64
+	scheme := testScheme(t)
+	var objs []client.Object
+	for i := range n {
+		objs = append(objs, &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{
+			Namespace: "ns", Name: fmt.Sprintf("eni-%08x", i), UID: types.UID(fmt.Sprintf("uid-%03d", i))}})
+	}
+	api := newFake(scheme, objs...)
+	d := &Deps{Client: slowCache{Client: api, cache: newFake(scheme, objs...)}, Engine: noMidoNet{}}
+	mdids := &ids{}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			eni := &vpcv1.NetworkInterface{}
+			if err := d.Client.Get(context.Background(), client.ObjectKeyFromObject(objs[i]), eni); err != nil {
+				errs <- err
+				return
+			}
+			ip := netip.AddrFrom4([4]byte{10, 0, 1, byte(10 + i)})
+			if _, err := ensureMetadataID(context.Background(), d, mdids, eni, "vpc-00000001", ip); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	l := &vpcv1.NetworkInterfaceList{}
+	if err := api.List(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Items {
+		if e.Status.MetadataIP == "" {
+			t.Fatalf("%s has no metadata address", e.Name)
+		}
+		if other, dup := seen[e.Status.MetadataIP]; dup {
+			t.Fatalf("%s and %s both got metadata address %s", other, e.Name, e.Status.MetadataIP)
+		}
+		seen[e.Status.MetadataIP] = e.Name
+	}
+}
+
+// The same for router indexes, shared by VPCs and NAT gateways: two VPCs on one index would put
+// two routers on one uplink address.
+func TestRouterIndexesUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
+	const n = 32
+	scheme := testScheme(t)
+	var objs []client.Object
+	for i := range n {
+		meta := metav1.ObjectMeta{Namespace: "ns", UID: types.UID(fmt.Sprintf("uid-%03d", i))}
+		if i%2 == 0 {
+			meta.Name = fmt.Sprintf("vpc-%08x", i)
+			objs = append(objs, &vpcv1.Vpc{ObjectMeta: meta})
+		} else {
+			meta.Name = fmt.Sprintf("nat-%017x", i)
+			objs = append(objs, &vpcv1.NatGateway{ObjectMeta: meta})
+		}
+	}
+	api := newFake(scheme, objs...)
+	d := &Deps{Client: slowCache{Client: api, cache: newFake(scheme, objs...)}, Engine: noMidoNet{}}
+	rtids := &ids{}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			switch o := objs[i].(type) {
+			case *vpcv1.Vpc:
+				v := &vpcv1.Vpc{}
+				if err = d.Client.Get(context.Background(), client.ObjectKeyFromObject(o), v); err == nil {
+					err = ensureRouterIndex(context.Background(), d, rtids, v)
+				}
+			case *vpcv1.NatGateway:
+				g := &vpcv1.NatGateway{}
+				if err = d.Client.Get(context.Background(), client.ObjectKeyFromObject(o), g); err == nil {
+					err = ensureNATRouterIndex(context.Background(), d, rtids, g)
+				}
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	seen := map[int32]string{}
+	vl, nl := &vpcv1.VpcList{}, &vpcv1.NatGatewayList{}
+	if err := api.List(context.Background(), vl); err != nil {
+		t.Fatal(err)
+	}
+	if err := api.List(context.Background(), nl); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, idx int32) {
+		if idx == 0 {
+			t.Fatalf("%s has no router index", name)
+		}
+		if other, dup := seen[idx]; dup {
+			t.Fatalf("%s and %s both got router index %d", other, name, idx)
+		}
+		seen[idx] = name
+	}
+	for _, v := range vl.Items {
+		check(v.Name, v.Status.RouterIndex)
+	}
+	for _, g := range nl.Items {
+		check(g.Name, g.Status.RouterIndex)
+	}
+}
+
+// An interface whose metadata id an older interface also records (handed out twice by an
+// earlier release) gets a new one; the older keeps its own.
+func TestDuplicateMetadataIDIsReplaced(t *testing.T) {
+	scheme := testScheme(t)
+	older := &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eni-00000001", UID: "a",
+		CreationTimestamp: metav1.Unix(1000, 0)}, Status: vpcv1.NetworkInterfaceStatus{MetadataIP: "255.0.0.10"}}
+	newer := &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eni-00000002", UID: "b",
+		CreationTimestamp: metav1.Unix(2000, 0)}, Status: vpcv1.NetworkInterfaceStatus{MetadataIP: "255.0.0.10"}}
+	api := newFake(scheme, older, newer)
+	d := &Deps{Client: api, Engine: noMidoNet{}}
+	mdids := &ids{}
+	ctx := context.Background()
+	for _, e := range []*vpcv1.NetworkInterface{older, newer} {
+		got := &vpcv1.NetworkInterface{}
+		if err := api.Get(ctx, client.ObjectKeyFromObject(e), got); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ensureMetadataID(ctx, d, mdids, got, "vpc-00000001", netip.MustParseAddr("10.0.1.10")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := &vpcv1.NetworkInterface{}, &vpcv1.NetworkInterface{}
+	_ = api.Get(ctx, client.ObjectKeyFromObject(older), a)
+	_ = api.Get(ctx, client.ObjectKeyFromObject(newer), b)
+	if a.Status.MetadataIP != "255.0.0.10" || b.Status.MetadataIP == "" || b.Status.MetadataIP == a.Status.MetadataIP {
+		t.Fatalf("older %s, newer %s: want the older to keep 255.0.0.10 and the newer another", a.Status.MetadataIP, b.Status.MetadataIP)
+	}
+}

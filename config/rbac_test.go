@@ -13,6 +13,7 @@ import (
 	"time"
 
 	authv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
@@ -116,6 +117,10 @@ func TestManagerRunsUnderItsRBAC(t *testing.T) {
 		}
 	}
 	granted := grantsOf(t, objs)
+	// The administrator creates the projection's namespace (README): the manager may not.
+	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "eucalyptus-vpc"}}); err != nil {
+		t.Fatal(err)
+	}
 
 	kubeconfig := serviceAccountKubeconfig(t, ctx, cfg, dir)
 

@@ -25,16 +25,17 @@ const midonetURLEnv = "MIDOVPC_MIDONET_URL"
 type midonetFlags struct {
 	url, tenant, tokenFile, caFile string
 	qps                            float64
-	// Where to find the manager's published endpoint when --midonet-url is not given.
-	kubeconfig, kubeContext, managerNamespace string
+	// Where to find the manager's published endpoint when --midonet-url is not given; the
+	// kubeconfig is the command's --kubeconfig when it has one (flush, plan, topology).
+	managerNamespace string
+	fs               *flag.FlagSet
 }
 
 func (m *midonetFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&m.url, "midonet-url", os.Getenv(midonetURLEnv),
 		"MidoNet API base, e.g. http://127.0.0.1:8181/midonet-api (default $"+midonetURLEnv+", else the one the manager publishes)")
 	fs.StringVar(&m.tenant, "tenant", "", "MidoNet tenant whose topology is read (default: the manager's, else "+midonet.DefaultTenant+")")
-	fs.StringVar(&m.kubeconfig, "kubeconfig", "", "kubeconfig to find the manager's MidoNet endpoint with (default $KUBECONFIG, ~/.kube/config)")
-	fs.StringVar(&m.kubeContext, "context", "", "kubeconfig context to use")
+	m.fs = fs
 	fs.StringVar(&m.managerNamespace, "manager-namespace", endpoint.DefaultNamespace, "namespace of the midovpc manager, whose ConfigMap "+endpoint.ConfigMapName+" names its MidoNet")
 	fs.StringVar(&m.tokenFile, "token-file", "", "file holding the X-Auth-Token to send")
 	fs.StringVar(&m.caFile, "ca-file", "", "PEM bundle that verifies the API's TLS certificate")
@@ -48,9 +49,10 @@ var errNoURL = errors.New("--midonet-url is required (or set $" + midonetURLEnv 
 // for what the command line left out.
 func (m *midonetFlags) discover() error {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = m.kubeconfig
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
-		&clientcmd.ConfigOverrides{CurrentContext: m.kubeContext}).ClientConfig()
+	if f := m.fs.Lookup("kubeconfig"); f != nil {
+		rules.ExplicitPath = f.Value.String()
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
 	if err != nil {
 		return fmt.Errorf("%w; no kubeconfig to find the manager's endpoint with: %v", errNoURL, err)
 	}

@@ -33,6 +33,7 @@ func runTopology(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&output, "output", "tree", "same as -o")
 	ids := fs.Bool("ids", false, "show MidoNet ids in the tree (json always has them)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up reading MidoNet after this long")
+	fs.String("kubeconfig", "", "kubeconfig to find the manager's MidoNet endpoint with, without --midonet-url (default $KUBECONFIG, ~/.kube/config)")
 	resourceIDs, code, done := parseArgs(fs, topologySynopsis, args, stdout, stderr)
 	if done {
 		return code

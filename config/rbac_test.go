@@ -68,6 +68,10 @@ func neededButNotSeen(g grant) string {
 		return "the event recorder patches an event that repeats instead of creating another"
 	case g.group == "vpc.midovpc.io" && g.resource == "corenetworks" && g.verb == "delete":
 		return "the projector's prune covers the CoreNetwork like every projected kind"
+	case g.resource == "tokenreviews" || g.resource == "subjectaccessreviews":
+		return "the metrics endpoint's authentication and authorization (this run turns metrics off)"
+	case g.group == "" && g.resource == "configmaps":
+		return "publishing the MidoNet endpoint for kubectl-midovpc, in a pod only ($POD_NAMESPACE)"
 	}
 	return ""
 }

@@ -129,7 +129,8 @@ func (d *Deps) nextMetadataID(ctx context.Context, self client.Object, vpc strin
 	return func(reserved map[int]bool) (int, error) {
 		others := map[int]bool{}
 		enis := &vpcv1.NetworkInterfaceList{}
-		if err := d.Client.List(ctx, enis); err != nil {
+		// Read only: no deep copy of every interface for each new one.
+		if err := d.Client.List(ctx, enis, client.UnsafeDisableDeepCopy); err != nil {
 			return 0, err
 		}
 		for _, e := range enis.Items {

@@ -226,7 +226,7 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		out := &vpcv1.ElasticIP{ObjectMeta: m("eip-192-0-2-5"), Spec: vpcv1.ElasticIPSpec{PublicIP: "192.0.2.5"}}
 		Expect(k8s.Create(suiteCtx, out)).To(Succeed())
 		expectRefused(out, vpcv1.ReasonInvalidSpec, "spec.publicIP", "192.0.2.5", "10.116.150.0-10.116.150.255")
-		c.waitReady()
+		waitAllReady(&vpcv1.NetworkInterface{ObjectMeta: m(c.eni)}, &vpcv1.Vpc{ObjectMeta: m(c.vpc)})
 	})
 })
 

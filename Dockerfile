@@ -8,9 +8,12 @@ COPY cmd/ cmd/
 COPY controllers/ controllers/
 COPY internal/ internal/
 RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/manager ./cmd/manager
+RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/metadata-proxy ./cmd/metadata-proxy
 
 FROM gcr.io/distroless/static:nonroot
 WORKDIR /
 COPY --from=build /out/manager /manager
+# The metadata proxy (config/metadata) runs from the same image: command /metadata-proxy.
+COPY --from=build /out/metadata-proxy /metadata-proxy
 USER 65532:65532
 ENTRYPOINT ["/manager"]

@@ -48,6 +48,15 @@ test: verify-generated vet ## Run every test against a real kube-apiserver, etcd
 	@# the controllers and the global-view runner, whose tests drive them from many goroutines.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) test -race -timeout 20m ./internal/midonet/... ./controllers/ ./internal/globalview/
 
+.PHONY: test-chaos
+test-chaos: ## The crash suite on many seeds (CHAOS_SEEDS per scenario): SIGKILLs, lost control planes, leader failover.
+	@mkdir -p bin
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" $(GO) test ./internal/chaos/ -count=1 -timeout 120m $(TEST_FLAGS) \
+		-args -chaos.seeds=$(CHAOS_SEEDS) -chaos.summary=$(CURDIR)/bin/chaos.txt
+	@cat bin/chaos.txt
+
+CHAOS_SEEDS ?= 20
+
 .PHONY: test-race
 test-race: ## The unit tests with the race detector.
 	@assets="$$(hack/setup-envtest.sh)"; \
@@ -57,6 +66,19 @@ test-race: ## The unit tests with the race detector.
 bench: ## Benchmarks of the emulator, the client, the parser and the sync engine.
 	@mkdir -p bin
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee bin/bench.txt
+
+# The scale benchmark's sizes (interfaces), emulator latency and extra flags; see README "Scale".
+BENCH_SIZES ?= 1000,10000
+BENCH_LATENCY ?= 5ms
+BENCH_FLAGS ?=
+
+.PHONY: bench-scale
+bench-scale: envtest ## Scale benchmark: generated views of BENCH_SIZES interfaces, emulator and manager as processes; report in bin/bench-scale.txt.
+	@mkdir -p bin
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/manager ./cmd/midonet-sim
+	$(GO) build -o bin/bench-scale ./hack/bench-scale
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" bin/bench-scale --sizes $(BENCH_SIZES) \
+		--latency $(BENCH_LATENCY) --out bin/bench-scale.txt $(BENCH_FLAGS)
 
 ##@ Run
 

@@ -95,13 +95,20 @@ MOD
   install_atomically "$work/etcd" "$OUT/etcd"
 }
 
-# One build at a time: parallel test runs and `make run` may call this together.
-exec 9>"$OUT/.lock"
-flock 9
+main() {
+  # One build at a time: parallel test runs and `make run` may call this together.
+  exec 9>"$OUT/.lock"
+  flock 9
 
-etcd_ok || build_etcd
-etcd_ok || { log "etcd at $OUT/etcd does not report version $ETCD_VERSION"; "$OUT/etcd" --version >&2 || true; exit 1; }
-apiserver_ok || build_apiserver
-apiserver_ok || { log "kube-apiserver at $OUT/kube-apiserver does not report v$K8S_VERSION"; "$OUT/kube-apiserver" --version >&2 || true; exit 1; }
+  etcd_ok || build_etcd
+  etcd_ok || { log "etcd at $OUT/etcd does not report version $ETCD_VERSION"; "$OUT/etcd" --version >&2 || true; exit 1; }
+  apiserver_ok || build_apiserver
+  apiserver_ok || { log "kube-apiserver at $OUT/kube-apiserver does not report v$K8S_VERSION"; "$OUT/kube-apiserver" --version >&2 || true; exit 1; }
 
-echo "$OUT"
+  echo "$OUT"
+}
+
+# Sourced (by hack/setup_envtest_test.go), it only defines the checks and builds.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -19,9 +19,10 @@ type CoreNetworkSpec struct {
 	Gateways []Gateway `json:"gateways,omitempty"`
 
 	// bgpASN is the local autonomous system number of eucart, used by gateways that peer
-	// with BGP.
+	// with BGP: 1..2147483647, as MidoNet keeps AS numbers as 32-bit signed integers (4-byte
+	// private ASNs from 4200000000 cannot be used with MidoNet).
 	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:Maximum=4294967295
+	// +kubebuilder:validation:XValidation:rule="self <= 2147483647",message="MidoNet keeps AS numbers as 32-bit signed integers: at most 2147483647"
 	// +optional
 	BGPASN *int64 `json:"bgpASN,omitempty"`
 
@@ -108,9 +109,10 @@ type Gateway struct {
 	// bgpPeerIP is the upstream BGP peer.
 	// +optional
 	BGPPeerIP *IPv4 `json:"bgpPeerIP,omitempty"`
-	// bgpPeerASN is the autonomous system number of the BGP peer.
+	// bgpPeerASN is the autonomous system number of the BGP peer: 1..2147483647, as MidoNet
+	// keeps AS numbers as 32-bit signed integers.
 	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:Maximum=4294967295
+	// +kubebuilder:validation:XValidation:rule="self <= 2147483647",message="MidoNet keeps AS numbers as 32-bit signed integers: at most 2147483647"
 	// +optional
 	BGPPeerASN *int64 `json:"bgpPeerASN,omitempty"`
 	// advertisedRoutes are the networks announced to the BGP peer, usually the public

@@ -206,6 +206,14 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 		},
 		want: []string{"spec.gateways[0]", "exactly one of externalRouterIP"},
 	}),
+	Entry("a 4-byte private AS number MidoNet cannot hold", invalid{
+		obj: func(string) client.Object {
+			return &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: vpcv1.CoreNetworkSpec{BGPASN: ptr(int64(4200000000)),
+				Gateways: []vpcv1.Gateway{{HostIP: ptr(vpcv1.IPv4("10.0.0.1")), ExternalDevice: "eth1", ExternalCIDR: "192.0.2.0/24",
+					ExternalIP: "192.0.2.2", BGPPeerIP: ptr(vpcv1.IPv4("192.0.2.1")), BGPPeerASN: ptr(int64(4200000001))}}}}
+		},
+		want: []string{"spec.bgpASN", "spec.gateways[0].bgpPeerASN", "MidoNet keeps AS numbers as 32-bit signed integers: at most 2147483647"},
+	}),
 	Entry("a VPC whose name is not a cloud id", invalid{
 		obj: func(ns string) client.Object {
 			return &vpcv1.Vpc{ObjectMeta: meta(ns, "my-vpc"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}

@@ -35,6 +35,7 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 		CAFile:      o.midonetCAFile,
 		QPS:         o.midonetQPS,
 		MaxInFlight: o.midonetInFlight,
+		Timeout:     o.midonetTimeout,
 		Logger:      ctrl.Log.WithName("midonet"),
 		UserAgent:   "midovpc-manager",
 	})

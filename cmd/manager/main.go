@@ -27,6 +27,7 @@ type options struct {
 	midonetCAFile    string
 	midonetQPS       float64
 	midonetInFlight  int
+	midonetTimeout   time.Duration
 
 	globalView   string
 	namespace    string
@@ -35,6 +36,7 @@ type options struct {
 	maxConcurrentReconciles int
 	metricsAddr             string
 	probeAddr               string
+	pprofAddr               string
 	leaderElect             bool
 	leaderElectionNS        string
 
@@ -50,14 +52,16 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	fs.StringVar(&o.midonetTenant, "midonet-tenant", "euca_tenant_1", "MidoNet tenant that owns every object midovpc creates")
 	fs.StringVar(&o.midonetTokenFile, "midonet-token-file", "", "file holding the X-Auth-Token for MidoNet; re-read when it changes")
 	fs.StringVar(&o.midonetCAFile, "midonet-ca-file", "", "CA bundle to verify MidoNet's TLS certificate")
-	fs.Float64Var(&o.midonetQPS, "midonet-qps", 200, "client-side rate limit of MidoNet requests per second")
-	fs.IntVar(&o.midonetInFlight, "midonet-max-in-flight", 16, "most MidoNet requests in flight at once")
+	fs.Float64Var(&o.midonetQPS, "midonet-qps", 0, "optional hard cap on MidoNet requests per second (0: none; the in-flight limit adapts to MidoNet instead)")
+	fs.IntVar(&o.midonetInFlight, "midonet-max-in-flight", 64, "upper bound of the adaptive limit on MidoNet requests in flight")
+	fs.DurationVar(&o.midonetTimeout, "midonet-timeout", 5*time.Second, "timeout of one MidoNet request attempt (a stalled attempt is retried when safe)")
 	fs.StringVar(&o.globalView, "global-view", "", "path of global_network_info.xml; projection is off without it (except with --dev)")
 	fs.StringVar(&o.namespace, "namespace", "eucalyptus-vpc", "namespace of the resources projected from the global view")
 	fs.DurationVar(&o.resyncPeriod, "resync-period", 5*time.Minute, "how often the MidoNet index is re-read to find drift")
-	fs.IntVar(&o.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "reconciles that may run at once per kind")
+	fs.IntVar(&o.maxConcurrentReconciles, "max-concurrent-reconciles", 0, "reconciles that may run at once per kind (0: sized from --midonet-max-in-flight)")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint (0 turns it off)")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
+	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", "address of net/http/pprof's /debug/pprof/ endpoints, for profiling (off when empty)")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles")
 	fs.StringVar(&o.leaderElectionNS, "leader-election-namespace", "", "namespace of the leader-election lease (default: the pod's)")
 	fs.BoolVar(&o.dev, "dev", false, "embedded mode: start a local control plane (and the MidoNet emulator when --midonet-url is empty)")
@@ -67,6 +71,13 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	zopts.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	if o.midonetInFlight < 1 || o.midonetTimeout <= 0 || o.maxConcurrentReconciles < 0 {
+		return nil, nil, fmt.Errorf("--midonet-max-in-flight (%d) and --midonet-timeout (%s) must be positive, --max-concurrent-reconciles (%d) not negative",
+			o.midonetInFlight, o.midonetTimeout, o.maxConcurrentReconciles)
+	}
+	if o.maxConcurrentReconciles == 0 {
+		o.maxConcurrentReconciles = workersPerKind(o.midonetInFlight)
 	}
 	if !o.dev && o.midonetURL == "" {
 		return nil, nil, fmt.Errorf("--midonet-url is required (or use --dev for the embedded emulator)")
@@ -91,3 +102,8 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// workersPerKind sizes the reconcilers of each kind from the MidoNet in-flight bound: a
+// reconcile keeps a few requests in flight at a time, so half the bound keeps MidoNet busy
+// when one kind has all the work (1,000 new interfaces), and never fewer than 4.
+func workersPerKind(maxInFlight int) int { return max(4, maxInFlight/2) }

@@ -15,6 +15,16 @@ func TestFlagsFollowTheCommandLineContract(t *testing.T) {
 		o.devKubeconfig != "bin/dev/kubeconfig" || o.leaderElect || o.dev {
 		t.Errorf("defaults: %+v", o)
 	}
+	if o.midonetQPS != 0 || o.midonetInFlight != 64 || o.midonetTimeout != 5*time.Second || o.maxConcurrentReconciles != 32 {
+		t.Errorf("MidoNet flow control defaults: qps %v, in flight %d, timeout %s, workers per kind %d; want no QPS cap, 64, 5s, 32",
+			o.midonetQPS, o.midonetInFlight, o.midonetTimeout, o.maxConcurrentReconciles)
+	}
+	if o, _, err := parseFlags([]string{"--dev", "--midonet-max-in-flight", "4", "--max-concurrent-reconciles", "0"}); err != nil || o.maxConcurrentReconciles != 4 {
+		t.Errorf("workers per kind from a small in-flight bound: %+v, %v", o, err)
+	}
+	if _, _, err := parseFlags([]string{"--dev", "--midonet-timeout", "0s"}); err == nil {
+		t.Error("a zero --midonet-timeout is accepted")
+	}
 	if _, _, err := parseFlags(nil); err == nil || !strings.Contains(err.Error(), "--midonet-url is required") {
 		t.Errorf("no MidoNet and no --dev: err = %v", err)
 	}

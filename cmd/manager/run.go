@@ -45,6 +45,7 @@ func run(ctx context.Context, o *options) error {
 		Scheme:                  testenv.Scheme(),
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "midovpc-manager.vpc.midovpc.io",
 		LeaderElectionNamespace: o.leaderElectionNS,

@@ -2,7 +2,7 @@
 // /midonet-api, for `make run`, manual testing and clients that are not ours.
 //
 //	midonet-sim --listen 127.0.0.1:8181 [--hosts FILE] [--latency 2ms] [--jitter 1ms]
-//	            [--fail-rate 0.1] [--seed N] [--state FILE] [--token T] [-v]
+//	            [--fail-rate 0.1] [--seed N] [--capacity N [--queue N]] [--state FILE] [--token T] [-v]
 package main
 
 import (
@@ -31,6 +31,8 @@ type config struct {
 	jitter   time.Duration
 	failRate float64
 	seed     int64
+	capacity int
+	queue    int
 	verbose  bool
 }
 
@@ -44,6 +46,8 @@ func main() {
 	flag.DurationVar(&cfg.jitter, "jitter", 0, "random extra latency, uniform in [0, jitter]")
 	flag.Float64Var(&cfg.failRate, "fail-rate", 0, "probability (0..1) that a request fails (503, dropped, or applied then 503/stalled)")
 	flag.Int64Var(&cfg.seed, "seed", 1, "seed of the jitter and failure sequence")
+	flag.IntVar(&cfg.capacity, "capacity", 0, "requests served at once, each for --latency; the rest queue, so latency grows with load (0: no limit)")
+	flag.IntVar(&cfg.queue, "queue", 0, "with --capacity, requests that may wait; more are answered 503 (0: unbounded)")
 	flag.BoolVar(&cfg.verbose, "v", false, "log every request")
 	flag.Parse()
 
@@ -66,12 +70,15 @@ func main() {
 }
 
 func run(cfg config, log logr.Logger) error {
+	if cfg.capacity < 0 || cfg.queue < 0 {
+		return fmt.Errorf("--capacity %d and --queue %d must not be negative", cfg.capacity, cfg.queue)
+	}
 	if cfg.failRate < 0 || cfg.failRate > 1 {
 		return fmt.Errorf("--fail-rate %v is not in 0..1", cfg.failRate)
 	}
 	srv := sim.New(sim.Options{
 		Latency: cfg.latency, Jitter: cfg.jitter, FailRate: cfg.failRate, Seed: cfg.seed,
-		Token: cfg.token, Logger: log,
+		Token: cfg.token, Logger: log, Capacity: cfg.capacity, QueueLimit: cfg.queue,
 	})
 	if cfg.state != "" {
 		switch err := srv.Load(cfg.state); {
@@ -96,11 +103,12 @@ func run(cfg config, log logr.Logger) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	running, err := sim.Listen(cfg.listen, srv)
+	running, err := sim.ListenHandler(cfg.listen, srv, countRequests(srv))
 	if err != nil {
 		return err
 	}
-	log.Info("serving MidoNet API", "url", running.URL, "latency", cfg.latency, "jitter", cfg.jitter, "failRate", cfg.failRate, "seed", cfg.seed)
+	log.Info("serving MidoNet API", "url", running.URL, "latency", cfg.latency, "jitter", cfg.jitter, "failRate", cfg.failRate, "seed", cfg.seed,
+		"capacity", cfg.capacity, "queue", cfg.queue)
 	<-ctx.Done()
 	log.Info("shutting down")
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,12 @@ type harness struct {
 	mido *sim.Running
 	mn   *midonet.Client
 	ctx  context.Context
+	mgr  *testenv.Manager
+	stop sync.Once
 }
+
+// stopManager stops the controllers (once: the test may stop them before its cleanup does).
+func (h *harness) stopManager() { h.stop.Do(func() { _ = h.mgr.Stop() }) }
 
 func start(t *testing.T, setup func(mgr manager.Manager) error) *harness {
 	t.Helper()
@@ -76,12 +82,14 @@ func startWith(t *testing.T, simOpts sim.Options, mgrOpts testenv.ManagerOptions
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = mgr.Stop() })
 	mn, err := midonet.New(midonet.Config{URL: mido.URL, Tenant: tenant, QPS: -1})
 	if err != nil {
+		_ = mgr.Stop()
 		t.Fatal(err)
 	}
-	return &harness{t: t, env: env, mido: mido, mn: mn, ctx: context.Background()}
+	h := &harness{t: t, env: env, mido: mido, mn: mn, ctx: context.Background(), mgr: mgr}
+	t.Cleanup(h.stopManager)
+	return h
 }
 
 // waitReady waits until each object is Ready for its current generation.

@@ -106,27 +106,37 @@ func newObjectOfKind(kind string) (reconciledObject, error) {
 // the apply produced (a cached read may still show an older one). ok is true when
 // every object is Ready.
 func firstNotReady(ctx context.Context, c client.Reader, generations map[ObjectRef]int64, order []ObjectRef) (ObjectRef, bool, error) {
-	for _, ref := range order {
+	i, err := indexNotReady(ctx, c, generations, order)
+	if err != nil || i < len(order) {
+		return order[i], false, err
+	}
+	return ObjectRef{}, true, nil
+}
+
+// indexNotReady is the index in order of the first object that is not Ready (see
+// firstNotReady), len(order) when every one is.
+func indexNotReady(ctx context.Context, c client.Reader, generations map[ObjectRef]int64, order []ObjectRef) (int, error) {
+	for i, ref := range order {
 		obj, err := newObjectOfKind(ref.Kind)
 		if err != nil {
-			return ref, false, err
+			return i, err
 		}
 		err = c.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, obj)
 		if apierrors.IsNotFound(err) {
-			return ref, false, nil
+			return i, nil
 		}
 		if err != nil {
-			return ref, false, fmt.Errorf("get %s: %w", ref, err)
+			return i, fmt.Errorf("get %s: %w", ref, err)
 		}
 		if obj.GetGeneration() < generations[ref] || !vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()) {
-			return ref, false, nil
+			return i, nil
 		}
 		pending, err := dependentPending(ctx, c, obj)
 		if err != nil || pending {
-			return ref, false, err
+			return i, err
 		}
 	}
-	return ObjectRef{}, true, nil
+	return len(order), nil
 }
 
 // dependentPending reports whether an object that is Ready still leaves out part of its spec

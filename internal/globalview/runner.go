@@ -71,6 +71,37 @@ type pendingAck struct {
 	generations map[ObjectRef]int64
 	order       []ObjectRef
 	waitingFor  ObjectRef
+	// from is where the next check resumes in order: the objects before it were Ready when
+	// last looked at. Checking every object on every tick costs O(objects) a second for the
+	// whole converge (13,600 cache reads a second at 10,000 interfaces).
+	from int
+}
+
+// firstNotReady is the first object of the version that is not Ready, ok when there is none.
+// It resumes where the last check stopped; once the rest are Ready it checks those before
+// again, so the version is acknowledged only when every object is Ready at once.
+func (pa *pendingAck) firstNotReady(ctx context.Context, c client.Reader) (ObjectRef, bool, error) {
+	i, err := indexNotReady(ctx, c, pa.generations, pa.order[pa.from:])
+	if err != nil {
+		return ObjectRef{}, false, err
+	}
+	if i += pa.from; i < len(pa.order) {
+		pa.from = i
+		return pa.order[i], false, nil
+	}
+	if pa.from == 0 {
+		return ObjectRef{}, true, nil
+	}
+	j, err := indexNotReady(ctx, c, pa.generations, pa.order[:pa.from])
+	if err != nil {
+		return ObjectRef{}, false, err
+	}
+	if j < pa.from {
+		pa.from = j
+		return pa.order[j], false, nil
+	}
+	pa.from = 0
+	return ObjectRef{}, true, nil
 }
 
 // NewRunner returns a Runner wired to mgr's client, API reader, event recorder and logger.
@@ -243,7 +274,7 @@ func (r *Runner) checkAck(ctx context.Context) {
 	if pa == nil {
 		return
 	}
-	ref, ready, err := firstNotReady(ctx, r.Client, pa.generations, pa.order)
+	ref, ready, err := pa.firstNotReady(ctx, r.Client)
 	if err != nil {
 		r.Log.Error(err, "checking readiness for the acknowledgement", "version", pa.version)
 		return

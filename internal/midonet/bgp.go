@@ -38,12 +38,12 @@ func (c *Client) GetBgpPeer(ctx context.Context, id string) (*BgpPeer, error) {
 	return getAt[BgpPeer](ctx, c, ResBgpPeers, "bgp_peers", id)
 }
 
-// CreateBgpPeer adds a BGP peer to a router and returns it as stored.
+// CreateBgpPeer adds a BGP peer to a router and returns it as sent.
 func (c *Client) CreateBgpPeer(ctx context.Context, routerID string, p *BgpPeer) (*BgpPeer, error) {
 	return createAt[BgpPeer](ctx, c, ResBgpPeers, p.ID, p, "routers", routerID, "bgp_peers")
 }
 
-// UpdateBgpPeer replaces the BGP peer p.ID with p and returns it as stored.
+// UpdateBgpPeer replaces the BGP peer p.ID with p and returns it as sent.
 func (c *Client) UpdateBgpPeer(ctx context.Context, p *BgpPeer) (*BgpPeer, error) {
 	return updateAt(ctx, c, ResBgpPeers, p, "bgp_peers", p.ID)
 }
@@ -63,7 +63,7 @@ func (c *Client) GetBgpNetwork(ctx context.Context, id string) (*BgpNetwork, err
 	return getAt[BgpNetwork](ctx, c, ResBgpNetworks, "bgp_networks", id)
 }
 
-// CreateBgpNetwork adds an announced network to a router and returns it as stored.
+// CreateBgpNetwork adds an announced network to a router and returns it as sent.
 func (c *Client) CreateBgpNetwork(ctx context.Context, routerID string, n *BgpNetwork) (*BgpNetwork, error) {
 	return createAt[BgpNetwork](ctx, c, ResBgpNetworks, n.ID, n, "routers", routerID, "bgp_networks")
 }

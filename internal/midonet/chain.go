@@ -22,7 +22,7 @@ func (c *Client) GetChain(ctx context.Context, id string) (*Chain, error) {
 	return getAt[Chain](ctx, c, ResChains, "chains", id)
 }
 
-// CreateChain creates ch and returns it as stored. An empty TenantID becomes the client's
+// CreateChain creates ch and returns it as sent. An empty TenantID becomes the client's
 // tenant.
 func (c *Client) CreateChain(ctx context.Context, ch *Chain) (*Chain, error) {
 	body := *ch

@@ -23,10 +23,10 @@ import (
 // Defaults applied by New to zero Config fields.
 const (
 	DefaultTenant      = "euca_tenant_1"
-	DefaultQPS         = 50
 	DefaultBurst       = 100
-	DefaultMaxInFlight = 8
-	DefaultTimeout     = 30 * time.Second
+	DefaultMaxInFlight = 64
+	DefaultMinInFlight = 2
+	DefaultTimeout     = 5 * time.Second
 	DefaultUserAgent   = "midovpc"
 )
 
@@ -58,16 +58,28 @@ type Config struct {
 	// InsecureSkipVerify disables certificate verification. Do not use in production.
 	InsecureSkipVerify bool
 
-	// QPS and Burst configure the client-side rate limit (defaults 50 and 100; a negative
-	// QPS disables the limit).
+	// QPS and Burst configure an optional hard rate limit (QPS 0 or negative: none, the
+	// default; Burst defaults to 100).
 	QPS   float64
 	Burst int
-	// MaxInFlight caps concurrent requests (default 8; negative: no cap).
+	// MaxInFlight bounds the requests in flight (default 64; negative: no bound). Below it the
+	// limit adapts to the server (adaptive.go): it grows while answers come back as fast as
+	// ever and shrinks when latency rises, on 503 and 429, and on timeouts. The current limit
+	// is the metric midovpc_midonet_in_flight_limit.
 	MaxInFlight int
+	// MinInFlight is the lowest the adaptive limit goes (default 2).
+	MinInFlight int
+	// FixedInFlight keeps the limit at MaxInFlight instead of adapting it.
+	FixedInFlight bool
+	// ReadBack makes creates and updates read the object back and return it as MidoNet
+	// stored it (one GET more per write), for tools and tests that want server-filled fields.
+	// midovpc's engine leaves it off: it records what it sent (docs/design.md, "No read-back").
+	ReadBack bool
 	// Retry configures retries of transient failures of idempotent requests.
 	Retry RetryConfig
-	// Timeout bounds one request attempt (default 30s). The caller's context bounds the
-	// whole call, retries included.
+	// Timeout bounds one request attempt (default 5s), from the moment it has a slot; a
+	// stalled attempt is then retried when the call is idempotent. The caller's context bounds
+	// the whole call, retries included.
 	Timeout time.Duration
 
 	// HTTPClient replaces the client's own HTTP client; CAFile and InsecureSkipVerify are then
@@ -112,8 +124,8 @@ type Client struct {
 	cfg     Config
 	baseURL string // configured URL with a trailing slash
 	http    *http.Client
-	limiter *rate.Limiter // nil: unlimited
-	slots   chan struct{} // nil: no cap
+	limiter *rate.Limiter  // nil: unlimited
+	slots   *adaptiveLimit // nil: no bound
 	retry   RetryConfig
 	tokens  *tokenFile
 	login   *loginSession
@@ -137,14 +149,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Tenant == "" {
 		cfg.Tenant = DefaultTenant
 	}
-	if cfg.QPS == 0 {
-		cfg.QPS = DefaultQPS
-	}
 	if cfg.Burst <= 0 {
 		cfg.Burst = DefaultBurst
 	}
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.MinInFlight <= 0 {
+		cfg.MinInFlight = DefaultMinInFlight
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -161,8 +173,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.QPS > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.QPS), cfg.Burst)
 	}
+	registerMetrics()
 	if cfg.MaxInFlight > 0 {
-		c.slots = make(chan struct{}, cfg.MaxInFlight)
+		c.slots = newAdaptiveLimit(cfg.MinInFlight, cfg.MaxInFlight, cfg.FixedInFlight, observeInFlightLimit)
 	}
 	switch {
 	case cfg.TokenFile != "":
@@ -178,7 +191,6 @@ func New(cfg Config) (*Client, error) {
 		}
 		c.http = &http.Client{Transport: tr}
 	}
-	registerMetrics()
 	return c, nil
 }
 
@@ -202,6 +214,14 @@ func newTransport(cfg Config) (*http.Transport, error) {
 	}
 	tr.TLSClientConfig = tlsCfg
 	return tr, nil
+}
+
+// InFlightLimit is the current limit on requests in flight (0 when unbounded).
+func (c *Client) InFlightLimit() int {
+	if c.slots == nil {
+		return 0
+	}
+	return c.slots.Limit()
 }
 
 // Tenant returns the tenant id the client writes into new tenant-owned objects.
@@ -395,13 +415,13 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*reply, error) {
 			return rep, fmt.Errorf("midonet %s %s: rate limit: %w", cl.method, shownURL, ctxErrOr(ctx, err))
 		}
 	}
+	var overload bool
+	var elapsed time.Duration
 	if c.slots != nil {
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
-			return rep, fmt.Errorf("midonet %s %s: waiting for a free request slot: %w", cl.method, shownURL, ctx.Err())
+		if err := c.slots.acquire(ctx); err != nil {
+			return rep, fmt.Errorf("midonet %s %s: waiting for a free request slot: %w", cl.method, shownURL, err)
 		}
+		defer func() { c.slots.release(elapsed, overload) }()
 	}
 
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
@@ -444,8 +464,12 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*reply, error) {
 			rep.status = 0 // the answer was cut off: count it as no answer
 		}
 	}
-	elapsed := time.Since(start)
+	elapsed = time.Since(start)
 	observeRequest(cl.method, cl.res, rep.status, elapsed)
+	// The server is overloaded when it says so, or when it did not answer in time; a caller
+	// that gave up says nothing about the server.
+	overload = rep.status == http.StatusServiceUnavailable || rep.status == http.StatusTooManyRequests ||
+		(err != nil && ctx.Err() == nil)
 
 	var result error
 	switch {

@@ -30,7 +30,7 @@ func TestContractGroups(t *testing.T) {
 			t.Fatalf("address = %+v", a)
 		}
 		must[*midonet.IPAddrGroupAddr](t, "add second")(e.c.AddIPAddrGroupAddr(e.ctx, g.ID, &midonet.IPAddrGroupAddr{Addr: "10.0.1.6", Version: "4"}))
-		v6 := must[*midonet.IPAddrGroupAddr](t, "add v6")(e.c.AddIPAddrGroupAddr(e.ctx, g.ID, &midonet.IPAddrGroupAddr{Addr: "2001:db8::1"}))
+		v6 := must[*midonet.IPAddrGroupAddr](t, "add v6")(e.c.AddIPAddrGroupAddr(e.ctx, g.ID, &midonet.IPAddrGroupAddr{Addr: "2001:db8:0:0:0:0:0:1"}))
 		if v6.Version != midonet.IPVersion6 {
 			t.Fatalf("v6 address = %+v", v6)
 		}
@@ -46,7 +46,7 @@ func TestContractGroups(t *testing.T) {
 			slices.Sort(out)
 			return out
 		}
-		if got := addrs(); !slices.Equal(got, []string{"10.0.1.5", "10.0.1.6", "2001:db8::1"}) {
+		if got := addrs(); !slices.Equal(got, []string{"10.0.1.5", "10.0.1.6", "2001:db8:0:0:0:0:0:1"}) {
 			t.Fatalf("addresses = %v", got)
 		}
 		if got := must[*midonet.IPAddrGroupAddr](t, "get addr")(e.c.GetIPAddrGroupAddr(e.ctx, g.ID, "10.0.1.6")); got.Addr != "10.0.1.6" {
@@ -57,7 +57,7 @@ func TestContractGroups(t *testing.T) {
 		mustDo(t, "delete addr again (204)", e.c.DeleteIPAddrGroupAddr(e.ctx, g.ID, "10.0.1.5"))
 		_, err = e.c.GetIPAddrGroupAddr(e.ctx, g.ID, "10.0.1.5")
 		wantNotFound(t, err, "")
-		if got := addrs(); !slices.Equal(got, []string{"10.0.1.6", "2001:db8::1"}) {
+		if got := addrs(); !slices.Equal(got, []string{"10.0.1.6", "2001:db8:0:0:0:0:0:1"}) {
 			t.Fatalf("addresses after delete = %v", got)
 		}
 

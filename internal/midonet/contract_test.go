@@ -41,6 +41,7 @@ func newContractEnv(t testing.TB, opts sim.Options, cfg midonet.Config) *contrac
 	}
 	t.Cleanup(func() { _ = run.Close() })
 	cfg.URL = run.URL
+	cfg.ReadBack = true // the contract is what the emulator stores
 	if cfg.QPS == 0 {
 		cfg.QPS = -1
 	}

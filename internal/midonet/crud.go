@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // The generic verbs every resource file builds on. Each takes the resource kind (media type
@@ -50,11 +51,17 @@ type createSpec struct {
 	key string
 }
 
-// create POSTs body and returns the stored object, read back from the Location the server
-// answered (or from key when there is none). When a retried POST is refused as a duplicate,
-// an earlier attempt was applied but its answer was lost; the object is then read from key and
-// returned. Duplicates are usually 409, but MidoNet answers 400 for some (a BGP peer with the
-// same address and AS), so both trigger the read; if nothing is found the refusal stands.
+// create POSTs body and returns the object as created: the request itself, with the id and
+// self link taken from the Location the server answered (or from key when there is none).
+// Nothing is read back: the id is the caller's (or announced in Location) and the body is what
+// was sent, so a create costs one request. Fields the server fills in on its own (a router
+// port's random MAC when none is sent, a port's tunnel key, defaults) are therefore absent;
+// a caller that needs them reads the object (see docs/design.md, "No read-back").
+//
+// When a retried POST is refused as a duplicate, an earlier attempt was applied but its
+// answer was lost; the object is then read from key and returned. Duplicates are usually 409,
+// but MidoNet answers 400 for some (a BGP peer with the same address and AS), so both trigger
+// the read; if nothing is found the refusal stands.
 func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*T, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
@@ -74,23 +81,48 @@ func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*
 	if l := rep.header.Get("Location"); l != "" {
 		loc = resolveLocation(spec.coll, l)
 	}
-	if loc == "" {
+	obj := new(T)
+	if loc == "" && len(bytes.TrimSpace(rep.body)) > 0 {
 		// MidoNet always answers with a Location; a server that instead returns the object
 		// (200 + body) is taken at its word.
-		if len(bytes.TrimSpace(rep.body)) > 0 {
-			obj := new(T)
-			if err := decodeJSON(rep.body, obj); err != nil {
-				return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
-			}
-			return obj, nil
+		if err := decodeJSON(rep.body, obj); err != nil {
+			return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
 		}
+		return obj, nil
+	}
+	if loc == "" {
 		return nil, fmt.Errorf("midonet POST %s: %d answer without Location or body", redact(spec.coll), rep.status)
 	}
-	obj, err := get[T](ctx, c, spec.res, loc)
-	if err != nil {
-		return nil, fmt.Errorf("read back created %s: %w", spec.res, err)
+	if c.cfg.ReadBack {
+		got, err := get[T](ctx, c, spec.res, loc)
+		if err != nil {
+			return nil, fmt.Errorf("read back created %s: %w", spec.res, err)
+		}
+		return got, nil
 	}
-	return obj, nil
+	if err := json.Unmarshal(payload, obj); err != nil {
+		return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
+	}
+	return withSelf(obj, loc), nil
+}
+
+// withSelf sets the self link (uri) of an object recorded from its request, and its id from
+// the link's last element when the request carried none (a server-chosen id).
+func withSelf[T any](obj *T, loc string) *T {
+	patch := map[string]string{"uri": loc}
+	var probe struct {
+		ID *string `json:"id"`
+	}
+	if data, err := json.Marshal(obj); err == nil && json.Unmarshal(data, &probe) == nil && probe.ID == nil {
+		if u, err := url.Parse(loc); err == nil {
+			if i := strings.LastIndexByte(u.Path, '/'); i >= 0 && i < len(u.Path)-1 {
+				patch["id"] = u.Path[i+1:]
+			}
+		}
+	}
+	data, _ := json.Marshal(patch)
+	_ = json.Unmarshal(data, obj) // only fields T has are set
+	return obj
 }
 
 // resolveLocation makes a possibly relative Location absolute against the request URL.
@@ -106,15 +138,26 @@ func resolveLocation(requestURL, location string) string {
 	return base.ResolveReference(ref).String()
 }
 
-// update PUTs the whole object (MidoNet's PUT replaces every writable field) and returns the
-// stored object as read back afterwards.
+// update PUTs the whole object (MidoNet's PUT replaces every writable field) and returns it as
+// sent: nothing is read back (see create) unless Config.ReadBack asks for it.
 func update[T any](ctx context.Context, c *Client, res Resource, u string, body *T) (*T, error) {
 	if err := put(ctx, c, res, u, body); err != nil {
 		return nil, err
 	}
-	obj, err := get[T](ctx, c, res, u)
+	if c.cfg.ReadBack {
+		got, err := get[T](ctx, c, res, u)
+		if err != nil {
+			return nil, fmt.Errorf("read back updated %s: %w", res, err)
+		}
+		return got, nil
+	}
+	payload, err := json.Marshal(body)
 	if err != nil {
-		return nil, fmt.Errorf("read back updated %s: %w", res, err)
+		return nil, err
+	}
+	obj := new(T)
+	if err := json.Unmarshal(payload, obj); err != nil {
+		return nil, fmt.Errorf("midonet PUT %s: decode %s: %w", redact(u), res, err)
 	}
 	return obj, nil
 }

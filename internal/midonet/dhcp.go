@@ -87,7 +87,7 @@ func (c *Client) GetDHCPSubnet(ctx context.Context, bridgeID, cidr string) (*DHC
 	return get[DHCPSubnet](ctx, c, ResDHCPSubnets, u)
 }
 
-// CreateDHCPSubnet adds a DHCP subnet to a bridge and returns it as stored. The CIDR is its
+// CreateDHCPSubnet adds a DHCP subnet to a bridge and returns it as sent. The CIDR is its
 // key, so the call is retried safely.
 func (c *Client) CreateDHCPSubnet(ctx context.Context, bridgeID string, s *DHCPSubnet) (*DHCPSubnet, error) {
 	coll, err := c.url(ctx, "bridges", bridgeID, "dhcp")
@@ -102,7 +102,7 @@ func (c *Client) CreateDHCPSubnet(ctx context.Context, bridgeID string, s *DHCPS
 }
 
 // UpdateDHCPSubnet replaces the DHCP subnet s.CIDR() of a bridge with s (its hosts are kept)
-// and returns it as stored.
+// and returns it as sent.
 func (c *Client) UpdateDHCPSubnet(ctx context.Context, bridgeID string, s *DHCPSubnet) (*DHCPSubnet, error) {
 	u, err := c.dhcpURL(ctx, bridgeID, s.CIDR())
 	if err != nil {
@@ -147,7 +147,7 @@ func (c *Client) GetDHCPHost(ctx context.Context, bridgeID, cidr, mac string) (*
 	return get[DHCPHost](ctx, c, ResDHCPHosts, u)
 }
 
-// CreateDHCPHost adds a host to a DHCP subnet and returns it as stored. The MAC is its key,
+// CreateDHCPHost adds a host to a DHCP subnet and returns it as sent. The MAC is its key,
 // so the call is retried safely.
 func (c *Client) CreateDHCPHost(ctx context.Context, bridgeID, cidr string, h *DHCPHost) (*DHCPHost, error) {
 	coll, err := c.dhcpURL(ctx, bridgeID, cidr, "hosts")
@@ -161,7 +161,7 @@ func (c *Client) CreateDHCPHost(ctx context.Context, bridgeID, cidr string, h *D
 	return create[DHCPHost](ctx, c, createSpec{res: ResDHCPHosts, coll: coll, key: key}, h)
 }
 
-// UpdateDHCPHost replaces the host h.MacAddr of a DHCP subnet with h and returns it as stored.
+// UpdateDHCPHost replaces the host h.MacAddr of a DHCP subnet with h and returns it as sent.
 func (c *Client) UpdateDHCPHost(ctx context.Context, bridgeID, cidr string, h *DHCPHost) (*DHCPHost, error) {
 	u, err := c.dhcpURL(ctx, bridgeID, cidr, "hosts", c.macPathKey(h.MacAddr))
 	if err != nil {

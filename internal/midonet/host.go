@@ -65,7 +65,7 @@ func (c *Client) GetHost(ctx context.Context, id string) (*Host, error) {
 	return getAt[Host](ctx, c, ResHosts, "hosts", id)
 }
 
-// UpdateHost applies h's four weights (all must be set) and returns the host as stored.
+// UpdateHost applies h's four weights (all must be set) and returns the host as sent.
 func (c *Client) UpdateHost(ctx context.Context, h *Host) (*Host, error) {
 	return updateAt(ctx, c, ResHosts, h, "hosts", h.ID)
 }
@@ -96,7 +96,7 @@ func (c *Client) GetHostPort(ctx context.Context, hostID, portID string) (*HostI
 }
 
 // BindPort binds b.PortID to the interface b.InterfaceName of a host and returns the binding
-// as stored. The host must be in a tunnel zone (409 otherwise). The port is the binding's key,
+// as sent. The host must be in a tunnel zone (409 otherwise). The port is the binding's key,
 // so the call is retried safely.
 func (c *Client) BindPort(ctx context.Context, hostID string, b *HostInterfacePort) (*HostInterfacePort, error) {
 	coll, err := c.url(ctx, "hosts", hostID, "ports")

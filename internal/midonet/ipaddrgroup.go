@@ -40,7 +40,7 @@ func (c *Client) GetIPAddrGroup(ctx context.Context, id string) (*IPAddrGroup, e
 	return getAt[IPAddrGroup](ctx, c, ResIPAddrGroups, "ip_addr_groups", id)
 }
 
-// CreateIPAddrGroup creates a group and returns it as stored.
+// CreateIPAddrGroup creates a group and returns it as sent.
 func (c *Client) CreateIPAddrGroup(ctx context.Context, g *IPAddrGroup) (*IPAddrGroup, error) {
 	return createAt[IPAddrGroup](ctx, c, ResIPAddrGroups, g.ID, g, "ip_addr_groups")
 }
@@ -64,7 +64,7 @@ func (c *Client) GetIPAddrGroupAddr(ctx context.Context, groupID, addr string) (
 	return get[IPAddrGroupAddr](ctx, c, ResIPAddrGroupAddrs, u)
 }
 
-// AddIPAddrGroupAddr adds an address to a group and returns the member as stored. The address
+// AddIPAddrGroupAddr adds an address to a group and returns the member as sent. The address
 // is the member's key, so the call is retried safely; a member already present answers 409.
 func (c *Client) AddIPAddrGroupAddr(ctx context.Context, groupID string, a *IPAddrGroupAddr) (*IPAddrGroupAddr, error) {
 	body := *a
@@ -79,7 +79,11 @@ func (c *Client) AddIPAddrGroupAddr(ctx context.Context, groupID string, a *IPAd
 	if err != nil {
 		return nil, err
 	}
-	return create[IPAddrGroupAddr](ctx, c, createSpec{res: ResIPAddrGroupAddrs, coll: coll, key: key}, &body)
+	got, err := create[IPAddrGroupAddr](ctx, c, createSpec{res: ResIPAddrGroupAddrs, coll: coll, key: key}, &body)
+	if err == nil && got.IPAddrGroupID == "" {
+		got.IPAddrGroupID = groupID // from the path, as MidoNet renders it
+	}
+	return got, err
 }
 
 // DeleteIPAddrGroupAddr removes an address from a group (succeeds when it is not a member).

@@ -122,7 +122,7 @@ func TestMediaTypesPerResource(t *testing.T) {
 				}
 				return true
 			})
-			c := newTestClient(t, f, nil)
+			c := newTestClient(t, f, func(cfg *Config) { cfg.ReadBack = true })
 			if err := tc.call(testContext(t), c); err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ func TestMediaTypesMN1(t *testing.T) {
 
 	f := newFakeAPI(t)
 	f.version = VersionMN1
-	c := newTestClient(t, f, nil)
+	c := newTestClient(t, f, func(cfg *Config) { cfg.ReadBack = true })
 	ctx := testContext(t)
 	if _, err := c.ListRouters(ctx, ""); err != nil {
 		t.Fatal(err)

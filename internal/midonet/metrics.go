@@ -28,6 +28,11 @@ var (
 		Help: "MidoNet API requests retried after a transient failure, by method and resource kind.",
 	}, []string{"method", "resource"})
 
+	inFlightLimit = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "midovpc_midonet_in_flight_limit",
+		Help: "Current adaptive limit on MidoNet API requests in flight (bounded by --midonet-max-in-flight).",
+	})
+
 	registerOnce sync.Once
 )
 
@@ -35,7 +40,7 @@ var (
 // An AlreadyRegisteredError (someone registered equal collectors first) is harmless.
 func registerMetrics() {
 	registerOnce.Do(func() {
-		for _, c := range []prometheus.Collector{requestsTotal, requestDuration, retriesTotal} {
+		for _, c := range []prometheus.Collector{requestsTotal, requestDuration, retriesTotal, inFlightLimit} {
 			if err := ctrlmetrics.Registry.Register(c); err != nil {
 				if _, dup := err.(prometheus.AlreadyRegisteredError); !dup {
 					panic(err)
@@ -53,3 +58,5 @@ func observeRequest(method string, res Resource, status int, d time.Duration) {
 	requestsTotal.WithLabelValues(method, string(res), code).Inc()
 	requestDuration.WithLabelValues(method, string(res)).Observe(d.Seconds())
 }
+
+func observeInFlightLimit(limit int) { inFlightLimit.Set(float64(limit)) }

@@ -26,7 +26,7 @@ type Port struct {
 	OutboundFilterID *string `json:"outboundFilterId,omitempty"`
 	VifID            *string `json:"vifId,omitempty"`
 	// HostID and InterfaceName are set by BindPort; PeerID by LinkPorts. They are read-only in
-	// practice (PUT preserves them).
+	// practice: UpdatePort leaves them out of its body (a PUT would take them as they are).
 	HostID        *string `json:"hostId,omitempty"`
 	InterfaceName *string `json:"interfaceName,omitempty"`
 	PeerID        *string `json:"peerId,omitempty"`
@@ -104,13 +104,28 @@ func (c *Client) createPort(ctx context.Context, device, deviceID, defaultType s
 	if body.Type == "" {
 		body.Type = defaultType
 	}
-	return createAt[Port](ctx, c, ResPorts, body.ID, &body, device, deviceID, "ports")
+	got, err := createAt[Port](ctx, c, ResPorts, body.ID, &body, device, deviceID, "ports")
+	if err == nil && got.DeviceID == "" {
+		got.DeviceID = deviceID // from the path, as MidoNet renders it
+	}
+	return got, err
 }
 
-// UpdatePort replaces the port p.ID with p and returns it as stored. Type must be sent, and
-// router ports must re-send their addresses and MAC (PUT replaces them).
+// UpdatePort replaces the port p.ID with p and returns it as sent. Type must be sent, and
+// router ports must re-send their addresses and MAC (PUT replaces them). The binding and the
+// link (hostId, interfaceName, peerId) are left out of the body: MidoNet takes non-null ones
+// from a PUT as they are, re-binding or re-linking the port without the checks of BindPort
+// and LinkPorts (spec §6.1), so a stale copy would undo a change made meanwhile. They change
+// only through BindPort/UnbindPort and LinkPorts/UnlinkPort; the returned port carries p's.
 func (c *Client) UpdatePort(ctx context.Context, p *Port) (*Port, error) {
-	return updateAt(ctx, c, ResPorts, p, "ports", p.ID)
+	body := *p
+	body.HostID, body.InterfaceName, body.PeerID = nil, nil, nil
+	got, err := updateAt(ctx, c, ResPorts, &body, "ports", p.ID)
+	if err != nil {
+		return nil, err
+	}
+	got.HostID, got.InterfaceName, got.PeerID = p.HostID, p.InterfaceName, p.PeerID
+	return got, nil
 }
 
 // DeletePort deletes a port; its peer is unlinked, its binding and its routes are removed.

@@ -37,7 +37,7 @@ func (c *Client) GetPortGroup(ctx context.Context, id string) (*PortGroup, error
 	return getAt[PortGroup](ctx, c, ResPortGroups, "port_groups", id)
 }
 
-// CreatePortGroup creates a port group and returns it as stored. An empty TenantID becomes the
+// CreatePortGroup creates a port group and returns it as sent. An empty TenantID becomes the
 // client's tenant.
 func (c *Client) CreatePortGroup(ctx context.Context, g *PortGroup) (*PortGroup, error) {
 	body := *g
@@ -45,7 +45,7 @@ func (c *Client) CreatePortGroup(ctx context.Context, g *PortGroup) (*PortGroup,
 	return createAt[PortGroup](ctx, c, ResPortGroups, body.ID, &body, "port_groups")
 }
 
-// UpdatePortGroup replaces the port group g.ID with g and returns it as stored.
+// UpdatePortGroup replaces the port group g.ID with g and returns it as sent.
 func (c *Client) UpdatePortGroup(ctx context.Context, g *PortGroup) (*PortGroup, error) {
 	return updateAt(ctx, c, ResPortGroups, g, "port_groups", g.ID)
 }

@@ -40,9 +40,13 @@ func (c *Client) GetRoute(ctx context.Context, id string) (*Route, error) {
 	return getAt[Route](ctx, c, ResRoutes, "routes", id)
 }
 
-// CreateRoute adds a route to a router and returns it as stored.
+// CreateRoute adds a route to a router and returns it as sent.
 func (c *Client) CreateRoute(ctx context.Context, routerID string, r *Route) (*Route, error) {
-	return createAt[Route](ctx, c, ResRoutes, r.ID, r, "routers", routerID, "routes")
+	got, err := createAt[Route](ctx, c, ResRoutes, r.ID, r, "routers", routerID, "routes")
+	if err == nil && got.RouterID == "" {
+		got.RouterID = routerID // from the path, as MidoNet renders it
+	}
+	return got, err
 }
 
 // DeleteRoute deletes a route (204 from MidoNet even when it does not exist).

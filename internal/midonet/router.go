@@ -40,7 +40,7 @@ func (c *Client) CreateRouter(ctx context.Context, r *Router) (*Router, error) {
 	return createAt[Router](ctx, c, ResRouters, body.ID, &body, "routers")
 }
 
-// UpdateRouter replaces the router r.ID with r (every writable field) and returns it as stored.
+// UpdateRouter replaces the router r.ID with r (every writable field) and returns it as sent.
 func (c *Client) UpdateRouter(ctx context.Context, r *Router) (*Router, error) {
 	return updateAt(ctx, c, ResRouters, r, "routers", r.ID)
 }

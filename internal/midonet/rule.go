@@ -139,9 +139,13 @@ func (c *Client) GetRule(ctx context.Context, id string) (*Rule, error) {
 }
 
 // CreateRule inserts r into a chain at r.Position (shifting later rules down) and returns it
-// as stored.
+// as sent.
 func (c *Client) CreateRule(ctx context.Context, chainID string, r *Rule) (*Rule, error) {
-	return createAt[Rule](ctx, c, ResRules, r.ID, r, "chains", chainID, "rules")
+	got, err := createAt[Rule](ctx, c, ResRules, r.ID, r, "chains", chainID, "rules")
+	if err == nil && got.ChainID == "" {
+		got.ChainID = chainID // from the path, as MidoNet renders it
+	}
+	return got, err
 }
 
 // DeleteRule deletes a rule; later rules of its chain move up one position.

@@ -38,12 +38,12 @@ func (c *Client) GetTunnelZone(ctx context.Context, id string) (*TunnelZone, err
 	return getAt[TunnelZone](ctx, c, ResTunnelZones, "tunnel_zones", id)
 }
 
-// CreateTunnelZone creates a tunnel zone and returns it as stored.
+// CreateTunnelZone creates a tunnel zone and returns it as sent.
 func (c *Client) CreateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
 	return createAt[TunnelZone](ctx, c, ResTunnelZones, tz.ID, tz, "tunnel_zones")
 }
 
-// UpdateTunnelZone replaces the tunnel zone tz.ID with tz and returns it as stored. MidoNet 5
+// UpdateTunnelZone replaces the tunnel zone tz.ID with tz and returns it as sent. MidoNet 5
 // answers 409 to a PUT that keeps the zone's own name (its uniqueness check includes itself).
 func (c *Client) UpdateTunnelZone(ctx context.Context, tz *TunnelZone) (*TunnelZone, error) {
 	return updateAt(ctx, c, ResTunnelZones, tz, "tunnel_zones", tz.ID)
@@ -64,7 +64,7 @@ func (c *Client) GetTunnelZoneHost(ctx context.Context, zoneID, hostID string) (
 	return getAt[TunnelZoneHost](ctx, c, ResTunnelZoneHosts, "tunnel_zones", zoneID, "hosts", hostID)
 }
 
-// AddTunnelZoneHost adds a host to a tunnel zone and returns the membership as stored (the
+// AddTunnelZoneHost adds a host to a tunnel zone and returns the membership as sent (the
 // host is its key, so the call is retried safely).
 func (c *Client) AddTunnelZoneHost(ctx context.Context, zoneID string, m *TunnelZoneHost) (*TunnelZoneHost, error) {
 	coll, err := c.url(ctx, "tunnel_zones", zoneID, "hosts")

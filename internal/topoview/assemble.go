@@ -10,52 +10,52 @@ import (
 
 // assemble turns what was read into the Topology: the tenant's objects, references resolved,
 // everything in display order. It does no I/O.
-func assemble(s *snapshot) *Topology {
+func assemble(s *Snapshot) *Topology {
 	n := newNames(s)
 	t := &Topology{
-		Tenant: s.tenant, APIVersion: s.version,
+		Tenant: s.Tenant, APIVersion: s.Version,
 		Routers: []Router{}, Bridges: []Bridge{}, Chains: []Chain{},
 		IPAddrGroups: []IPAddrGroup{}, PortGroups: []PortGroup{}, Hosts: []Host{},
 	}
 	portsByDevice := map[string][]midonet.Port{}
-	for _, p := range s.ports {
+	for _, p := range s.Ports {
 		portsByDevice[p.DeviceID] = append(portsByDevice[p.DeviceID], p)
 	}
 	groupsOfPort := portGroupsByPort(s, n)
 
-	for _, r := range s.routers {
-		if r.TenantID == s.tenant {
+	for _, r := range s.Routers {
+		if r.TenantID == s.Tenant {
 			t.Routers = append(t.Routers, assembleRouter(s, n, r, portsByDevice[r.ID], groupsOfPort))
 		}
 	}
-	for _, b := range s.bridges {
-		if b.TenantID == s.tenant {
+	for _, b := range s.Bridges {
+		if b.TenantID == s.Tenant {
 			t.Bridges = append(t.Bridges, assembleBridge(s, n, b, portsByDevice[b.ID], groupsOfPort))
 		}
 	}
-	for _, c := range s.chains {
-		if c.TenantID == s.tenant {
-			t.Chains = append(t.Chains, assembleChain(n, c, s.rules[c.ID]))
+	for _, c := range s.Chains {
+		if c.TenantID == s.Tenant {
+			t.Chains = append(t.Chains, assembleChain(n, c, s.Rules[c.ID]))
 		}
 	}
-	for _, g := range s.addrGroups {
+	for _, g := range s.AddrGroups {
 		if shownAddrGroup(g.Name) {
-			t.IPAddrGroups = append(t.IPAddrGroups, assembleAddrGroup(g, s.groupAddrs[g.ID]))
+			t.IPAddrGroups = append(t.IPAddrGroups, assembleAddrGroup(g, s.GroupAddrs[g.ID]))
 		}
 	}
-	for _, g := range s.portGroups {
-		if g.TenantID == s.tenant {
-			t.PortGroups = append(t.PortGroups, assemblePortGroup(n, g, s.portGroupPorts[g.ID]))
+	for _, g := range s.PortGroups {
+		if g.TenantID == s.Tenant {
+			t.PortGroups = append(t.PortGroups, assemblePortGroup(n, g, s.PortGroupPorts[g.ID]))
 		}
 	}
 	tenantDevice := func(id string) bool {
 		if r, ok := n.routers[id]; ok {
-			return r.TenantID == s.tenant
+			return r.TenantID == s.Tenant
 		}
 		b, ok := n.bridges[id]
-		return ok && b.TenantID == s.tenant
+		return ok && b.TenantID == s.Tenant
 	}
-	for _, h := range s.hosts {
+	for _, h := range s.Hosts {
 		t.Hosts = append(t.Hosts, assembleHost(s, n, h, tenantDevice))
 	}
 	sortTopology(t)
@@ -63,17 +63,17 @@ func assemble(s *snapshot) *Topology {
 	return t
 }
 
-func portGroupsByPort(s *snapshot, n *names) map[string][]Ref {
+func portGroupsByPort(s *Snapshot, n *names) map[string][]Ref {
 	out := map[string][]Ref{}
-	for _, g := range s.portGroups {
-		for _, m := range s.portGroupPorts[g.ID] {
+	for _, g := range s.PortGroups {
+		for _, m := range s.PortGroupPorts[g.ID] {
 			out[m.PortID] = append(out[m.PortID], *n.portGroup(&g.ID))
 		}
 	}
 	return out
 }
 
-func assembleRouter(s *snapshot, n *names, r midonet.Router, ports []midonet.Port, groups map[string][]Ref) Router {
+func assembleRouter(s *Snapshot, n *names, r midonet.Router, ports []midonet.Port, groups map[string][]Ref) Router {
 	out := Router{
 		ID: r.ID, Name: r.Name, AdminStateUp: up(r.AdminStateUp), ASNumber: r.ASNumber,
 		InboundFilter: n.chain(r.InboundFilterID), OutboundFilter: n.chain(r.OutboundFilterID),
@@ -81,7 +81,7 @@ func assembleRouter(s *snapshot, n *names, r midonet.Router, ports []midonet.Por
 	for _, p := range ports {
 		out.Ports = append(out.Ports, assemblePort(n, p, groups[p.ID]))
 	}
-	for _, rt := range s.routes[r.ID] {
+	for _, rt := range s.Routes[r.ID] {
 		route := Route{
 			ID: rt.ID, Type: rt.Type, Weight: rt.Weight, Learned: rt.Learned,
 			Src:     cidr(rt.SrcNetworkAddr, rt.SrcNetworkLength),
@@ -94,10 +94,10 @@ func assembleRouter(s *snapshot, n *names, r midonet.Router, ports []midonet.Por
 		}
 		out.Routes = append(out.Routes, route)
 	}
-	for _, p := range s.bgpPeers[r.ID] {
+	for _, p := range s.BgpPeers[r.ID] {
 		out.BgpPeers = append(out.BgpPeers, BgpPeer{ID: p.ID, Address: p.Address, ASNumber: p.ASNumber})
 	}
-	for _, bn := range s.bgpNetworks[r.ID] {
+	for _, bn := range s.BgpNetworks[r.ID] {
 		out.BgpNetworks = append(out.BgpNetworks, BgpNetwork{ID: bn.ID, Network: cidr(bn.SubnetAddress, bn.SubnetLength)})
 	}
 	return out
@@ -125,7 +125,7 @@ func assemblePort(n *names, p midonet.Port, groups []Ref) Port {
 	return out
 }
 
-func assembleBridge(s *snapshot, n *names, b midonet.Bridge, ports []midonet.Port, groups map[string][]Ref) Bridge {
+func assembleBridge(s *Snapshot, n *names, b midonet.Bridge, ports []midonet.Port, groups map[string][]Ref) Bridge {
 	out := Bridge{
 		ID: b.ID, Name: b.Name, AdminStateUp: up(b.AdminStateUp),
 		InboundFilter: n.chain(b.InboundFilterID), OutboundFilter: n.chain(b.OutboundFilterID),
@@ -133,20 +133,20 @@ func assembleBridge(s *snapshot, n *names, b midonet.Bridge, ports []midonet.Por
 	for _, p := range ports {
 		out.Ports = append(out.Ports, assemblePort(n, p, groups[p.ID]))
 	}
-	for _, d := range s.dhcpSubnets[b.ID] {
+	for _, d := range s.DHCPSubnets[b.ID] {
 		out.DHCPSubnets = append(out.DHCPSubnets, assembleDHCP(d))
 	}
-	for _, e := range s.arpEntries[b.ID] {
+	for _, e := range s.ARPEntries[b.ID] {
 		out.ARPEntries = append(out.ARPEntries, ARPEntry{IP: e.IP, MAC: e.MAC})
 	}
-	for _, e := range s.macEntries[b.ID] {
+	for _, e := range s.MACEntries[b.ID] {
 		out.MACEntries = append(out.MACEntries, MACEntry{MAC: e.MacAddr, Port: n.port(e.PortID), VlanID: e.VlanID})
 	}
 	return out
 }
 
-func assembleDHCP(d dhcpSubnet) DHCPSubnet {
-	sn := d.subnet
+func assembleDHCP(d DHCPSubnetDump) DHCPSubnet {
+	sn := d.Subnet
 	out := DHCPSubnet{
 		Subnet: sn.CIDR(), DefaultGateway: sn.DefaultGateway, ServerAddr: sn.ServerAddr,
 		DNSServers: sn.DNSServerAddrs, MTU: sn.InterfaceMTU, Enabled: up(sn.Enabled),
@@ -156,7 +156,7 @@ func assembleDHCP(d dhcpSubnet) DHCPSubnet {
 			Destination: cidr(r.DestinationPrefix, r.DestinationLength), Gateway: r.GatewayAddr,
 		})
 	}
-	for _, h := range d.hosts {
+	for _, h := range d.Hosts {
 		host := DHCPHost{Name: h.Name, MAC: h.MacAddr, IP: h.IPAddr}
 		for _, o := range h.ExtraDHCPOpts {
 			host.ExtraOptions = append(host.ExtraOptions, DHCPOption{Name: o.OptName, Value: o.OptValue})
@@ -212,16 +212,16 @@ func assemblePortGroup(n *names, g midonet.PortGroup, members []midonet.PortGrou
 
 // assembleHost lists the host's tunnel zones and the bindings of the tenant's ports on it
 // (bindings are read from the ports, which carry hostId and interfaceName).
-func assembleHost(s *snapshot, n *names, h midonet.Host, tenantDevice func(string) bool) Host {
+func assembleHost(s *Snapshot, n *names, h midonet.Host, tenantDevice func(string) bool) Host {
 	out := Host{ID: h.ID, Name: h.Name, Alive: h.Alive, Addresses: h.Addresses}
-	for _, z := range s.tunnelZones {
-		for _, m := range s.tunnelZoneHosts[z.ID] {
+	for _, z := range s.TunnelZones {
+		for _, m := range s.TunnelZoneHosts[z.ID] {
 			if m.HostID == h.ID {
 				out.TunnelZones = append(out.TunnelZones, TunnelZoneMembership{ID: z.ID, Name: z.Name, Type: z.Type, IPAddress: m.IPAddress})
 			}
 		}
 	}
-	for _, p := range s.ports {
+	for _, p := range s.Ports {
 		if midonet.Deref(p.HostID) == h.ID && tenantDevice(p.DeviceID) {
 			out.Bindings = append(out.Bindings, HostBinding{Interface: midonet.Deref(p.InterfaceName), Port: n.port(p.ID)})
 		}

@@ -44,49 +44,57 @@ const fetchParallelism = midonet.DefaultMaxInFlight
 // to names; only the tenant's own are shown. Any failed read fails the whole load: a partial
 // topology would show objects as missing that are not.
 func Load(ctx context.Context, mn Reader, tenant string) (*Topology, error) {
-	snap, err := readSnapshot(ctx, mn, tenant)
+	snap, err := ReadSnapshot(ctx, mn, tenant)
 	if err != nil {
 		return nil, err
 	}
 	return assemble(snap), nil
 }
 
-// snapshot is everything Load read, keyed by the id of the object the lists belong to.
-type snapshot struct {
-	tenant, version string
+// Snapshot is everything Load reads from MidoNet, as MidoNet returned it, keyed by the id of
+// the object the lists belong to. Its JSON form is the file `kubectl midovpc snapshot` writes:
+// every command that reads MidoNet can work from it instead, away from the cloud.
+type Snapshot struct {
+	// Format versions the file; ReadSnapshotFile refuses another.
+	Format  int    `json:"format"`
+	Tenant  string `json:"tenant"`
+	Version string `json:"apiVersion"`
 
-	routers     []midonet.Router // every tenant's
-	bridges     []midonet.Bridge
-	chains      []midonet.Chain
-	portGroups  []midonet.PortGroup
-	ports       []midonet.Port
-	addrGroups  []midonet.IPAddrGroup
-	hosts       []midonet.Host
-	tunnelZones []midonet.TunnelZone
+	Routers     []midonet.Router      `json:"routers"` // every tenant's
+	Bridges     []midonet.Bridge      `json:"bridges"`
+	Chains      []midonet.Chain       `json:"chains"`
+	PortGroups  []midonet.PortGroup   `json:"portGroups"`
+	Ports       []midonet.Port        `json:"ports"`
+	AddrGroups  []midonet.IPAddrGroup `json:"ipAddrGroups"`
+	Hosts       []midonet.Host        `json:"hosts"`
+	TunnelZones []midonet.TunnelZone  `json:"tunnelZones"`
 
-	routes          map[string][]midonet.Route // by router
-	bgpPeers        map[string][]midonet.BgpPeer
-	bgpNetworks     map[string][]midonet.BgpNetwork
-	dhcpSubnets     map[string][]dhcpSubnet // by bridge
-	arpEntries      map[string][]midonet.IP4Mac
-	macEntries      map[string][]midonet.MacPort
-	rules           map[string][]midonet.Rule // by chain
-	groupAddrs      map[string][]midonet.IPAddrGroupAddr
-	portGroupPorts  map[string][]midonet.PortGroupPort
-	tunnelZoneHosts map[string][]midonet.TunnelZoneHost
+	// Sub-resources of the tenant's devices, chains and groups, by parent id.
+	Routes          map[string][]midonet.Route           `json:"routes"` // by router
+	BgpPeers        map[string][]midonet.BgpPeer         `json:"bgpPeers,omitempty"`
+	BgpNetworks     map[string][]midonet.BgpNetwork      `json:"bgpNetworks,omitempty"`
+	DHCPSubnets     map[string][]DHCPSubnetDump          `json:"dhcpSubnets"` // by bridge
+	ARPEntries      map[string][]midonet.IP4Mac          `json:"arpEntries"`
+	MACEntries      map[string][]midonet.MacPort         `json:"macEntries"`
+	Rules           map[string][]midonet.Rule            `json:"rules"` // by chain
+	GroupAddrs      map[string][]midonet.IPAddrGroupAddr `json:"ipAddrGroupAddrs"`
+	PortGroupPorts  map[string][]midonet.PortGroupPort   `json:"portGroupPorts"`
+	TunnelZoneHosts map[string][]midonet.TunnelZoneHost  `json:"tunnelZoneHosts"`
 }
 
-type dhcpSubnet struct {
-	subnet midonet.DHCPSubnet
-	hosts  []midonet.DHCPHost
+// DHCPSubnetDump is a bridge's DHCP subnet with its hosts.
+type DHCPSubnetDump struct {
+	Subnet midonet.DHCPSubnet `json:"subnet"`
+	Hosts  []midonet.DHCPHost `json:"hosts"`
 }
 
-func readSnapshot(ctx context.Context, mn Reader, tenant string) (*snapshot, error) {
+// ReadSnapshot reads what Load reads, without assembling it.
+func ReadSnapshot(ctx context.Context, mn Reader, tenant string) (*Snapshot, error) {
 	app, err := mn.Discover(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the MidoNet API root: %w", err)
 	}
-	s := &snapshot{tenant: tenant, version: app.Version}
+	s := &Snapshot{Format: SnapshotFormat, Tenant: tenant, Version: app.Version}
 	if err := s.readCollections(ctx, mn); err != nil {
 		return nil, err
 	}
@@ -100,103 +108,103 @@ func readSnapshot(ctx context.Context, mn Reader, tenant string) (*snapshot, err
 }
 
 // readCollections reads the top-level lists, one request each.
-func (s *snapshot) readCollections(ctx context.Context, mn Reader) error {
+func (s *Snapshot) readCollections(ctx context.Context, mn Reader) error {
 	var err error
-	if s.routers, err = mn.ListRouters(ctx, ""); err != nil {
+	if s.Routers, err = mn.ListRouters(ctx, ""); err != nil {
 		return fmt.Errorf("list routers: %w", err)
 	}
-	if s.bridges, err = mn.ListBridges(ctx, ""); err != nil {
+	if s.Bridges, err = mn.ListBridges(ctx, ""); err != nil {
 		return fmt.Errorf("list bridges: %w", err)
 	}
-	if s.chains, err = mn.ListChains(ctx, ""); err != nil {
+	if s.Chains, err = mn.ListChains(ctx, ""); err != nil {
 		return fmt.Errorf("list chains: %w", err)
 	}
-	if s.portGroups, err = mn.ListPortGroups(ctx, ""); err != nil {
+	if s.PortGroups, err = mn.ListPortGroups(ctx, ""); err != nil {
 		return fmt.Errorf("list port groups: %w", err)
 	}
 	// One list of every port instead of one per device: the peers and in/out ports of rules
 	// may be anywhere, and it saves a request per device.
-	if s.ports, err = mn.ListPorts(ctx); err != nil {
+	if s.Ports, err = mn.ListPorts(ctx); err != nil {
 		return fmt.Errorf("list ports: %w", err)
 	}
-	if s.addrGroups, err = mn.ListIPAddrGroups(ctx); err != nil {
+	if s.AddrGroups, err = mn.ListIPAddrGroups(ctx); err != nil {
 		return fmt.Errorf("list ip address groups: %w", err)
 	}
-	if s.hosts, err = mn.ListHosts(ctx); err != nil {
+	if s.Hosts, err = mn.ListHosts(ctx); err != nil {
 		return fmt.Errorf("list hosts: %w", err)
 	}
-	if s.tunnelZones, err = mn.ListTunnelZones(ctx); err != nil {
+	if s.TunnelZones, err = mn.ListTunnelZones(ctx); err != nil {
 		return fmt.Errorf("list tunnel zones: %w", err)
 	}
 	return nil
 }
 
 // readDeviceDetails reads what hangs off the tenant's routers, bridges and chains.
-func (s *snapshot) readDeviceDetails(ctx context.Context, mn Reader) error {
-	routers := targetsOf(s.routers, func(r midonet.Router) (target, bool) { return target{r.ID, r.Name}, r.TenantID == s.tenant })
-	bridges := targetsOf(s.bridges, func(b midonet.Bridge) (target, bool) { return target{b.ID, b.Name}, b.TenantID == s.tenant })
-	chains := targetsOf(s.chains, func(c midonet.Chain) (target, bool) { return target{c.ID, c.Name}, c.TenantID == s.tenant })
+func (s *Snapshot) readDeviceDetails(ctx context.Context, mn Reader) error {
+	routers := targetsOf(s.Routers, func(r midonet.Router) (target, bool) { return target{r.ID, r.Name}, r.TenantID == s.Tenant })
+	bridges := targetsOf(s.Bridges, func(b midonet.Bridge) (target, bool) { return target{b.ID, b.Name}, b.TenantID == s.Tenant })
+	chains := targetsOf(s.Chains, func(c midonet.Chain) (target, bool) { return target{c.ID, c.Name}, c.TenantID == s.Tenant })
 
 	var err error
-	if s.routes, err = fetchEach(ctx, routers, "routes of router", mn.ListRoutes); err != nil {
+	if s.Routes, err = fetchEach(ctx, routers, "routes of router", mn.ListRoutes); err != nil {
 		return err
 	}
 	// MidoNet 1.x configured BGP per port, under other URIs; only MidoNet 5 has it per router.
-	if s.version != midonet.VersionMN1 {
-		if s.bgpPeers, err = fetchEach(ctx, routers, "BGP peers of router", mn.ListBgpPeers); err != nil {
+	if s.Version != midonet.VersionMN1 {
+		if s.BgpPeers, err = fetchEach(ctx, routers, "BGP peers of router", mn.ListBgpPeers); err != nil {
 			return err
 		}
-		if s.bgpNetworks, err = fetchEach(ctx, routers, "BGP networks of router", mn.ListBgpNetworks); err != nil {
+		if s.BgpNetworks, err = fetchEach(ctx, routers, "BGP networks of router", mn.ListBgpNetworks); err != nil {
 			return err
 		}
 	}
-	if s.dhcpSubnets, err = fetchEach(ctx, bridges, "DHCP subnets of bridge", func(ctx context.Context, bridgeID string) ([]dhcpSubnet, error) {
+	if s.DHCPSubnets, err = fetchEach(ctx, bridges, "DHCP subnets of bridge", func(ctx context.Context, bridgeID string) ([]DHCPSubnetDump, error) {
 		return readDHCP(ctx, mn, bridgeID)
 	}); err != nil {
 		return err
 	}
-	if s.arpEntries, err = fetchEach(ctx, bridges, "ARP table of bridge", mn.ListARPEntries); err != nil {
+	if s.ARPEntries, err = fetchEach(ctx, bridges, "ARP table of bridge", mn.ListARPEntries); err != nil {
 		return err
 	}
-	if s.macEntries, err = fetchEach(ctx, bridges, "MAC table of bridge", mn.ListMACEntries); err != nil {
+	if s.MACEntries, err = fetchEach(ctx, bridges, "MAC table of bridge", mn.ListMACEntries); err != nil {
 		return err
 	}
-	if s.rules, err = fetchEach(ctx, chains, "rules of chain", mn.ListRules); err != nil {
+	if s.Rules, err = fetchEach(ctx, chains, "rules of chain", mn.ListRules); err != nil {
 		return err
 	}
 	return nil
 }
 
-func readDHCP(ctx context.Context, mn Reader, bridgeID string) ([]dhcpSubnet, error) {
+func readDHCP(ctx context.Context, mn Reader, bridgeID string) ([]DHCPSubnetDump, error) {
 	subnets, err := mn.ListDHCPSubnets(ctx, bridgeID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]dhcpSubnet, len(subnets))
+	out := make([]DHCPSubnetDump, len(subnets))
 	for i, sn := range subnets {
 		hosts, err := mn.ListDHCPHosts(ctx, bridgeID, sn.CIDR())
 		if err != nil {
 			return nil, fmt.Errorf("hosts of DHCP subnet %s: %w", sn.CIDR(), err)
 		}
-		out[i] = dhcpSubnet{subnet: sn, hosts: hosts}
+		out[i] = DHCPSubnetDump{Subnet: sn, Hosts: hosts}
 	}
 	return out, nil
 }
 
 // readMembers reads the members of the shown groups and of every tunnel zone.
-func (s *snapshot) readMembers(ctx context.Context, mn Reader) error {
-	groups := targetsOf(s.addrGroups, func(g midonet.IPAddrGroup) (target, bool) { return target{g.ID, g.Name}, shownAddrGroup(g.Name) })
-	portGroups := targetsOf(s.portGroups, func(g midonet.PortGroup) (target, bool) { return target{g.ID, g.Name}, g.TenantID == s.tenant })
-	zones := targetsOf(s.tunnelZones, func(z midonet.TunnelZone) (target, bool) { return target{z.ID, z.Name}, true })
+func (s *Snapshot) readMembers(ctx context.Context, mn Reader) error {
+	groups := targetsOf(s.AddrGroups, func(g midonet.IPAddrGroup) (target, bool) { return target{g.ID, g.Name}, shownAddrGroup(g.Name) })
+	portGroups := targetsOf(s.PortGroups, func(g midonet.PortGroup) (target, bool) { return target{g.ID, g.Name}, g.TenantID == s.Tenant })
+	zones := targetsOf(s.TunnelZones, func(z midonet.TunnelZone) (target, bool) { return target{z.ID, z.Name}, true })
 
 	var err error
-	if s.groupAddrs, err = fetchEach(ctx, groups, "addresses of ip address group", mn.ListIPAddrGroupAddrs); err != nil {
+	if s.GroupAddrs, err = fetchEach(ctx, groups, "addresses of ip address group", mn.ListIPAddrGroupAddrs); err != nil {
 		return err
 	}
-	if s.portGroupPorts, err = fetchEach(ctx, portGroups, "members of port group", mn.ListPortGroupPorts); err != nil {
+	if s.PortGroupPorts, err = fetchEach(ctx, portGroups, "members of port group", mn.ListPortGroupPorts); err != nil {
 		return err
 	}
-	if s.tunnelZoneHosts, err = fetchEach(ctx, zones, "members of tunnel zone", mn.ListTunnelZoneHosts); err != nil {
+	if s.TunnelZoneHosts, err = fetchEach(ctx, zones, "members of tunnel zone", mn.ListTunnelZoneHosts); err != nil {
 		return err
 	}
 	return nil

@@ -20,15 +20,15 @@ type names struct {
 	hosts      map[string]*midonet.Host
 }
 
-func newNames(s *snapshot) *names {
+func newNames(s *Snapshot) *names {
 	return &names{
-		routers:    byID(s.routers, func(r *midonet.Router) string { return r.ID }),
-		bridges:    byID(s.bridges, func(b *midonet.Bridge) string { return b.ID }),
-		chains:     byID(s.chains, func(c *midonet.Chain) string { return c.ID }),
-		ports:      byID(s.ports, func(p *midonet.Port) string { return p.ID }),
-		addrGroups: byID(s.addrGroups, func(g *midonet.IPAddrGroup) string { return g.ID }),
-		portGroups: byID(s.portGroups, func(g *midonet.PortGroup) string { return g.ID }),
-		hosts:      byID(s.hosts, func(h *midonet.Host) string { return h.ID }),
+		routers:    byID(s.Routers, func(r *midonet.Router) string { return r.ID }),
+		bridges:    byID(s.Bridges, func(b *midonet.Bridge) string { return b.ID }),
+		chains:     byID(s.Chains, func(c *midonet.Chain) string { return c.ID }),
+		ports:      byID(s.Ports, func(p *midonet.Port) string { return p.ID }),
+		addrGroups: byID(s.AddrGroups, func(g *midonet.IPAddrGroup) string { return g.ID }),
+		portGroups: byID(s.PortGroups, func(g *midonet.PortGroup) string { return g.ID }),
+		hosts:      byID(s.Hosts, func(h *midonet.Host) string { return h.ID }),
 	}
 }
 

@@ -70,12 +70,82 @@ func diff(old, fresh *mirror, skip map[string]bool) Drift {
 	return d
 }
 
+// fingerprint prints what drift detection compares of an object: the fields a client writes,
+// in a canonical form. Objects recorded from their own create or update (no read-back, see
+// docs/design.md) and the same objects read from MidoNet must print the same, so the print
+// leaves out what MidoNet fills in on its own: self links and other links, ids taken from the
+// path (routerId, chainId, ipAddrGroupId, portGroupId), agent and allocation state (tunnelKey,
+// active, bgpStatus), values derived from others (networkAddress, portSubnet), DHCP server
+// defaults (serverAddr, interfaceMTU), and empty values (null, "", false, 0, [], {}), so that a
+// default left out of a request equals the default read back. adminStateUp and enabled print
+// only when false (true is the default).
 func fingerprint(v any) string {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return "unprintable"
 	}
-	return string(data)
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return string(data)
+	}
+	canon, err := json.Marshal(canonical(doc))
+	if err != nil {
+		return "unprintable"
+	}
+	return string(canon)
+}
+
+// serverFilled are the keys fingerprint leaves out (see there).
+var serverFilled = map[string]bool{
+	"uri": true, "routerId": true, "chainId": true, "ipAddrGroupId": true, "portGroupId": true,
+	"tunnelKey": true, "active": true, "bgpStatus": true, "hostInterfacePort": true,
+	"networkAddress": true, "portSubnet": true, "serverAddr": true, "interfaceMTU": true,
+	"device": true, "host": true, "peer": true, "link": true, "portGroups": true,
+	"inboundFilter": true, "outboundFilter": true, "peeringTable": true, "jumpChainName": true,
+}
+
+func canonical(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if serverFilled[k] || strings.HasSuffix(k, "Template") {
+				continue
+			}
+			if (k == "adminStateUp" || k == "enabled") && e == true {
+				continue
+			}
+			if e = canonical(e); !isEmpty(e) {
+				out[k] = e
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = canonical(e)
+		}
+		return out
+	}
+	return v
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }
 
 // flatten lists every object of the mirror that drift detection looks at. Server-managed state

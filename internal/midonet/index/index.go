@@ -28,11 +28,14 @@ type Index struct {
 	touched map[string]bool
 	// stale lists containers whose last write failed: their content is unknown.
 	stale map[string]bool
+	// gens counts the write-throughs of each container, so an incremental resync can tell
+	// that a container changed while it was being read.
+	gens map[string]uint64
 }
 
 // New returns an empty index for tenant, reading through client.
 func New(client *midonet.Client, tenant string) *Index {
-	return &Index{client: client, tenant: tenant, m: newMirror(), stale: map[string]bool{}}
+	return &Index{client: client, tenant: tenant, m: newMirror(), stale: map[string]bool{}, gens: map[string]uint64{}}
 }
 
 // Tenant is the tenant the index mirrors.
@@ -99,8 +102,10 @@ func (x *Index) reload(ctx context.Context, withDrift bool) (Drift, error) {
 
 // touch records a write-through to a container. Callers hold mu.
 func (x *Index) touch(kind Kind, id string) {
+	key := containerKey(kind, id)
+	x.gens[key]++
 	if x.reading {
-		x.touched[containerKey(kind, id)] = true
+		x.touched[key] = true
 	}
 }
 
@@ -132,97 +137,105 @@ func (x *Index) RefreshIfStale(ctx context.Context, kind Kind, id string) error 
 // Refresh re-reads one container and its children from MidoNet (and nothing else), replacing
 // what the mirror holds for it. A container that no longer exists is removed.
 func (x *Index) Refresh(ctx context.Context, kind Kind, id string) error {
+	apply, err := x.readContainer(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.m.unindexContainer(kind, id)
+	apply(x.m)
+	x.m.indexContainer(kind, id)
+	delete(x.stale, containerKey(kind, id))
+	x.touch(kind, id)
+	return nil
+}
+
+// readContainer reads one container and its children and returns how to put it into a
+// mirror (removing it when MidoNet no longer has it, or it is not the tenant's).
+func (x *Index) readContainer(ctx context.Context, kind Kind, id string) (func(m *mirror), error) {
 	c := x.client
-	var apply func(m *mirror)
 	switch kind {
 	case KindRouter:
 		r, err := c.GetRouter(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh router %s: %w", id, err)
+			return nil, fmt.Errorf("refresh router %s: %w", id, err)
 		}
 		var st *routerState
 		if err == nil && r.TenantID == x.tenant {
 			st = newRouterState(*r)
 			if err := readRouter(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.routers, id, st) }
+		return func(m *mirror) { replace(m.routers, id, st) }, nil
 	case KindBridge:
 		b, err := c.GetBridge(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh bridge %s: %w", id, err)
+			return nil, fmt.Errorf("refresh bridge %s: %w", id, err)
 		}
 		var st *bridgeState
 		if err == nil && b.TenantID == x.tenant {
 			st = newBridgeState(*b)
 			if err := readBridge(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.bridges, id, st) }
+		return func(m *mirror) { replace(m.bridges, id, st) }, nil
 	case KindChain:
 		ch, err := c.GetChain(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh chain %s: %w", id, err)
+			return nil, fmt.Errorf("refresh chain %s: %w", id, err)
 		}
 		var st *chainState
 		if err == nil && ch.TenantID == x.tenant {
 			st = &chainState{Chain: *ch}
 			if err := readChain(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.chains, id, st) }
+		return func(m *mirror) { replace(m.chains, id, st) }, nil
 	case KindAddrGroup:
 		g, err := c.GetIPAddrGroup(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh IP address group %s: %w", id, err)
+			return nil, fmt.Errorf("refresh IP address group %s: %w", id, err)
 		}
 		var st *groupState
 		if err == nil {
 			st = &groupState{Group: *g}
 			if err := readGroup(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.groups, id, st) }
+		return func(m *mirror) { replace(m.groups, id, st) }, nil
 	case KindPortGroup:
 		g, err := c.GetPortGroup(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh port group %s: %w", id, err)
+			return nil, fmt.Errorf("refresh port group %s: %w", id, err)
 		}
 		var st *portGroupState
 		if err == nil && g.TenantID == x.tenant {
 			st = &portGroupState{PortGroup: *g}
 			if err := readPortGroup(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.portGroups, id, st) }
+		return func(m *mirror) { replace(m.portGroups, id, st) }, nil
 	case KindHost:
 		h, err := c.GetHost(ctx, id)
 		if err != nil && !midonet.IsNotFound(err) {
-			return fmt.Errorf("refresh host %s: %w", id, err)
+			return nil, fmt.Errorf("refresh host %s: %w", id, err)
 		}
 		var st *hostState
 		if err == nil {
 			st = &hostState{Host: *h}
 			if err := readHost(ctx, c, st); err != nil {
-				return fmt.Errorf("refresh: %w", err)
+				return nil, fmt.Errorf("refresh: %w", err)
 			}
 		}
-		apply = func(m *mirror) { replace(m.hosts, id, st) }
-	default:
-		return fmt.Errorf("refresh: %s is not a container kind", kind)
+		return func(m *mirror) { replace(m.hosts, id, st) }, nil
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	apply(x.m)
-	x.m.reindex()
-	delete(x.stale, containerKey(kind, id))
-	x.touch(kind, id)
-	return nil
+	return nil, fmt.Errorf("refresh: %s is not a container kind", kind)
 }
 
 func replace[T any](m map[string]*T, id string, v *T) {

@@ -174,7 +174,9 @@ func TestResyncKeepsWritesMadeWhileReading(t *testing.T) {
 	c, err := midonet.New(midonet.Config{URL: run.URL, Tenant: tenant, QPS: -1, Observer: func(info midonet.RequestInfo) {
 		// Right after the resync has read the chain's rules, the engine writes one more.
 		if info.Method == "GET" && strings.HasSuffix(info.URL, "/chains/"+ch.ID+"/rules") && armed.CompareAndSwap(true, false) {
-			r, err := raw.CreateRule(ctx, ch.ID, &midonet.Rule{Type: "drop", Position: 2})
+			// Every field the server would default is sent, as the engine does: the rule is
+			// recorded from the request.
+			r, err := raw.CreateRule(ctx, ch.ID, &midonet.Rule{Type: "drop", Position: 2, FragmentPolicy: midonet.FragmentPolicyAny})
 			if err != nil {
 				panic(err)
 			}

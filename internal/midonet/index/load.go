@@ -3,14 +3,16 @@ package index
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
 )
 
-// loadParallelism bounds the concurrent list requests of one load. The client caps requests in
-// flight too; this only avoids parking thousands of goroutines on it.
-const loadParallelism = 8
+// loadParallelism bounds the containers read at once by one load (each reads its children one
+// list after another). The client's adaptive in-flight limit decides how many requests really
+// go out at once; this only avoids parking thousands of goroutines on it.
+const loadParallelism = 64
 
 // fanout runs tasks with bounded parallelism and remembers the first error.
 type fanout struct {
@@ -78,33 +80,24 @@ func listChild[T any](list func() ([]T, error)) ([]T, error) {
 func (x *Index) read(ctx context.Context) (*mirror, error) {
 	c := x.client
 	m := newMirror()
-	routers, err := c.ListRouters(ctx, x.tenant)
-	if err != nil {
-		return nil, fmt.Errorf("list routers: %w", err)
-	}
-	bridges, err := c.ListBridges(ctx, x.tenant)
-	if err != nil {
-		return nil, fmt.Errorf("list bridges: %w", err)
-	}
-	chains, err := c.ListChains(ctx, x.tenant)
-	if err != nil {
-		return nil, fmt.Errorf("list chains: %w", err)
-	}
-	groups, err := c.ListIPAddrGroups(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list IP address groups: %w", err)
-	}
-	portGroups, err := c.ListPortGroups(ctx, x.tenant)
-	if err != nil {
-		return nil, fmt.Errorf("list port groups: %w", err)
-	}
-	hosts, err := c.ListHosts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list hosts: %w", err)
-	}
-	zones, err := c.ListTunnelZones(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list tunnel zones: %w", err)
+	// The top-level collections are listed at once, then every container's children.
+	var routers []midonet.Router
+	var bridges []midonet.Bridge
+	var chains []midonet.Chain
+	var groups []midonet.IPAddrGroup
+	var portGroups []midonet.PortGroup
+	var hosts []midonet.Host
+	var zones []midonet.TunnelZone
+	top := newFanout(ctx)
+	listTop(top, &routers, "routers", func() ([]midonet.Router, error) { return c.ListRouters(ctx, x.tenant) })
+	listTop(top, &bridges, "bridges", func() ([]midonet.Bridge, error) { return c.ListBridges(ctx, x.tenant) })
+	listTop(top, &chains, "chains", func() ([]midonet.Chain, error) { return c.ListChains(ctx, x.tenant) })
+	listTop(top, &groups, "IP address groups", func() ([]midonet.IPAddrGroup, error) { return c.ListIPAddrGroups(ctx) })
+	listTop(top, &portGroups, "port groups", func() ([]midonet.PortGroup, error) { return c.ListPortGroups(ctx, x.tenant) })
+	listTop(top, &hosts, "hosts", func() ([]midonet.Host, error) { return c.ListHosts(ctx) })
+	listTop(top, &zones, "tunnel zones", func() ([]midonet.TunnelZone, error) { return c.ListTunnelZones(ctx) })
+	if err := top.wait(); err != nil {
+		return nil, err
 	}
 
 	f := newFanout(ctx)
@@ -167,6 +160,18 @@ func (x *Index) read(ctx context.Context) (*mirror, error) {
 	}
 	m.reindex()
 	return m, nil
+}
+
+// listTop lists one top-level collection into out, as a task of f.
+func listTop[T any](f *fanout, out *[]T, what string, list func() ([]T, error)) {
+	f.spawn(func() error {
+		items, err := list()
+		if err != nil {
+			return fmt.Errorf("list %s: %w", what, err)
+		}
+		*out = items
+		return nil
+	})
 }
 
 func readRouter(ctx context.Context, c *midonet.Client, st *routerState) error {
@@ -250,9 +255,19 @@ func readGroup(ctx context.Context, c *midonet.Client, st *groupState) error {
 	}
 	st.Addrs = nil
 	for _, a := range addrs {
-		st.Addrs = append(st.Addrs, a.Addr)
+		st.Addrs = append(st.Addrs, canonicalAddr(a.Addr))
 	}
 	return nil
+}
+
+// canonicalAddr spells a group address the way netip prints it (IPv6 compressed), whatever
+// form MidoNet listed it in (it prints IPv6 uncompressed, spec §6.1), so that the engine,
+// the synthetic ids and drift detection compare addresses, not spellings.
+func canonicalAddr(s string) string {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.String()
+	}
+	return s
 }
 
 func readPortGroup(ctx context.Context, c *midonet.Client, st *portGroupState) error {

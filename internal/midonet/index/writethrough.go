@@ -274,8 +274,9 @@ func (x *Index) PutPort(p midonet.Port) {
 	x.touchDevice(p.DeviceID)
 }
 
-// DeletePort records a deleted port: its peer is unlinked, its binding, port-group memberships,
-// MAC entries and the routes through it go.
+// DeletePort records a deleted port: its peer is unlinked, its binding, port-group memberships
+// and the routes through it go. MAC-table entries pointing at it stay, as in MidoNet (spec
+// §6.1): they go through DeleteMACEntry.
 func (x *Index) DeletePort(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -306,9 +307,6 @@ func (x *Index) deletePortLocked(id string) {
 				delete(x.m.routeRouter, rid)
 			}
 		}
-	}
-	if b, ok := x.m.bridges[dev]; ok {
-		b.MAC = slices.DeleteFunc(slices.Clone(b.MAC), func(e midonet.MacPort) bool { return e.PortID == id })
 	}
 	delete(ports, id)
 	delete(x.m.portDevice, id)

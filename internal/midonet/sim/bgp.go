@@ -81,7 +81,7 @@ func decodeBGPPeer(f *fields) (*bgpPeer, error) {
 	}
 	var v violations
 	v.notNull("asNumber", asn != nil)
-	v.between("asNumber", asn, 1, 1<<32-1)
+	v.between("asNumber", asn, 1, 1<<31-1) // int32 in MidoNet (spec §6.1)
 	v.notNull("address", addr != nil)
 	v.ipv4("address", addr)
 	v.between("keepAlive", b.KeepAlive, 5, 3600)

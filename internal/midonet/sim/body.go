@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -262,7 +263,19 @@ func isIPv4(s string) bool {
 	return ip != nil && ip.To4() != nil && !strings.Contains(s, ":")
 }
 
-// normMAC parses a MAC in colon or dash form and returns it lower-case with colons.
+// bodyMAC parses a MAC as MidoNet accepts it in bodies and DHCP-host paths: colon-separated
+// only (the @Pattern of its models, MAC.fromString; spec §6.1). It returns it lower-case.
+func bodyMAC(s string) (string, bool) {
+	if !colonMAC.MatchString(s) {
+		return "", false
+	}
+	return strings.ToLower(s), true
+}
+
+var colonMAC = regexp.MustCompile(`^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$`)
+
+// normMAC parses a MAC in colon or dash form and returns it lower-case with colons: the form
+// of the ARP and MAC table paths (dashes) and of seed files.
 func normMAC(s string) (string, bool) {
 	hw, err := net.ParseMAC(strings.ReplaceAll(s, "-", ":"))
 	if err != nil || len(hw) != 6 {

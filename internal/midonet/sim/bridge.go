@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/http"
-	"slices"
 )
 
 var (
@@ -185,9 +184,4 @@ func (c *call) renderBridge(b *bridge) map[string]any {
 		"macPortTemplate":      u + "/mac_table/{macAddress}_{portId}",
 		"vlanMacPortTemplate":  u + "/vlans/{vlanId}/mac_table/{macAddress}_{portId}",
 	}
-}
-
-// forgetPort drops the MAC entries that point at a deleted port of this bridge.
-func (b *bridge) forgetPort(portID string) {
-	b.MacTable = slices.DeleteFunc(b.MacTable, func(e macEntry) bool { return e.PortID == portID })
 }

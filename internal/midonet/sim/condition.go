@@ -134,7 +134,7 @@ func decodeCondition(f *fields, v *violations) condition {
 		if *mac.val == nil {
 			continue
 		}
-		if m, valid := normMAC(**mac.val); valid {
+		if m, valid := bodyMAC(**mac.val); valid {
 			*mac.val = &m
 		} else {
 			f.fail(mac.prop, "%q is not a valid MAC address", **mac.val)

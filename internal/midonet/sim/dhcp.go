@@ -272,9 +272,13 @@ func (c *call) serveDHCPHosts(bridgeID, key string, s *dhcpSubnet) (reply, error
 	return reply{}, methodNotAllowed()
 }
 
-// serveDHCPHost is GET/PUT/DELETE …/hosts/{mac}; the MAC may use colons or dashes.
+// serveDHCPHost is GET/PUT/DELETE …/hosts/{mac}. The MAC must use colons: MidoNet parses it
+// with MAC.fromString, which throws on anything else, and answers 500 (spec §6.1).
 func (c *call) serveDHCPHost(bridgeID, key string, s *dhcpSubnet, macPath string) (reply, error) {
-	mac, _ := normMAC(macPath)
+	mac, valid := bodyMAC(macPath)
+	if !valid {
+		return reply{}, &apiError{Status: http.StatusInternalServerError, Message: fmt.Sprintf("Invalid MAC address: %s", macPath)}
+	}
 	var h *dhcpHost
 	if s != nil {
 		h = s.host(mac)
@@ -350,7 +354,7 @@ func decodeDHCPHost(r *http.Request, pathMAC string) (*dhcpHost, error) {
 	}
 	switch {
 	case mac != nil:
-		m, valid := normMAC(*mac)
+		m, valid := bodyMAC(*mac)
 		if !valid {
 			return nil, badRequest("Can not deserialize field 'macAddr': %q is not a valid MAC address", *mac)
 		}

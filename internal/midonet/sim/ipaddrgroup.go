@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 var (
@@ -173,12 +174,21 @@ func ipVersion(s string) (int, error) {
 	return v, nil
 }
 
+// canonicalIP is an address as MidoNet stores and prints it: IPv4 dotted, IPv6 as eight
+// hexadecimal groups without zero compression (2001:db8:0:0:0:0:0:1, IPv6Addr.scala; spec §6.1).
 func canonicalIP(version int, s string) (string, bool) {
 	ip := net.ParseIP(s)
 	if ip == nil || (version == 4) != (ip.To4() != nil) {
 		return "", false
 	}
-	return ip.String(), true
+	if version == 4 {
+		return ip.String(), true
+	}
+	groups := make([]string, 8)
+	for i := range groups {
+		groups[i] = strconv.FormatUint(uint64(ip[2*i])<<8|uint64(ip[2*i+1]), 16)
+	}
+	return strings.Join(groups, ":"), true
 }
 
 func (c *call) groupAddrURI(groupID string, a ipAddr) string {

@@ -31,12 +31,16 @@ func Start(opts Options) (*Running, error) {
 }
 
 // Listen serves srv on addr (host:port; port 0 picks a free one).
-func Listen(addr string, srv *Server) (*Running, error) {
+func Listen(addr string, srv *Server) (*Running, error) { return ListenHandler(addr, srv, srv) }
+
+// ListenHandler is Listen serving h, a handler that passes srv's requests on to it (with
+// endpoints of its own beside RootPath, such as cmd/midonet-sim's request counters).
+func ListenHandler(addr string, srv *Server, h http.Handler) (*Running, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("start midonet emulator: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	r := &Running{
 		URL:    "http://" + ln.Addr().String() + RootPath,
 		Addr:   ln.Addr().String(),

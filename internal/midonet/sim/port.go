@@ -218,11 +218,25 @@ func (c *call) updatePort(id string) (reply, error) {
 		return reply{}, err
 	}
 	p.ID, p.Seq, p.DeviceID, p.TunnelKey = old.ID, old.Seq, old.DeviceID, old.TunnelKey
-	p.HostID, p.InterfaceName, p.PeerID = old.HostID, old.InterfaceName, old.PeerID
+	// As MidoNet's Port.update(): the stored binding and link are kept only when the body's
+	// are null; non-null ones are taken from the body as they are, without the checks of a
+	// binding or a link (spec §6.1). A client must leave them out of a PUT.
+	p.HostID, p.InterfaceName, p.PeerID = orStored(f.uuid("hostId"), old.HostID), orStored(f.str("interfaceName"), old.InterfaceName), orStored(f.uuid("peerId"), old.PeerID)
+	if f.err != nil {
+		return reply{}, f.err
+	}
 	p.InsertionIDs, p.ServiceContainerID = old.InsertionIDs, old.ServiceContainerID
 	c.st.Ports[id] = p
 	c.st.touch()
 	return noContent()
+}
+
+// orStored is the body's value when it is not null, else the stored one.
+func orStored(body, stored *string) *string {
+	if body != nil {
+		return body
+	}
+	return stored
 }
 
 // deletePort answers 404 when missing; a linked or bound port may be deleted directly.
@@ -236,8 +250,9 @@ func (c *call) deletePort(id string) (reply, error) {
 }
 
 // deletePort removes a port and everything that hangs off it (spec §3): the peer's peerId, its
-// binding (held on the port), its port-group memberships, routes through it (including its
-// Local routes) and MAC entries pointing at it.
+// binding (held on the port), its port-group memberships and routes through it (including its
+// Local routes). MAC-table entries pointing at it stay, as in MidoNet (PortResource deletes
+// the port only, spec §6.1): they are deleted through the MAC table.
 func (st *store) deletePort(id string) {
 	p, found := st.Ports[id]
 	if !found {
@@ -255,9 +270,6 @@ func (st *store) deletePort(id string) {
 		if eqPtr(r.NextHopPort, id) {
 			delete(st.Routes, rid)
 		}
-	}
-	if b, ok := st.Bridges[p.DeviceID]; ok {
-		b.forgetPort(id)
 	}
 	delete(st.Ports, id)
 }
@@ -322,7 +334,7 @@ func decodeRouterPort(f *fields, p *port, v *violations) {
 		p.NetworkLength = *length
 	}
 	if mac != nil {
-		if m, valid := normMAC(*mac); valid {
+		if m, valid := bodyMAC(*mac); valid {
 			p.PortMac = &m
 		} else {
 			v.add("portMac", "is an invalid MAC format")

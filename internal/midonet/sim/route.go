@@ -122,7 +122,7 @@ func (c *call) createRoute(routerID string) (reply, error) {
 
 func canonicalRouteType(s string) (string, bool) {
 	for _, t := range routeTypes {
-		if strings.EqualFold(s, t) {
+		if s == t { // case-sensitive, as MidoNet's enum (spec §6.1)
 			return t, true
 		}
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"net/http"
 )
 
@@ -143,6 +144,10 @@ func (c *call) decodeRouter(f *fields) (*router, error) {
 	}
 	if f.err != nil {
 		return nil, f.err
+	}
+	if r.ASNumber < math.MinInt32 || r.ASNumber > math.MaxInt32 {
+		// Router.asNumber is a Java int: Jackson refuses the body before any validation.
+		return nil, badRequest("asNumber %d is out of range of int (MidoNet keeps AS numbers as 32-bit signed integers)", r.ASNumber)
 	}
 	var v violations
 	v.size("name", r.Name, 0, 255)

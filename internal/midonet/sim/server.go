@@ -35,6 +35,14 @@ type Options struct {
 	Logger logr.Logger
 	// RequestLogSize bounds the log returned by Requests (default 10000).
 	RequestLogSize int
+	// Capacity, when positive, is how many requests the server works on at once (MidoNet's
+	// API threads, its ZooKeeper round trips): each holds one of Capacity slots for its
+	// Latency (plus jitter); the others wait in a queue, so latency grows with load past the
+	// knee. 0 serves every request at once.
+	Capacity int
+	// QueueLimit, with Capacity, bounds the queue: a request arriving when QueueLimit requests
+	// already wait is answered 503 at once (MidoNet's thread pool refusing work). 0: unbounded.
+	QueueLimit int
 }
 
 // Request is one entry of the request log.
@@ -64,6 +72,12 @@ type Server struct {
 	reqLog  []Request
 	logSize int
 	writes  atomic.Int64
+	reads   atomic.Int64
+	refused atomic.Int64
+
+	slots      chan struct{} // nil: no capacity model
+	queueLimit int64
+	queued     atomic.Int64
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -75,7 +89,7 @@ func New(opts Options) *Server {
 	if size <= 0 {
 		size = 10000
 	}
-	return &Server{
+	s := &Server{
 		st:      newStore(),
 		token:   opts.Token,
 		logger:  opts.Logger,
@@ -83,6 +97,11 @@ func New(opts Options) *Server {
 		logSize: size,
 		closing: make(chan struct{}),
 	}
+	if opts.Capacity > 0 {
+		s.slots = make(chan struct{}, opts.Capacity)
+		s.queueLimit = int64(opts.QueueLimit)
+	}
+	return s
 }
 
 // Shutdown releases requests stalled by fault injection (they get a 503) so that an
@@ -102,7 +121,17 @@ func (s *Server) ResetRequests() {
 	s.reqLog = nil
 	s.logMu.Unlock()
 	s.writes.Store(0)
+	s.reads.Store(0)
+	s.refused.Store(0)
 }
+
+// Reads is the number of GET requests since the last reset (the API root included), whatever
+// their answer.
+func (s *Server) Reads() int64 { return s.reads.Load() }
+
+// Refused is the number of requests answered 503 because the capacity model's queue was full,
+// since the last reset.
+func (s *Server) Refused() int64 { return s.refused.Load() }
 
 // Writes is the number of non-GET requests that changed the store since the last reset,
 // including writes that were applied and then answered with an injected fault.
@@ -193,7 +222,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.finish(w, r, errorReply(bare(http.StatusNotFound)), FaultNone, false)
 		return
 	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		s.reads.Add(1)
+	}
 	exempt := len(seg) == 0 || seg[0] == "system_state" || seg[0] == "login"
+	release, admitted := s.admit(r)
+	if !admitted {
+		s.refused.Add(1)
+		s.finish(w, r, unavailable(), FaultNone, false)
+		return
+	}
+	defer release()
 	plan := s.faults.next(exempt)
 	if plan.delay > 0 {
 		select {
@@ -227,6 +266,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.finish(w, r, rep, plan.fault, changed)
+}
+
+// admit takes one of the Capacity slots, waiting in the queue when all are busy, or refuses
+// the request when the queue is full. Without a capacity model every request is admitted.
+func (s *Server) admit(r *http.Request) (release func(), admitted bool) {
+	if s.slots == nil {
+		return func() {}, true
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, true
+	default:
+	}
+	if n := s.queued.Add(1); s.queueLimit > 0 && n > s.queueLimit {
+		s.queued.Add(-1)
+		return nil, false
+	}
+	defer s.queued.Add(-1)
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, true
+	case <-r.Context().Done():
+		return func() {}, true // the client is gone; the request fails on its own
+	case <-s.closing:
+		return func() {}, true
+	}
 }
 
 // handle runs one request under the store lock: a read lock for GET, the write lock otherwise.

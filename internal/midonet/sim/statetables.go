@@ -135,7 +135,7 @@ func (c *call) addMacEntry(b *bridge, bridgeID string, vlan *int64) (reply, erro
 	if err := v.err(); err != nil {
 		return reply{}, err
 	}
-	mac, valid := normMAC(*macIn)
+	mac, valid := bodyMAC(*macIn)
 	if !valid {
 		return reply{}, badRequest("Invalid MAC address: %s", *macIn)
 	}
@@ -241,7 +241,7 @@ func (c *call) addArpEntry(b *bridge, bridgeID string) (reply, error) {
 	if err := v.err(); err != nil {
 		return reply{}, err
 	}
-	mac, valid := normMAC(*macIn)
+	mac, valid := bodyMAC(*macIn)
 	if !valid {
 		return reply{}, badRequest("Invalid MAC address: %s", *macIn)
 	}

@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -17,56 +16,49 @@ import (
 // addresses the owner recorded as its own are removed.
 
 func (r *run) ensureGroupAddrs() error {
-	for _, g := range r.frag.AddrGroups {
-		id, ok := r.named[g.Key()]
+	return r.each(len(r.frag.AddrGroups), func(i int) error {
+		g := r.frag.AddrGroups[i]
+		id, ok := r.named.lookup(g.Key())
 		if !ok {
-			continue // find-only and absent
+			return nil // find-only and absent
 		}
-		if err := r.ensureAddrs(id, g.Name, g.Addresses, !g.Shared); err != nil {
-			return err
-		}
-	}
-	return nil
+		return r.ensureAddrs(id, g.Name, g.Addresses, !g.Shared)
+	})
 }
 
 func (r *run) ensureContributedAddrs() error {
-	var deps []error
-	for _, ga := range r.frag.GroupAddrs {
+	return r.each(len(r.frag.GroupAddrs), func(i int) error {
+		ga := r.frag.GroupAddrs[i]
 		id, err := r.groupID(ga.Group)
 		if err != nil {
-			deps = append(deps, fmt.Errorf("addresses for group %s: %w", ga.Group, err))
-			continue
+			return fmt.Errorf("addresses for group %s: %w", ga.Group, err)
 		}
 		if !translate.IsOwnedName(ga.Group) {
 			return fmt.Errorf("addresses for group %s: name is not under the naming scheme, refusing to modify it", ga.Group)
 		}
-		if err := r.ensureAddrs(id, ga.Group, ga.Addresses, false); err != nil {
-			return err
-		}
-	}
-	return errors.Join(deps...)
+		return r.ensureAddrs(id, ga.Group, ga.Addresses, false)
+	})
 }
 
 // ensureAddrs adds the missing addresses of a group and, when exclusive, removes the others.
+// Addresses are order-free: each is edited under its own entry lock, all at once, so the
+// members of a security group (a thousand interfaces in sg_all_<sg>) never queue behind one
+// group lock.
 func (r *run) ensureAddrs(groupID, name string, addrs []netip.Addr, exclusive bool) error {
-	unlock := r.e.lock(groupID)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindAddrGroup, groupID); err != nil {
-			return err
-		}
+	if err := r.refreshStale(index.KindAddrGroup, groupID); err != nil {
+		return err
 	}
-	have := r.e.Index.AddrsOf(groupID)
-	want := make([]string, 0, len(addrs))
-	for _, a := range addrs {
+	err := r.each(len(addrs), func(i int) error {
+		a := addrs[i]
 		s := a.String()
-		want = append(want, s)
-		if slices.Contains(have, s) {
+		unlock := r.e.lockEntry(groupID, s)
+		defer unlock()
+		if slices.Contains(r.e.Index.AddrsOf(groupID), s) {
 			r.keep(topology.AddrKey(name, a), index.AddrID(groupID, s))
-			continue
+			return nil
 		}
 		if r.findOnly {
-			continue
+			return nil
 		}
 		_, err := r.e.Client.AddIPAddrGroupAddr(r.ctx, groupID, &midonet.IPAddrGroupAddr{Addr: s})
 		if err != nil && !midonet.IsConflict(err) { // 409: already a member (an earlier attempt)
@@ -77,19 +69,30 @@ func (r *run) ensureAddrs(groupID, name string, addrs []netip.Addr, exclusive bo
 		}
 		r.e.Index.AddAddr(groupID, s)
 		r.keep(topology.AddrKey(name, a), index.AddrID(groupID, s))
-	}
-	if !exclusive || r.findOnly {
 		return nil
+	})
+	if err != nil || !exclusive || r.findOnly {
+		return err
 	}
-	for _, s := range have {
-		if slices.Contains(want, s) {
-			continue
+	want := make([]string, 0, len(addrs))
+	for _, a := range addrs {
+		want = append(want, a.String())
+	}
+	var stale []string
+	for _, s := range r.e.Index.AddrsOf(groupID) {
+		if !slices.Contains(want, s) {
+			stale = append(stale, s)
 		}
+	}
+	return r.each(len(stale), func(i int) error {
+		s := stale[i]
+		unlock := r.e.lockEntry(groupID, s)
+		defer unlock()
 		if err := r.e.Client.DeleteIPAddrGroupAddr(r.ctx, groupID, s); !gone(err) {
 			return r.failed(index.KindAddrGroup, groupID, err, "remove %s from IP address group %s", s, name)
 		}
 		r.removed(index.AddrID(groupID, s))
 		r.e.Index.RemoveAddr(groupID, s)
-	}
-	return nil
+		return nil
+	})
 }

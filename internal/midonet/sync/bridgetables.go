@@ -13,12 +13,7 @@ import (
 // an entry of that IP with another MAC. MAC-table entries are keyed by MAC and port.
 
 func (r *run) ensureARPEntries() error {
-	for _, e := range r.frag.ARPEntries {
-		if err := r.ensureARPEntry(e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.each(len(r.frag.ARPEntries), func(i int) error { return r.ensureARPEntry(r.frag.ARPEntries[i]) })
 }
 
 func (r *run) ensureARPEntry(e topology.ARPEntry) error {
@@ -38,14 +33,12 @@ func (r *run) ensureARPEntry(e topology.ARPEntry) error {
 		}
 		mac = strings.ToLower(p.PortMAC) // the MAC MidoNet gave the router port
 	}
-	unlock := r.e.lock(bridge)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindBridge, bridge); err != nil {
-			return err
-		}
+	if err := r.refreshStale(index.KindBridge, bridge); err != nil {
+		return err
 	}
 	ip := e.IP.String()
+	unlock := r.e.lockEntry(bridge, "arp "+ip) // one IP has one MAC on a bridge
+	defer unlock()
 	var others []midonet.IP4Mac
 	found := false
 	for _, a := range r.e.Index.ARPEntriesOf(bridge) {
@@ -60,7 +53,7 @@ func (r *run) ensureARPEntry(e topology.ARPEntry) error {
 	}
 	if r.findOnly {
 		for _, a := range others { // a stale entry of this IP is ours as well
-			r.kept[index.ARPID(bridge, ip, a.MAC)] = true
+			r.kept.set(index.ARPID(bridge, ip, a.MAC), true)
 		}
 		return nil
 	}
@@ -84,12 +77,7 @@ func (r *run) ensureARPEntry(e topology.ARPEntry) error {
 }
 
 func (r *run) ensureMACEntries() error {
-	for _, e := range r.frag.MACEntries {
-		if err := r.ensureMACEntry(e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.each(len(r.frag.MACEntries), func(i int) error { return r.ensureMACEntry(r.frag.MACEntries[i]) })
 }
 
 func (r *run) ensureMACEntry(e topology.MACEntry) error {
@@ -102,13 +90,11 @@ func (r *run) ensureMACEntry(e topology.MACEntry) error {
 		return fmt.Errorf("%s: %w", e.Key(), err)
 	}
 	mac := strings.ToLower(e.MAC)
-	unlock := r.e.lock(bridge)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindBridge, bridge); err != nil {
-			return err
-		}
+	if err := r.refreshStale(index.KindBridge, bridge); err != nil {
+		return err
 	}
+	unlock := r.e.lockEntry(bridge, "mac "+mac+" "+port)
+	defer unlock()
 	for _, a := range r.e.Index.MACEntriesOf(bridge) {
 		if a.PortID == port && strings.EqualFold(a.MacAddr, mac) {
 			r.keep(e.Key(), index.MACID(bridge, a.MacAddr, port))

@@ -25,9 +25,15 @@ func (r *run) ensureChainRules() error {
 	if r.findOnly {
 		return nil // the owner's chains go as a whole, with their rules
 	}
+	type edit struct {
+		id     string
+		chain  topology.Chain
+		wanted []wantedRule
+	}
 	var deps []error
+	var edits []edit
 	for _, c := range r.frag.Chains {
-		id, ok := r.named[c.Key()]
+		id, ok := r.named.lookup(c.Key())
 		if !ok {
 			return fmt.Errorf("chain %s: not resolved", c.Name)
 		}
@@ -39,9 +45,11 @@ func (r *run) ensureChainRules() error {
 			}
 			return err
 		}
-		if err := r.editChain(id, c, wanted); err != nil {
-			return err
-		}
+		edits = append(edits, edit{id, c, wanted})
+	}
+	// Chains are edited at once, each rule by rule in its hitless order.
+	if err := r.each(len(edits), func(i int) error { return r.editChain(edits[i].id, edits[i].chain, edits[i].wanted) }); err != nil {
+		return err
 	}
 	return errors.Join(deps...)
 }
@@ -152,7 +160,7 @@ func (r *run) insertPosition(list, realized []string, i int, shared bool) int {
 func (r *run) newRuleID(chain, key string) string {
 	for n := 0; ; n++ {
 		id := r.e.objectID("rule:" + chain + ":" + key + "#" + strconv.Itoa(n))
-		if _, used := r.e.Index.Rule(id); !used && !r.kept[id] {
+		if _, used := r.e.Index.Rule(id); !used && !r.kept.get(id) {
 			return id
 		}
 	}
@@ -189,8 +197,8 @@ func (r *run) deleteRules(chainID, chain string, ids []string, list []string) er
 // at the top (First) or the bottom (Last). Contributions are order-free; those no longer
 // wanted are deleted with the rest of the owner's unwanted objects.
 func (r *run) ensureContributedRules() error {
-	var deps []error
-	for _, cr := range r.frag.ChainRules {
+	return r.each(len(r.frag.ChainRules), func(i int) error {
+		cr := r.frag.ChainRules[i]
 		chainID, err := r.chainID(cr.Chain)
 		if err == nil {
 			var wanted []wantedRule
@@ -198,14 +206,11 @@ func (r *run) ensureContributedRules() error {
 				err = r.contribute(chainID, cr, wanted)
 			}
 		}
-		if err != nil {
-			if !IsDependency(err) {
-				return err
-			}
-			deps = append(deps, fmt.Errorf("rules for chain %s: %w", cr.Chain, err))
+		if err != nil && IsDependency(err) {
+			return fmt.Errorf("rules for chain %s: %w", cr.Chain, err)
 		}
-	}
-	return errors.Join(deps...)
+		return err
+	})
 }
 
 func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wantedRule) error {
@@ -231,7 +236,7 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		}
 		if got, ok := preferred(cands, ruleIDOf, "", r); ok {
 			r.keep(key, got.ID)
-			r.placement[got.ID] = cr.Placement
+			r.placement.set(got.ID, cr.Placement)
 			continue
 		}
 		if r.findOnly {
@@ -246,7 +251,7 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 			return err
 		}
 		r.keep(key, got.ID)
-		r.placement[got.ID] = cr.Placement
+		r.placement.set(got.ID, cr.Placement)
 		cur = r.e.Index.RulesOf(chainID)
 		keys = slices.Insert(keys, got.Position-1, w.key)
 	}

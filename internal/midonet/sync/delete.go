@@ -31,11 +31,11 @@ func (r *run) deleteUnwanted() error {
 	byKind := map[index.Kind][]index.Ref{}
 	doomed := map[string]bool{}
 	for id := range r.prev {
-		if r.kept[id] || r.deleted[id] {
+		if r.kept.m[id] || r.deleted.m[id] {
 			continue
 		}
 		if r.ownedByOther(id) {
-			r.foreign[id] = true
+			r.foreign.m[id] = true
 			continue
 		}
 		ref, ok := r.e.Index.Find(id)
@@ -43,11 +43,25 @@ func (r *run) deleteUnwanted() error {
 			continue // already gone
 		}
 		if !r.mayDelete(ref) {
-			r.foreign[id] = true
+			r.foreign.m[id] = true
 			continue
 		}
 		byKind[ref.Kind] = append(byKind[ref.Kind], ref)
 		doomed[id] = true
+	}
+	// MidoNet keeps the MAC-table entries of a deleted port (spec §6.1): whoever deletes a
+	// bridge port deletes the entries pointing at it first, recorded or not.
+	for _, ref := range byKind[index.KindPort] {
+		if _, isBridge := r.e.Index.Bridge(ref.Parent); !isBridge || doomed[ref.Parent] {
+			continue
+		}
+		for _, e := range r.e.Index.MACEntriesOf(ref.Parent) {
+			if id := index.MACID(ref.Parent, e.MacAddr, e.PortID); e.PortID == ref.ID && !doomed[id] {
+				mac, _ := r.e.Index.Find(id)
+				byKind[index.KindMAC] = append(byKind[index.KindMAC], mac)
+				doomed[id] = true
+			}
+		}
 	}
 	for _, kind := range deleteOrder {
 		refs := byKind[kind]

@@ -81,27 +81,23 @@ func (r *run) ensureDHCPSubnet(bridge string, d topology.DHCPSubnet) error {
 }
 
 func (r *run) ensureDHCPHosts() error {
-	for _, h := range r.frag.DHCPHosts {
+	return r.each(len(r.frag.DHCPHosts), func(i int) error {
+		h := r.frag.DHCPHosts[i]
 		bridge, err := r.bridgeID(h.Bridge)
 		if err != nil {
 			return fmt.Errorf("%s: %w", h.Key(), err)
 		}
-		if err := r.ensureDHCPHost(bridge, h); err != nil {
-			return err
-		}
-	}
-	return nil
+		return r.ensureDHCPHost(bridge, h)
+	})
 }
 
 func (r *run) ensureDHCPHost(bridge string, h topology.DHCPHost) error {
-	unlock := r.e.lock(bridge)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindBridge, bridge); err != nil {
-			return err
-		}
+	if err := r.refreshStale(index.KindBridge, bridge); err != nil {
+		return err
 	}
 	cidr := h.Subnet.Masked().String()
+	unlock := r.e.lockEntry(bridge, "dhcp-host "+cidr+" "+strings.ToLower(h.MAC))
+	defer unlock()
 	if !slices.ContainsFunc(r.e.Index.DHCPSubnetsOf(bridge), func(s midonet.DHCPSubnet) bool { return s.CIDR() == cidr }) {
 		return missing("DHCP subnet %s of bridge %s", cidr, h.Bridge)
 	}

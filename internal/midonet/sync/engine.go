@@ -28,10 +28,16 @@ type Engine struct {
 	// Logger receives resync problems (optional).
 	Logger logr.Logger
 
-	once  gosync.Once
-	mu    gosync.Mutex // guards the registry and locks
-	locks map[string]*gosync.Mutex
-	reg   registry
+	// Workers bounds the objects of one fragment written at once (rules of different chains,
+	// DHCP hosts, table entries, group addresses); 0 means 16. The client's in-flight limit
+	// decides how many requests really go out at once.
+	Workers int
+
+	once    gosync.Once
+	mu      gosync.Mutex // guards the registry and locks
+	locks   map[string]*gosync.RWMutex
+	entries map[string]*gosync.Mutex
+	reg     registry
 }
 
 // registry remembers, for this process, which owner each synced object belongs to.
@@ -59,7 +65,8 @@ type Result struct {
 
 func (e *Engine) init() {
 	e.once.Do(func() {
-		e.locks = map[string]*gosync.Mutex{}
+		e.locks = map[string]*gosync.RWMutex{}
+		e.entries = map[string]*gosync.Mutex{}
 		e.reg = registry{
 			owners:    map[string]topology.Owner{},
 			ids:       map[string]string{},
@@ -76,22 +83,49 @@ var idNamespace = uuid.MustParse("3f6c1a2e-8d4b-5e7f-9a01-6d69646f7670")
 // objectID is the deterministic id of the object with a fragment key: UUIDv5 over the tenant
 // and the key, so a create retried after a lost answer meets its own earlier attempt (409) and
 // is resolved by reading it.
-func (e *Engine) objectID(key string) string {
-	return uuid.NewSHA1(idNamespace, []byte(e.Tenant+"\x00"+key)).String()
+func (e *Engine) objectID(key string) string { return ObjectID(e.Tenant, key) }
+
+// ObjectID is the deterministic id midovpc gives the object with a fragment key in tenant; the
+// maintenance commands use it to tell the object midovpc created from a duplicate.
+func ObjectID(tenant, key string) string {
+	return uuid.NewSHA1(idNamespace, []byte(tenant+"\x00"+key)).String()
 }
 
 // lock serialises edits of one container (a chain's positional rule edits above all) between
 // owners syncing concurrently. Only one container lock is held at a time, except by lockPair.
 func (e *Engine) lock(id string) func() {
+	m := e.containerLock(id)
+	m.Lock()
+	return m.Unlock
+}
+
+func (e *Engine) containerLock(id string) *gosync.RWMutex {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	m, ok := e.locks[id]
 	if !ok {
-		m = &gosync.Mutex{}
+		m = &gosync.RWMutex{}
 		e.locks[id] = m
+	}
+	return m
+}
+
+// lockEntry serialises edits of one entry of a container (a group address, a DHCP host, an
+// ARP or MAC entry: order-free children keyed by content) while edits of its other entries go
+// on at once. It excludes lock(container), which whole-container edits and refreshes take.
+func (e *Engine) lockEntry(container, entry string) func() {
+	c := e.containerLock(container)
+	c.RLock()
+	key := container + "\x00" + entry
+	e.mu.Lock()
+	m, ok := e.entries[key]
+	if !ok {
+		m = &gosync.Mutex{}
+		e.entries[key] = m
 	}
 	e.mu.Unlock()
 	m.Lock()
-	return m.Unlock
+	return func() { m.Unlock(); c.RUnlock() }
 }
 
 // lockPair locks two containers in a fixed order, so two pairs can never deadlock.
@@ -130,12 +164,19 @@ func (e *Engine) Sync(ctx context.Context, frag *topology.Fragment, previous []s
 		r.ensureRouters, r.ensureBridges,
 		r.ensurePorts, r.ensureLinks, r.ensureBindings,
 		r.ensureRoutes,
-		r.ensureChainRules, r.ensureContributedRules,
-		r.ensureGroupAddrs, r.ensureContributedAddrs,
-		r.ensureDHCPSubnets, r.ensureDHCPHosts,
-		r.ensureARPEntries, r.ensureMACEntries,
-		r.ensurePortGroupMembers,
-		r.ensureBGP,
+		// Everything below depends only on the containers and ports above, not on each other:
+		// these lanes run at once (each lane in order), and inside them independent objects
+		// go out at once too (r.each). The rules of one chain keep their order.
+		r.lanes(
+			[]func() error{r.ensureChainRules},
+			[]func() error{r.ensureContributedRules},
+			[]func() error{r.ensureGroupAddrs, r.ensureContributedAddrs},
+			[]func() error{r.ensureDHCPSubnets, r.ensureDHCPHosts},
+			[]func() error{r.ensureARPEntries},
+			[]func() error{r.ensureMACEntries},
+			[]func() error{r.ensurePortGroupMembers},
+			[]func() error{r.ensureBGP},
+		),
 	}
 	var deps []error
 	for _, step := range steps {
@@ -180,10 +221,10 @@ func (e *Engine) Delete(ctx context.Context, frag *topology.Fragment, previous [
 	} {
 		_ = step() // find-only: what cannot be resolved is simply not there to delete
 	}
-	for id := range r.kept {
+	for id := range r.kept.m {
 		r.prev[id] = true
 	}
-	r.kept = map[string]bool{}
+	r.kept.m = map[string]bool{}
 	err := r.deleteUnwanted()
 	r.finish(err == nil)
 	if err != nil {
@@ -214,12 +255,12 @@ func (e *Engine) ready(frag *topology.Fragment) error {
 func (r *run) finish(complete bool) {
 	e := r.e
 	owned := map[string]bool{}
-	for id := range r.kept {
+	for id := range r.kept.m {
 		owned[id] = true
 	}
 	if !complete {
 		for id := range r.prev {
-			if r.deleted[id] || r.foreign[id] {
+			if r.deleted.m[id] || r.foreign.m[id] {
 				continue
 			}
 			if _, ok := e.Index.Find(id); ok {
@@ -238,7 +279,7 @@ func (r *run) finish(complete bool) {
 	for id := range owned {
 		e.reg.owners[id] = r.owner
 	}
-	for id, p := range r.placement {
+	for id, p := range r.placement.m {
 		e.reg.placement[id] = p
 	}
 	for k, id := range r.res.IDs {
@@ -292,31 +333,61 @@ func (e *Engine) OwnersOf(d index.Drift) []topology.Owner {
 	return out
 }
 
-// RunResync resyncs the index every period and hands the owners of what drifted to requeue,
-// until ctx ends (then it returns nil). A failed resync is logged and tried again next period.
+// RunResync compares the index with MidoNet, one container at a time, spread evenly over each
+// period, and hands the owners of what drifted to requeue, until ctx ends (then it returns
+// nil). Each pass re-lists the top-level collections (containers that appeared or vanished),
+// then re-reads each container alone (index.ResyncContainer): writers are held only while one
+// container is compared and swapped, and memory holds one container's fresh copy at a time.
+// A failed read is logged and tried again on the next pass.
 func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue func(owners []topology.Owner)) error {
 	e.init()
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
+	report := func(d index.Drift) {
+		if owners := e.OwnersOf(d); len(owners) > 0 {
+			e.Logger.V(1).Info("MidoNet drifted", "vanished", len(d.Vanished), "changed", len(d.Changed),
+				"appeared", len(d.Appeared), "owners", len(owners))
+			requeue(owners)
 		}
-		drift, err := e.Index.Resync(ctx)
-		if err != nil {
+	}
+	for {
+		if err := sleepCtx(ctx, period/2); err != nil {
+			return nil
+		}
+		if d, err := e.Index.ResyncCollections(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			e.Logger.Error(err, "MidoNet resync failed; keeping the previous index")
-			continue
+			e.Logger.Error(err, "MidoNet resync: listing the collections failed; next pass tries again")
+		} else {
+			report(d)
 		}
-		if owners := e.OwnersOf(drift); len(owners) > 0 {
-			e.Logger.V(1).Info("MidoNet drifted", "vanished", len(drift.Vanished), "changed", len(drift.Changed),
-				"appeared", len(drift.Appeared), "owners", len(owners))
-			requeue(owners)
+		refs := e.Index.Containers()
+		pace := period / 2 / time.Duration(len(refs)+1)
+		for _, ref := range refs {
+			if err := sleepCtx(ctx, pace); err != nil {
+				return nil
+			}
+			d, err := e.Index.ResyncContainer(ctx, ref.Kind, ref.ID)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				e.Logger.Error(err, "MidoNet resync of one container failed; next pass tries again", "container", ref)
+				continue
+			}
+			report(d)
 		}
+	}
+}
+
+// sleepCtx waits for d or until ctx is done (then it returns ctx's error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

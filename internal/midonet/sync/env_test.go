@@ -52,7 +52,7 @@ func newEnv(t testing.TB, opts sim.Options, copts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := midonet.New(midonet.Config{URL: run.URL, Tenant: tenant, QPS: -1, MaxInFlight: -1})
+	raw, err := midonet.New(midonet.Config{URL: run.URL, Tenant: tenant, QPS: -1, MaxInFlight: -1, ReadBack: true})
 	if err != nil {
 		t.Fatal(err)
 	}

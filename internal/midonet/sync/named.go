@@ -29,7 +29,7 @@ func idsOf[T any](xs []T, id func(T) string) []string {
 // resolveNamed picks the object a reference by name means: the one this run resolved, else
 // the one with the deterministic id, else the one recorded for the key, else the lowest id.
 func (r *run) resolveNamed(key string, ids []string) (string, bool) {
-	if id, ok := r.named[key]; ok {
+	if id, ok := r.named.lookup(key); ok {
 		return id, true
 	}
 	if len(ids) == 0 {
@@ -41,7 +41,7 @@ func (r *run) resolveNamed(key string, ids []string) (string, bool) {
 	} else if reg, ok := r.registeredID(key); ok && slices.Contains(ids, reg) {
 		id = reg
 	}
-	r.named[key] = id
+	r.named.set(key, id)
 	return id, true
 }
 
@@ -113,7 +113,7 @@ func (r *run) ensureChains() error {
 	for _, c := range r.frag.Chains {
 		key, det := c.Key(), r.e.objectID(c.Key())
 		if got, ok := preferred(r.e.Index.ChainsByName(c.Name), chainIDOf, det, r); ok {
-			r.named[key] = got.ID
+			r.named.set(key, got.ID)
 			r.keep(key, got.ID)
 			continue
 		}
@@ -131,7 +131,7 @@ func (r *run) ensureChains() error {
 			return r.failed("", "", err, "create chain %s", c.Name)
 		}
 		r.e.Index.PutChain(*got)
-		r.named[key] = got.ID
+		r.named.set(key, got.ID)
 		r.keep(key, got.ID)
 	}
 	return nil
@@ -157,7 +157,7 @@ func (r *run) ensureAddrGroups() error {
 		}
 		key, det := g.Key(), r.e.objectID(g.Key())
 		if got, ok := preferred(r.e.Index.AddrGroupsByName(g.Name), groupIDOf, det, r); ok {
-			r.named[key] = got.ID
+			r.named.set(key, got.ID)
 			r.keep(key, got.ID)
 			continue
 		}
@@ -175,7 +175,7 @@ func (r *run) ensureAddrGroups() error {
 			return r.failed("", "", err, "create IP address group %s", g.Name)
 		}
 		r.e.Index.PutAddrGroup(*got)
-		r.named[key] = got.ID
+		r.named.set(key, got.ID)
 		r.keep(key, got.ID)
 	}
 	return nil
@@ -185,7 +185,7 @@ func (r *run) ensurePortGroups() error {
 	for _, g := range r.frag.PortGroups {
 		key, det := g.Key(), r.e.objectID(g.Key())
 		if got, ok := preferred(r.e.Index.PortGroupsByName(g.Name), portGroupIDOf, det, r); ok {
-			r.named[key] = got.ID
+			r.named.set(key, got.ID)
 			r.keep(key, got.ID)
 			if got.Stateful == g.Stateful || r.findOnly {
 				continue
@@ -214,7 +214,7 @@ func (r *run) ensurePortGroups() error {
 			return r.failed("", "", err, "create port group %s", g.Name)
 		}
 		r.e.Index.PutPortGroup(*got)
-		r.named[key] = got.ID
+		r.named.set(key, got.ID)
 		r.keep(key, got.ID)
 	}
 	return nil
@@ -230,7 +230,7 @@ func (r *run) ensureRouters() error {
 		}
 		key, det := rt.Key(), r.e.objectID(rt.Key())
 		if got, ok := preferred(r.e.Index.RoutersByName(rt.Name), routerIDOf, det, r); ok {
-			r.named[key] = got.ID
+			r.named.set(key, got.ID)
 			r.keep(key, got.ID)
 			if r.findOnly || (sameRef(got.InboundFilterID, in) && sameRef(got.OutboundFilterID, out) && got.ASNumber == rt.ASNumber) {
 				continue
@@ -259,7 +259,7 @@ func (r *run) ensureRouters() error {
 			return r.failed("", "", err, "create router %s", rt.Name)
 		}
 		r.e.Index.PutRouter(*got)
-		r.named[key] = got.ID
+		r.named.set(key, got.ID)
 		r.keep(key, got.ID)
 	}
 	return nil
@@ -273,7 +273,7 @@ func (r *run) ensureBridges() error {
 		}
 		key, det := b.Key(), r.e.objectID(b.Key())
 		if got, ok := preferred(r.e.Index.BridgesByName(b.Name), bridgeIDOf, det, r); ok {
-			r.named[key] = got.ID
+			r.named.set(key, got.ID)
 			r.keep(key, got.ID)
 			if r.findOnly || (sameRef(got.InboundFilterID, in) && sameRef(got.OutboundFilterID, out)) {
 				continue
@@ -302,7 +302,7 @@ func (r *run) ensureBridges() error {
 			return r.failed("", "", err, "create bridge %s", b.Name)
 		}
 		r.e.Index.PutBridge(*got)
-		r.named[key] = got.ID
+		r.named.set(key, got.ID)
 		r.keep(key, got.ID)
 	}
 	return nil

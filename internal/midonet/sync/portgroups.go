@@ -11,7 +11,7 @@ import (
 // part of the group (topology.PortGroup), so others are removed.
 func (r *run) ensurePortGroupMembers() error {
 	for _, g := range r.frag.PortGroups {
-		gid, ok := r.named[g.Key()]
+		gid, ok := r.named.lookup(g.Key())
 		if !ok {
 			continue // find-only and absent
 		}
@@ -46,7 +46,7 @@ func (r *run) ensureMembers(gid, name string, want []string) error {
 		id := index.MemberID(gid, p)
 		if slices.Contains(have, p) || r.findOnly {
 			if slices.Contains(have, p) {
-				r.kept[id] = true
+				r.kept.set(id, true)
 			}
 			continue
 		}
@@ -56,7 +56,7 @@ func (r *run) ensureMembers(gid, name string, want []string) error {
 			r.created()
 		}
 		r.e.Index.AddMember(gid, p)
-		r.kept[id] = true
+		r.kept.set(id, true)
 	}
 	if r.findOnly {
 		return nil

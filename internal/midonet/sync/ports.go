@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"crypto/sha1" //nolint:gosec // a MAC derivation, not security
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 
 // portID resolves a port reference, in this fragment or of another owner, to its id.
 func (r *run) portID(ref topology.PortRef) (string, error) {
-	if id, ok := r.ports[ref]; ok {
+	if id, ok := r.ports.lookup(ref); ok {
 		return id, nil
 	}
 	if spec, ok := r.portSpecs[ref]; ok {
@@ -41,29 +42,29 @@ func (r *run) portID(ref topology.PortRef) (string, error) {
 
 // matchPort finds the actual port for a desired one, without writing.
 func (r *run) matchPort(p *topology.Port) (string, bool) {
-	if id, ok := r.ports[p.Ref]; ok {
+	if id, ok := r.ports.lookup(p.Ref); ok {
 		return id, true
 	}
-	if r.matching[p.Ref] {
+	if r.matching.get(p.Ref) {
 		return "", false
 	}
-	r.matching[p.Ref] = true
-	defer delete(r.matching, p.Ref)
+	r.matching.set(p.Ref, true)
+	defer r.matching.del(p.Ref)
 	dev, err := r.deviceID(*p)
 	if err != nil {
 		return "", false
 	}
 	ports := r.e.Index.PortsOf(dev)
-	free := func(q midonet.Port) bool { return !r.claimed[q.ID] && !r.ownedByOther(q.ID) }
+	free := func(q midonet.Port) bool { return !r.claimed.get(q.ID) && !r.ownedByOther(q.ID) }
 	found := func(id string) (string, bool) {
-		r.ports[p.Ref] = id
-		r.claimed[id] = true
+		r.ports.set(p.Ref, id)
+		r.claimed.set(id, true)
 		return id, true
 	}
 	det := r.e.objectID(p.Key())
 	reg, _ := r.registeredID(p.Key())
 	for _, q := range ports {
-		if (q.ID == det || q.ID == reg) && !r.claimed[q.ID] {
+		if (q.ID == det || q.ID == reg) && !r.claimed.get(q.ID) {
 			return found(q.ID)
 		}
 	}
@@ -153,6 +154,10 @@ func (r *run) ensurePort(p *topology.Port) error {
 		return nil
 	}
 	want, _ := desiredPort(midonet.Port{ID: r.e.objectID(p.Key())}, p, in, out)
+	if p.Kind == topology.RouterPort && want.PortMAC == "" {
+		// Chosen here rather than by MidoNet, so the MAC is known without reading the port back.
+		want.PortMAC = routerPortMAC(want.ID)
+	}
 	var got *midonet.Port
 	if p.Kind == topology.RouterPort {
 		got, err = r.e.Client.CreateRouterPort(r.ctx, dev, &want)
@@ -169,9 +174,17 @@ func (r *run) ensurePort(p *topology.Port) error {
 		return r.failed(kind, dev, err, "create port %s", p.Ref)
 	}
 	r.e.Index.PutPort(*got)
-	r.ports[p.Ref] = got.ID
+	r.ports.set(p.Ref, got.ID)
 	r.keep(p.Key(), got.ID)
 	return nil
+}
+
+// routerPortMAC is the MAC a new router port without a MAC of its own gets: in MidoNet's
+// ac:ca:ba range (the one it picks at random from), derived from the port id so that a retried
+// create sends the same one.
+func routerPortMAC(id string) string {
+	sum := sha1.Sum([]byte(id))
+	return fmt.Sprintf("ac:ca:ba:%02x:%02x:%02x", sum[0], sum[1], sum[2])
 }
 
 // desiredPort returns actual changed to what p wants (every other field as read, since PUT
@@ -299,7 +312,7 @@ func (r *run) ensureBindings() error {
 				continue
 			}
 			old, ok := r.e.Index.Port(b.PortID)
-			if !ok || !r.prev[b.PortID] || r.kept[b.PortID] {
+			if !ok || !r.prev[b.PortID] || r.kept.get(b.PortID) {
 				return fmt.Errorf("bind port %s to %s on host %s: the interface is bound to port %s, which %s does not own",
 					p.Ref, p.Binding.Interface, host.Name, b.PortID, r.owner)
 			}

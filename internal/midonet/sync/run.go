@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"slices"
+	gosync "sync"
 
 	"github.com/midovpc/midovpc/internal/midonet/index"
 	"github.com/midovpc/midovpc/internal/topology"
@@ -17,19 +19,20 @@ type run struct {
 	// findOnly (Delete) matches desired objects to MidoNet without writing anything.
 	findOnly bool
 
-	prev    map[string]bool // ids the owner may delete: previous ∪ what the engine recorded
-	kept    map[string]bool // ids matched to a desired object in this run
-	deleted map[string]bool // ids deleted in this run
-	foreign map[string]bool // ids of previous that turned out not to be ours to delete
-	claimed map[string]bool // actual objects already matched, so no two desired share one
+	prev    map[string]bool          // ids the owner may delete: previous ∪ what the engine recorded (read-only)
+	kept    *lockedMap[string, bool] // ids matched to a desired object in this run
+	deleted *lockedMap[string, bool] // ids deleted in this run
+	foreign *lockedMap[string, bool] // ids of previous that turned out not to be ours to delete
+	claimed *lockedMap[string, bool] // actual objects already matched, so no two desired share one
 
-	named     map[string]string                   // "chain:<name>" etc. → id, resolved this run
-	ports     map[topology.PortRef]string         // port ref → id, resolved this run
-	portSpecs map[topology.PortRef]*topology.Port // the fragment's ports
-	matching  map[topology.PortRef]bool           // ports being matched (recursion guard)
-	placement map[string]topology.Placement
-	uses      []string
+	named     *lockedMap[string, string]           // "chain:<name>" etc. → id, resolved this run
+	ports     *lockedMap[topology.PortRef, string] // port ref → id, resolved this run
+	portSpecs map[topology.PortRef]*topology.Port  // the fragment's ports (read-only)
+	matching  *lockedMap[topology.PortRef, bool]   // ports being matched (recursion guard)
+	placement *lockedMap[string, topology.Placement]
+	uses      []string // hosts bound on (bindings run alone)
 
+	mu  gosync.Mutex // guards res while the independent steps run at once
 	res *Result
 }
 
@@ -39,11 +42,11 @@ func (e *Engine) newRun(ctx context.Context, frag *topology.Fragment, previous [
 	}
 	r := &run{
 		e: e, ctx: ctx, frag: frag, owner: frag.Owner, findOnly: findOnly,
-		prev: map[string]bool{}, kept: map[string]bool{}, deleted: map[string]bool{},
-		foreign: map[string]bool{}, claimed: map[string]bool{},
-		named: map[string]string{}, ports: map[topology.PortRef]string{},
-		portSpecs: map[topology.PortRef]*topology.Port{}, matching: map[topology.PortRef]bool{},
-		placement: map[string]topology.Placement{},
+		prev: map[string]bool{}, kept: newLockedMap[string, bool](), deleted: newLockedMap[string, bool](),
+		foreign: newLockedMap[string, bool](), claimed: newLockedMap[string, bool](),
+		named: newLockedMap[string, string](), ports: newLockedMap[topology.PortRef, string](),
+		portSpecs: map[topology.PortRef]*topology.Port{}, matching: newLockedMap[topology.PortRef, bool](),
+		placement: newLockedMap[string, topology.Placement](),
 		res:       &Result{IDs: map[string]string{}},
 	}
 	for _, id := range previous {
@@ -62,18 +65,22 @@ func (e *Engine) newRun(ctx context.Context, frag *topology.Fragment, previous [
 
 // keep records that the desired object key is realised by id.
 func (r *run) keep(key, id string) {
+	r.mu.Lock()
 	r.res.IDs[key] = id
-	r.kept[id] = true
-	r.claimed[id] = true
+	r.mu.Unlock()
+	r.kept.set(id, true)
+	r.claimed.set(id, true)
 }
 
-func (r *run) created() { r.res.Writes++; r.res.Created++ }
-func (r *run) updated() { r.res.Writes++; r.res.Updated++ }
+func (r *run) created() { r.mu.Lock(); r.res.Writes++; r.res.Created++; r.mu.Unlock() }
+func (r *run) updated() { r.mu.Lock(); r.res.Writes++; r.res.Updated++; r.mu.Unlock() }
 func (r *run) removed(id string) {
+	r.mu.Lock()
 	r.res.Writes++
 	r.res.Deleted++
+	r.mu.Unlock()
 	if id != "" {
-		r.deleted[id] = true
+		r.deleted.set(id, true)
 	}
 }
 
@@ -97,16 +104,16 @@ func (r *run) registeredID(key string) (string, bool) {
 // deterministic id, else one the owner recorded, else one nobody claimed yet (in order).
 func preferred[T any](cands []T, idOf func(T) string, det string, r *run) (T, bool) {
 	var zero T
-	if i := slices.IndexFunc(cands, func(c T) bool { return idOf(c) == det }); i >= 0 && !r.claimed[det] {
+	if i := slices.IndexFunc(cands, func(c T) bool { return idOf(c) == det }); i >= 0 && !r.claimed.get(det) {
 		return cands[i], true
 	}
 	for _, c := range cands {
-		if id := idOf(c); r.prev[id] && !r.claimed[id] {
+		if id := idOf(c); r.prev[id] && !r.claimed.get(id) {
 			return c, true
 		}
 	}
 	for _, c := range cands {
-		if id := idOf(c); !r.claimed[id] && !r.ownedByOther(id) {
+		if id := idOf(c); !r.claimed.get(id) && !r.ownedByOther(id) {
 			return c, true
 		}
 	}
@@ -119,4 +126,108 @@ func (r *run) deviceKind(id string) index.Kind {
 		return index.KindRouter
 	}
 	return index.KindBridge
+}
+
+// lockedMap is a map safe for the concurrent steps of one run. m may be used directly only
+// when nothing runs concurrently (before and after the concurrent stage).
+type lockedMap[K comparable, V any] struct {
+	mu gosync.Mutex
+	m  map[K]V
+}
+
+func newLockedMap[K comparable, V any]() *lockedMap[K, V] { return &lockedMap[K, V]{m: map[K]V{}} }
+
+func (l *lockedMap[K, V]) get(k K) V {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.m[k]
+}
+
+func (l *lockedMap[K, V]) lookup(k K) (V, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.m[k]
+	return v, ok
+}
+
+func (l *lockedMap[K, V]) set(k K, v V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.m[k] = v
+}
+
+func (l *lockedMap[K, V]) del(k K) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.m, k)
+}
+
+// each runs f(0) … f(n-1) at once, at most Engine.Workers at a time, and waits for all. Like
+// a sequential loop it reports a failure before a missing dependency: when any call failed
+// otherwise, only those failures are returned; else the dependency errors, joined.
+func (r *run) each(n int, f func(i int) error) error {
+	if n == 1 {
+		return f(0)
+	}
+	workers := r.e.Workers
+	if workers <= 0 {
+		workers = defaultWorkers
+	}
+	sem := make(chan struct{}, workers)
+	errs := make([]error, n)
+	var wg gosync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = f(i)
+		})
+	}
+	wg.Wait()
+	var failed, deps []error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case IsDependency(err):
+			deps = append(deps, err)
+		default:
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return errors.Join(failed...)
+	}
+	return errors.Join(deps...)
+}
+
+// defaultWorkers is Engine.Workers when unset.
+const defaultWorkers = 16
+
+// lanes returns a step that runs each lane (its steps in order, stopping at a failure that is
+// not a missing dependency) at once with the others.
+func (r *run) lanes(lanes ...[]func() error) func() error {
+	return func() error {
+		return r.each(len(lanes), func(i int) error {
+			var deps []error
+			for _, step := range lanes[i] {
+				if err := step(); err != nil {
+					if !IsDependency(err) {
+						return err
+					}
+					deps = append(deps, err)
+				}
+			}
+			return errors.Join(deps...)
+		})
+	}
+}
+
+// refreshStale re-reads a container marked stale, holding it alone, before entry edits.
+func (r *run) refreshStale(kind index.Kind, id string) error {
+	if r.findOnly || !r.e.Index.Stale(kind, id) {
+		return nil
+	}
+	unlock := r.e.lock(id)
+	defer unlock()
+	return r.e.Index.RefreshIfStale(r.ctx, kind, id)
 }

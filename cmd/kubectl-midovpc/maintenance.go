@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/midovpc/midovpc/internal/maintenance"
+	"github.com/midovpc/midovpc/internal/midonet"
+)
+
+// maintenanceFlags are the flags every maintenance command (flush, check, objects, gateways,
+// tunnel-zone) shares: the MidoNet flags of topology, -o text|json and a timeout.
+type maintenanceFlags struct {
+	mn      midonetFlags
+	output  string
+	timeout time.Duration
+}
+
+func (m *maintenanceFlags) bind(fs *flag.FlagSet) {
+	m.mn.bind(fs)
+	fs.StringVar(&m.output, "o", "text", "output format: text or json")
+	fs.StringVar(&m.output, "output", "text", "same as -o")
+	fs.DurationVar(&m.timeout, "timeout", 5*time.Minute, "give up after this long")
+}
+
+// session is one maintenance command's connection to MidoNet.
+type session struct {
+	flags  *maintenanceFlags
+	fs     *flag.FlagSet
+	stderr io.Writer
+	client *midonet.Client
+	ctx    context.Context
+	cancel func()
+}
+
+// open checks the output flag, builds the client and a context that ends on Ctrl-C or after
+// the timeout. code is the exit code when ok is false.
+func (m *maintenanceFlags) open(fs *flag.FlagSet, stderr io.Writer) (s *session, code int, ok bool) {
+	if m.output != "text" && m.output != "json" {
+		return nil, usageError(fs, stderr, fmt.Errorf("-o %q: want text or json", m.output)), false
+	}
+	client, err := m.mn.client()
+	if errors.Is(err, errNoURL) {
+		return nil, usageError(fs, stderr, err), false
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
+		return nil, exitError, false
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithTimeout(ctx, m.timeout)
+	return &session{flags: m, fs: fs, stderr: stderr, client: client, ctx: ctx, cancel: func() { cancel(); stop() }}, exitOK, true
+}
+
+// loadState reads what MidoNet holds for the tenant. It is a variable so that another
+// topology source (a snapshot file) can stand in for the live API.
+var loadState = func(ctx context.Context, c *midonet.Client, tenant string) (*maintenance.State, error) {
+	return maintenance.Load(ctx, c, tenant)
+}
+
+func (s *session) state() (*maintenance.State, bool) {
+	st, err := loadState(s.ctx, s.client, s.flags.mn.tenant)
+	if err != nil {
+		s.fail(err)
+		return nil, false
+	}
+	return st, true
+}
+
+// fail reports a MidoNet failure the way topology does.
+func (s *session) fail(err error) int {
+	fmt.Fprintf(s.stderr, "%s %s: %s\n", programName, s.fs.Name(), s.flags.mn.explain(err))
+	return exitError
+}
+
+func (s *session) json() bool { return s.flags.output == "json" }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// planOutput is the JSON of a destructive command: what it would delete, and with --yes what
+// it deleted.
+type planOutput struct {
+	Tenant  string                `json:"tenant"`
+	DryRun  bool                  `json:"dryRun"`
+	Plan    maintenance.Plan      `json:"plan"`
+	Applied []maintenance.Outcome `json:"applied,omitempty"`
+}
+
+// runPlan prints a plan and, with yes, applies exactly it. title says what the plan is for.
+func (s *session) runPlan(stdout io.Writer, title string, plan maintenance.Plan, yes bool) int {
+	out := planOutput{Tenant: s.flags.mn.tenant, DryRun: !yes, Plan: plan}
+	if plan.Deletions == nil {
+		out.Plan.Deletions = []maintenance.Deletion{}
+	}
+	var applyErr error
+	if yes && !plan.Empty() {
+		out.Applied, applyErr = maintenance.Apply(s.ctx, s.client, plan)
+	}
+	if s.json() {
+		if err := writeJSON(stdout, out); err != nil {
+			return s.fail(err)
+		}
+	} else {
+		writePlanText(stdout, title, out)
+	}
+	if applyErr != nil {
+		return s.fail(applyErr)
+	}
+	return exitOK
+}
+
+func writePlanText(w io.Writer, title string, out planOutput) {
+	n := len(out.Plan.Deletions)
+	switch {
+	case n == 0:
+		fmt.Fprintf(w, "%s: nothing to delete in tenant %s\n", title, out.Tenant)
+	case out.DryRun:
+		fmt.Fprintf(w, "%s: would delete %d objects of tenant %s (dry run: add --yes to delete them)\n", title, n, out.Tenant)
+		for _, d := range out.Plan.Deletions {
+			fmt.Fprintf(w, "  %s%s\n", d.What, reasonSuffix(d, title))
+		}
+	default:
+		fmt.Fprintf(w, "%s: deleted %d of %d objects of tenant %s\n", title, len(out.Applied), n, out.Tenant)
+		for _, o := range out.Applied {
+			verb := "deleted"
+			if o.Gone {
+				verb = "already gone (taken with its container)"
+			}
+			fmt.Fprintf(w, "  %s %s\n", verb, o.What)
+		}
+	}
+	for _, note := range out.Plan.Notes {
+		fmt.Fprintf(w, "note: %s\n", note)
+	}
+}
+
+// reasonSuffix says why an object is deleted when that is not just the command itself.
+func reasonSuffix(d maintenance.Deletion, title string) string {
+	if d.Reason == "" || d.Reason == title {
+		return ""
+	}
+	return ": " + d.Reason
+}

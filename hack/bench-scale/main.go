@@ -1,0 +1,104 @@
+// Command bench-scale is the scale benchmark behind `make bench-scale` (internal/benchscale):
+// generated views of N interfaces, the emulator and the manager as separate processes, and
+// per phase the time to the ack, the MidoNet requests, the latency bound and the peak RSS.
+//
+//	bench-scale --manager bin/manager --midonet-sim bin/midonet-sim --sizes 1000,10000 \
+//	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--out FILE]
+//	bench-scale --generate N --dir DIR      only write a view of N interfaces and its hosts seed
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/midovpc/midovpc/internal/benchscale"
+	"github.com/midovpc/midovpc/internal/viewgen"
+)
+
+func main() {
+	var (
+		cfg                     benchscale.Config
+		sizes, managerArgs, out string
+		simArgs                 string
+		seed                    uint64
+		generate                int
+		dir                     string
+	)
+	flag.StringVar(&sizes, "sizes", "1000,10000", "comma-separated numbers of interfaces")
+	flag.Uint64Var(&seed, "seed", 1, "seed of the generated views")
+	flag.DurationVar(&cfg.Latency, "latency", 5*time.Millisecond, "the emulator's --latency")
+	flag.IntVar(&cfg.Capacity, "capacity", 0, "the emulator's --capacity (0: not given)")
+	flag.IntVar(&cfg.Concurrency, "concurrency", 0, "requests in flight the latency bound assumes (0: the manager's in-flight limit at the ack, 16 when it exports none)")
+	flag.StringVar(&cfg.ManagerBin, "manager", "bin/manager", "the manager binary")
+	flag.StringVar(&cfg.SimBin, "midonet-sim", "bin/midonet-sim", "the emulator binary")
+	flag.StringVar(&managerArgs, "manager-args", "", "extra manager flags, space-separated")
+	flag.StringVar(&simArgs, "sim-args", "", "extra emulator flags, space-separated")
+	flag.StringVar(&cfg.WorkDir, "work-dir", "bin/bench-scale", "views, logs and profiles, one folder per size")
+	flag.DurationVar(&cfg.PhaseTimeout, "phase-timeout", 45*time.Minute, "longest a phase may take")
+	flag.BoolVar(&cfg.Profile, "profile", false, "take CPU and heap profiles of the manager (pprof files in the work dir)")
+	flag.DurationVar(&cfg.CPUProfile, "cpu-profile", 30*time.Second, "with --profile, how long the CPU profile from the manager's start runs")
+	flag.StringVar(&out, "out", "", "also write the report to this file")
+	flag.IntVar(&generate, "generate", 0, "only write a view of this many interfaces and its hosts seed into --dir")
+	flag.StringVar(&dir, "dir", ".", "with --generate, where to write")
+	flag.Parse()
+
+	if generate > 0 {
+		shape := viewgen.DefaultShape(generate)
+		shape.Seed = seed
+		v, err := viewgen.Generate(shape)
+		if err == nil {
+			err = viewgen.WriteFiles(dir, v, true)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	cfg.Seed = seed
+	cfg.ManagerArgs = strings.Fields(managerArgs)
+	cfg.SimArgs = strings.Fields(simArgs)
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "--sizes: %q is not a number of interfaces\n", s)
+			os.Exit(2)
+		}
+		cfg.Sizes = append(cfg.Sizes, n)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cfg.RepoRoot = root
+	cfg.Progress = os.Stderr
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	results, runErr := benchscale.Run(ctx, cfg)
+	var w io.Writer = os.Stdout
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		fmt.Fprintf(f, "%s  bench-scale %s\n", time.Now().UTC().Format(time.RFC3339), strings.Join(os.Args[1:], " "))
+		w = io.MultiWriter(os.Stdout, f)
+	}
+	benchscale.Report(w, cfg, results)
+	if runErr != nil {
+		fmt.Fprintln(os.Stderr, runErr)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,81 @@
+package benchscale
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/midovpc/midovpc/internal/testenv"
+)
+
+// TestSmallCloudThroughEveryPhase runs the benchmark on 20 interfaces with the real binaries:
+// every phase must reach its ack, and the emulator's counters must show the writes each
+// phase made. Durations are printed, never checked.
+func TestSmallCloudThroughEveryPhase(t *testing.T) {
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testenv.Assets(); err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/manager", "./cmd/midonet-sim")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the binaries: %v\n%s", err, out)
+	}
+	var progress bytes.Buffer
+	cfg := Config{
+		Sizes: []int{20}, Seed: 3, Latency: time.Millisecond, Concurrency: 16,
+		ManagerBin: filepath.Join(bin, "manager"), SimBin: filepath.Join(bin, "midonet-sim"),
+		RepoRoot: root, WorkDir: t.TempDir(), PhaseTimeout: 3 * time.Minute,
+		Progress: &progress, Quiet: 500 * time.Millisecond,
+	}
+	sizes, err := Run(context.Background(), cfg)
+	t.Log(progress.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report bytes.Buffer
+	Report(&report, cfg, sizes)
+	t.Log("\n" + report.String())
+
+	got := map[string]Phase{}
+	for _, p := range sizes[0].Phases {
+		got[p.Name] = p
+	}
+	for _, name := range []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"} {
+		p, ok := got[name]
+		if !ok || p.Seconds <= 0 {
+			t.Errorf("phase %s was not acknowledged", name)
+		}
+		if p.PeakRSSKiB <= 0 {
+			t.Errorf("phase %s: no peak RSS of the manager", name)
+		}
+		if !strings.Contains(report.String(), name) {
+			t.Errorf("the report has no line for %s", name)
+		}
+	}
+	if c := got["cold"].Requests; c.Creates == 0 || got["cold"].MinWrites != c.Creates {
+		t.Errorf("cold converge: %d creates counted, minimum %d; want creates, and the minimum equal to them", c.Creates, got["cold"].MinWrites)
+	}
+	if w := got["restart-adopt"].Requests.Writes(); w != 0 {
+		t.Errorf("restart over a converged MidoNet made %d writes, want 0", w)
+	}
+	for _, name := range []string{"rule-add", "rule-change", "rule-remove"} {
+		if w := got[name].Requests.Writes(); w == 0 {
+			t.Errorf("%s: no write counted", name)
+		}
+		if got[name].FirstWrite < 0 {
+			t.Errorf("%s: the first write was not seen", name)
+		}
+	}
+	if w := got["rewrite"].Requests.Writes(); w != 0 {
+		t.Errorf("the same view under a new version made %d writes, want 0", w)
+	}
+}

@@ -1,0 +1,264 @@
+package benchscale
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// process is a command the benchmark started, in a process group of its own so that what it
+// starts (the manager's kube-apiserver and etcd) can be stopped with it.
+type process struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{}
+	err  error
+}
+
+func startProcess(dir, logPath, bin string, args, env []string) (*process, error) {
+	out, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	p := &process{name: bin, cmd: cmd, log: logPath, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		out.Close()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+func (p *process) pid() int { return p.cmd.Process.Pid }
+
+// exited reports whether the process has ended.
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop asks the process to end (SIGTERM: the manager then stops its control plane) and kills
+// its process group when it has not ended within grace.
+func (p *process) stop(grace time.Duration) {
+	if p.exited() {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		_ = syscall.Kill(-p.pid(), syscall.SIGKILL)
+		<-p.done
+	}
+}
+
+// failure describes a process that ended too early, with the end of its log.
+func (p *process) failure() error {
+	return fmt.Errorf("%s ended early (%v); the end of %s:\n%s", p.name, p.err, p.log, tail(p.log, 30))
+}
+
+func tail(path string, lines int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	all := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(all[max(0, len(all)-lines):], "\n")
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in KiB.
+func peakRSS(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range bytes.Lines(data) {
+		if rest, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
+			f := strings.Fields(string(rest))
+			if len(f) == 0 {
+				break
+			}
+			return strconv.ParseInt(f[0], 10, 64)
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/" + strconv.Itoa(pid) + "/status")
+}
+
+// freeAddr is a loopback address with a port free right now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// Counters are the emulator's request counters (cmd/midonet-sim, /_sim/counters).
+type Counters struct {
+	Requests     int64            `json:"requests"`
+	Reads        int64            `json:"reads"`
+	Creates      int64            `json:"creates"`
+	Updates      int64            `json:"updates"`
+	Deletes      int64            `json:"deletes"`
+	Status       map[string]int64 `json:"status"`
+	InFlightPeak int64            `json:"inFlightPeak"`
+	BusySeconds  float64          `json:"busySeconds"`
+}
+
+// Writes is creates, updates and deletes.
+func (c Counters) Writes() int64 { return c.Creates + c.Updates + c.Deletes }
+
+// Failed counts answers of 5xx and dropped connections (status 0).
+func (c Counters) Failed() int64 {
+	var n int64
+	for code, k := range c.Status {
+		if code == "0" || strings.HasPrefix(code, "5") {
+			n += k
+		}
+	}
+	return n
+}
+
+// minus is the requests between an earlier reading and c; the peak is c's.
+func (c Counters) minus(earlier Counters) Counters {
+	d := Counters{
+		Requests: c.Requests - earlier.Requests, Reads: c.Reads - earlier.Reads,
+		Creates: c.Creates - earlier.Creates, Updates: c.Updates - earlier.Updates,
+		Deletes: c.Deletes - earlier.Deletes, Status: map[string]int64{},
+		InFlightPeak: c.InFlightPeak, BusySeconds: c.BusySeconds - earlier.BusySeconds,
+	}
+	for code, n := range c.Status {
+		if n -= earlier.Status[code]; n != 0 {
+			d.Status[code] = n
+		}
+	}
+	return d
+}
+
+// emulator is a running cmd/midonet-sim.
+type emulator struct {
+	*process
+	addr string
+}
+
+func (e *emulator) url() string { return "http://" + e.addr + "/midonet-api" }
+
+// counters reads the emulator's counters; resetPeak starts a new in-flight peak.
+func (e *emulator) counters(ctx context.Context, resetPeak bool) (Counters, error) {
+	u := "http://" + e.addr + "/_sim/counters"
+	if resetPeak {
+		u += "?resetPeak=1"
+	}
+	var c Counters
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return c, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return c, fmt.Errorf("read the emulator's counters: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return c, fmt.Errorf("read the emulator's counters: %s (is cmd/midonet-sim older than /_sim/counters?)", resp.Status)
+	}
+	return c, json.NewDecoder(resp.Body).Decode(&c)
+}
+
+// waitReady waits until the emulator answers its counters.
+func (e *emulator) waitReady(ctx context.Context) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := e.counters(ctx, false); err == nil {
+			return nil
+		} else if e.exited() {
+			return e.failure()
+		} else if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// fetch saves the body of url into path (a pprof profile).
+func fetch(ctx context.Context, url, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, bufio.NewReader(resp.Body)); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// inFlightLimitMetric is the manager's adaptive in-flight limit.
+const inFlightLimitMetric = "midovpc_midonet_in_flight_limit"
+
+// gauge reads one unlabelled gauge from a Prometheus text endpoint; ok is false when absent.
+func gauge(ctx context.Context, url, name string) (float64, bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), name+" ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+		return v, err == nil
+	}
+	return 0, false
+}

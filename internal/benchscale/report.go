@@ -1,0 +1,92 @@
+package benchscale
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Report writes the results as plain-text tables: one per size (a row per phase), then the
+// per-interface figures of every size side by side.
+func Report(w io.Writer, cfg Config, sizes []Size) {
+	conc := "the manager's in-flight limit at the ack (16 when it exports none)"
+	if cfg.Concurrency > 0 {
+		conc = fmt.Sprint(cfg.Concurrency)
+	}
+	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / concurrency: %s\n",
+		cfg.Latency, capacityString(cfg.Capacity), conc)
+	if len(cfg.ManagerArgs) > 0 {
+		fmt.Fprintf(w, "manager flags: %s\n", strings.Join(cfg.ManagerArgs, " "))
+	}
+	for _, s := range sizes {
+		sh := s.Shape
+		fmt.Fprintf(w, "\n%d interfaces: %d VPCs × %d subnets, %d security groups × %d rules, %d elastic IPs, %d nodes; view %.1f MB\n",
+			s.Interfaces, sh.VPCs, sh.SubnetsPerVPC, sh.SecurityGroups, sh.RulesPerGroup, sh.ElasticIPs, sh.Nodes, float64(s.ViewBytes)/1e6)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
+		for _, p := range s.Phases {
+			bound := p.LatencyBound(cfg.Latency, cfg.Concurrency)
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
+				p.Name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads,
+				p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), firstWrite(p.FirstWrite), p.MeanInFlight(),
+				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024)
+		}
+		tw.Flush()
+	}
+	if len(sizes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nper interface")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "interfaces\tcold ms\tcold writes\tcold reads\trestart ms\tpeak RSS KiB\t")
+	for _, s := range sizes {
+		cold, restart, rss := phase(s, "cold"), phase(s, "restart-adopt"), int64(0)
+		for _, p := range s.Phases {
+			rss = max(rss, p.PeakRSSKiB)
+		}
+		n := float64(s.Interfaces)
+		fmt.Fprintf(tw, "%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.0f\t\n", s.Interfaces, cold.Seconds*1000/n,
+			float64(cold.Requests.Writes())/n, float64(cold.Requests.Reads)/n, restart.Seconds*1000/n, float64(rss)/n)
+	}
+	tw.Flush()
+}
+
+func phase(s Size, name string) Phase {
+	for _, p := range s.Phases {
+		if p.Name == name {
+			return p
+		}
+	}
+	return Phase{}
+}
+
+func capacityString(c int) string {
+	if c <= 0 {
+		return "unlimited"
+	}
+	return fmt.Sprint(c)
+}
+
+func ratio(seconds, bound float64) string {
+	if bound <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", seconds/bound)
+}
+
+func firstWrite(d time.Duration) string {
+	if d < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%dms", d.Milliseconds())
+}
+
+// trailing summarises the requests after the ack: writes/reads.
+func trailing(c Counters) string {
+	if c.Requests == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%dw/%dr", c.Writes(), c.Reads)
+}

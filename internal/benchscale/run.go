@@ -1,0 +1,422 @@
+package benchscale
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/midovpc/midovpc/internal/globalview"
+	"github.com/midovpc/midovpc/internal/viewgen"
+)
+
+// Config is one benchmark run.
+type Config struct {
+	// Sizes are the numbers of interfaces to benchmark, one cloud each.
+	Sizes []int
+	// Seed of the generated views.
+	Seed uint64
+	// Latency and Capacity are the emulator's --latency and --capacity (0: not given).
+	Latency  time.Duration
+	Capacity int
+	// Concurrency is the requests in flight the latency bound assumes; 0: what the manager's
+	// adaptive limiter settled on (its midovpc_midonet_in_flight_limit at the ack), else 16.
+	Concurrency int
+	// ManagerBin and SimBin are the built cmd/manager and cmd/midonet-sim.
+	ManagerBin, SimBin string
+	// RepoRoot is where the manager runs (it finds the CRDs there).
+	RepoRoot string
+	// WorkDir receives, per size, the view, the hosts seed, the logs and the profiles.
+	WorkDir string
+	// ManagerArgs and SimArgs are added to the processes' command lines.
+	ManagerArgs, SimArgs []string
+	// PhaseTimeout bounds each phase.
+	PhaseTimeout time.Duration
+	// Profile takes a CPU profile of the manager during the cold converge (CPUProfile long,
+	// starting at manager start) and heap profiles at its ack and at the end.
+	Profile    bool
+	CPUProfile time.Duration
+	// Progress receives a line per step; nil: none.
+	Progress io.Writer
+	// Quiet is how long MidoNet must see no request after an ack before the next phase
+	// (default 2s; at most 10s are waited).
+	Quiet time.Duration
+}
+
+// Phase is what one phase measured.
+type Phase struct {
+	Name string
+	// Seconds from the manager's start (cold, restart) or the view's rename (edits) to the ack.
+	Seconds float64
+	// Requests counts the MidoNet requests between the start and the ack; Trailing those that
+	// came after the ack, before MidoNet fell quiet.
+	Requests, Trailing Counters
+	// MinWrites is the fewest writes the phase can make: for the cold converge the objects it
+	// created, for edits their hitless cost (a rule added 1, changed 2, removed 1), else 0.
+	MinWrites int64
+	// FirstWrite is the time from the view's rename to the first write MidoNet saw (edits
+	// only; negative: none seen).
+	FirstWrite time.Duration
+	// PeakRSSKiB is the manager's VmHWM at the ack (its peak since it started).
+	PeakRSSKiB int64
+	// InFlightLimit is the manager's in-flight limit at the ack (0: it exports none).
+	InFlightLimit float64
+}
+
+// Concurrency is the requests in flight the phase's latency bound assumes: the configured
+// one, else the manager's limit at the ack, else the manager's historical default of 16.
+func (p Phase) Concurrency(configured int) float64 {
+	switch {
+	case configured > 0:
+		return float64(configured)
+	case p.InFlightLimit >= 1:
+		return p.InFlightLimit
+	}
+	return defaultConcurrency
+}
+
+const defaultConcurrency = 16
+
+// LatencyBound is MinWrites × latency / concurrency, in seconds.
+func (p Phase) LatencyBound(latency time.Duration, configured int) float64 {
+	return float64(p.MinWrites) * latency.Seconds() / p.Concurrency(configured)
+}
+
+// MeanInFlight is the mean number of MidoNet requests in flight during the phase.
+func (p Phase) MeanInFlight() float64 {
+	if p.Seconds <= 0 {
+		return 0
+	}
+	return p.Requests.BusySeconds / p.Seconds
+}
+
+// Size is the result for one size.
+type Size struct {
+	Interfaces int
+	Shape      viewgen.Shape
+	ViewBytes  int64
+	Phases     []Phase
+	// Dir holds the logs and profiles.
+	Dir string
+}
+
+// Run benchmarks every size in turn.
+func Run(ctx context.Context, cfg Config) ([]Size, error) {
+	if cfg.PhaseTimeout <= 0 {
+		cfg.PhaseTimeout = 30 * time.Minute
+	}
+	for _, bin := range []*string{&cfg.ManagerBin, &cfg.SimBin} {
+		abs, err := filepath.Abs(*bin)
+		if err != nil {
+			return nil, err
+		}
+		*bin = abs
+	}
+	if cfg.Quiet <= 0 {
+		cfg.Quiet = 2 * time.Second
+	}
+	if cfg.CPUProfile <= 0 {
+		cfg.CPUProfile = 30 * time.Second
+	}
+	var out []Size
+	for _, n := range cfg.Sizes {
+		s, err := runSize(ctx, cfg, n)
+		if err != nil {
+			return out, fmt.Errorf("%d interfaces: %w", n, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// bench is the state of one size's run.
+type bench struct {
+	cfg     Config
+	dir     string
+	view    *globalview.View
+	viewAt  string
+	sim     *emulator
+	manager *process
+	metrics string
+	pprof   string
+	starts  int
+}
+
+func (b *bench) progress(format string, args ...any) {
+	if b.cfg.Progress != nil {
+		fmt.Fprintf(b.cfg.Progress, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+	}
+}
+
+func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
+	shape := viewgen.DefaultShape(n)
+	shape.Seed = cfg.Seed
+	v, err := viewgen.Generate(shape)
+	if err != nil {
+		return Size{}, err
+	}
+	dir, err := filepath.Abs(filepath.Join(cfg.WorkDir, strconv.Itoa(n)))
+	if err != nil {
+		return Size{}, err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return Size{}, err
+	}
+	if err := viewgen.WriteFiles(dir, v, true); err != nil {
+		return Size{}, err
+	}
+	b := &bench{cfg: cfg, dir: dir, view: v, viewAt: filepath.Join(dir, viewgen.ViewFile)}
+	size := Size{Interfaces: n, Shape: shape, Dir: dir}
+	if st, err := os.Stat(b.viewAt); err == nil {
+		size.ViewBytes = st.Size()
+	}
+	b.progress("%d interfaces: view %s (%d bytes)", n, b.viewAt, size.ViewBytes)
+
+	if err := b.startEmulator(ctx); err != nil {
+		return size, err
+	}
+	defer b.sim.stop(10 * time.Second)
+	defer func() {
+		if b.manager != nil {
+			b.manager.stop(time.Minute)
+		}
+	}()
+
+	phases := []struct {
+		name string
+		run  func(context.Context) (Phase, error)
+	}{
+		{"cold", b.cold},
+		{"restart-adopt", b.restart},
+		{"rule-add", b.edit(viewgen.AddRule, 1)},
+		{"rule-change", b.edit(viewgen.ChangeRule, 2)},
+		{"rule-remove", b.edit(viewgen.RemoveRule, 1)},
+		{"rewrite", b.edit(func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
+	}
+	for _, ph := range phases {
+		pctx, cancel := context.WithTimeout(ctx, cfg.PhaseTimeout)
+		p, err := ph.run(pctx)
+		if err == nil {
+			p.Trailing, err = b.settle(pctx)
+		}
+		cancel()
+		p.Name = ph.name
+		if err != nil {
+			return size, fmt.Errorf("phase %s: %w", ph.name, err)
+		}
+		size.Phases = append(size.Phases, p)
+		b.progress("%d interfaces: %s acknowledged in %.2fs: %d creates, %d updates, %d deletes, %d reads, peak RSS %d MiB",
+			n, ph.name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads, p.PeakRSSKiB/1024)
+	}
+	if cfg.Profile {
+		b.profile(ctx, "heap", "heap-end.pprof")
+	}
+	return size, nil
+}
+
+func (b *bench) startEmulator(ctx context.Context) error {
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	args := []string{"--listen", addr, "--hosts", filepath.Join(b.dir, viewgen.HostsFile), "--latency", b.cfg.Latency.String()}
+	if b.cfg.Capacity > 0 {
+		args = append(args, "--capacity", strconv.Itoa(b.cfg.Capacity))
+	}
+	args = append(args, b.cfg.SimArgs...)
+	p, err := startProcess(b.dir, filepath.Join(b.dir, "midonet-sim.log"), b.cfg.SimBin, args, nil)
+	if err != nil {
+		return err
+	}
+	b.sim = &emulator{process: p, addr: addr}
+	return b.sim.waitReady(ctx)
+}
+
+// startManager starts the manager on a fresh control plane against the emulator.
+func (b *bench) startManager() error {
+	b.starts++
+	metrics, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	b.metrics = metrics
+	probe, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	args := []string{
+		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
+		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
+		"--metrics-bind-address", metrics, "--health-probe-bind-address", probe,
+	}
+	b.pprof = ""
+	if b.cfg.Profile {
+		if b.pprof, err = freeAddr(); err != nil {
+			return err
+		}
+		args = append(args, "--pprof-bind-address", b.pprof)
+	}
+	args = append(args, b.cfg.ManagerArgs...)
+	log := filepath.Join(b.dir, fmt.Sprintf("manager-%d.log", b.starts))
+	b.manager, err = startProcess(b.cfg.RepoRoot, log, b.cfg.ManagerBin, args, nil)
+	return err
+}
+
+// profile saves one of the manager's pprof profiles into the size's folder.
+func (b *bench) profile(ctx context.Context, what, file string) {
+	if b.pprof == "" || b.manager == nil || b.manager.exited() {
+		return
+	}
+	if err := fetch(ctx, "http://"+b.pprof+"/debug/pprof/"+what, filepath.Join(b.dir, file)); err != nil {
+		b.progress("profile %s: %v", what, err)
+	}
+}
+
+// cold starts the manager on an empty MidoNet and waits for the ack.
+func (b *bench) cold(ctx context.Context) (Phase, error) {
+	_ = os.Remove(globalview.AckPath(b.viewAt))
+	return b.fromStart(ctx, "cold")
+}
+
+// restart stops the manager and starts a new one, on a fresh control plane, over the MidoNet
+// the last one built. The ack file is removed so that the new manager has to write it again.
+func (b *bench) restart(ctx context.Context) (Phase, error) {
+	b.manager.stop(time.Minute)
+	_ = os.Remove(globalview.AckPath(b.viewAt))
+	p, err := b.fromStart(ctx, "restart")
+	p.MinWrites = 0
+	return p, err
+}
+
+func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
+	before, err := b.sim.counters(ctx, true)
+	if err != nil {
+		return Phase{}, err
+	}
+	start := time.Now()
+	if err := b.startManager(); err != nil {
+		return Phase{}, err
+	}
+	profiled := make(chan struct{})
+	if b.cfg.Profile {
+		go func() {
+			defer close(profiled)
+			time.Sleep(time.Second) // the pprof listener comes up with the manager
+			b.profile(ctx, fmt.Sprintf("profile?seconds=%d", int(b.cfg.CPUProfile.Seconds())), "cpu-"+label+".pprof")
+		}()
+	} else {
+		close(profiled)
+	}
+	p, err := b.waitAck(ctx, start, before, false)
+	if err != nil {
+		return p, err
+	}
+	p.MinWrites = p.Requests.Creates
+	if b.cfg.Profile {
+		b.profile(ctx, "heap", "heap-"+label+".pprof")
+		<-profiled
+	}
+	return p, nil
+}
+
+// edit changes the view, writes it under its new version and waits for the ack.
+func (b *bench) edit(change func(*globalview.View) error, minWrites int64) func(context.Context) (Phase, error) {
+	return func(ctx context.Context) (Phase, error) {
+		if err := change(b.view); err != nil {
+			return Phase{}, err
+		}
+		before, err := b.sim.counters(ctx, true)
+		if err != nil {
+			return Phase{}, err
+		}
+		start := time.Now()
+		if err := viewgen.WriteView(b.viewAt, b.view); err != nil {
+			return Phase{}, err
+		}
+		p, err := b.waitAck(ctx, start, before, true)
+		p.MinWrites = minWrites
+		return p, err
+	}
+}
+
+// waitAck waits for the ack file to hold the view's version, watching the counters for the
+// first write when watchWrites is set.
+func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, watchWrites bool) (Phase, error) {
+	p := Phase{FirstWrite: -1}
+	ackPath := globalview.AckPath(b.viewAt)
+	tick := 200 * time.Millisecond
+	if watchWrites {
+		tick = 10 * time.Millisecond
+	}
+	for {
+		if b.manager.exited() {
+			return p, b.manager.failure()
+		}
+		if watchWrites && p.FirstWrite < 0 {
+			c, err := b.sim.counters(ctx, false)
+			if err != nil {
+				return p, err
+			}
+			if c.Writes() > before.Writes() {
+				p.FirstWrite = time.Since(start)
+			}
+		}
+		acked, err := globalview.ReadAck(ackPath)
+		if err != nil {
+			return p, err
+		}
+		if acked == b.view.Version {
+			p.Seconds = time.Since(start).Seconds()
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return p, fmt.Errorf("no ack of version %s after %s (ack file holds %q); see %s: %w",
+				b.view.Version, time.Since(start).Round(time.Second), acked, b.manager.log, ctx.Err())
+		case <-time.After(tick):
+		}
+	}
+	after, err := b.sim.counters(ctx, false)
+	if err != nil {
+		return p, err
+	}
+	p.Requests = after.minus(before)
+	if p.PeakRSSKiB, err = peakRSS(b.manager.pid()); err != nil {
+		return p, err
+	}
+	p.InFlightLimit, _ = gauge(ctx, "http://"+b.metrics+"/metrics", inFlightLimitMetric)
+	return p, nil
+}
+
+// settleMax bounds the wait for MidoNet to fall quiet after an ack.
+const settleMax = 10 * time.Second
+
+// settle waits (at most settleMax) until the manager has sent no MidoNet request for a while
+// and returns what it sent after the ack. A manager that never falls quiet (a drift check
+// spread over its period) is not an error: its requests are reported.
+func (b *bench) settle(ctx context.Context) (Counters, error) {
+	first, err := b.sim.counters(ctx, false)
+	if err != nil {
+		return Counters{}, err
+	}
+	last, since := first, time.Now()
+	deadline := time.Now().Add(settleMax)
+	for time.Since(since) < b.cfg.Quiet && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return Counters{}, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		c, err := b.sim.counters(ctx, false)
+		if err != nil {
+			return Counters{}, err
+		}
+		if c.Requests != last.Requests {
+			last, since = c, time.Now()
+		}
+	}
+	return last.minus(first), nil
+}

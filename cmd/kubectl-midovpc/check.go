@@ -15,12 +15,13 @@ func init() {
 	})
 }
 
-const checkSynopsis = programName + " check --midonet-url URL [--tenant T] [--repair [--yes]] [-o text|json]"
+const checkSynopsis = programName + " check --midonet-url URL|--snapshot FILE [--tenant T] [--repair [--yes]] [-o text|json]"
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var mf maintenanceFlags
 	mf.bind(fs)
+	mf.bindSnapshot(fs)
 	repair := fs.Bool("repair", false, "plan the deletion of what check finds (keeping one of each duplicate)")
 	yes := fs.Bool("yes", false, "with --repair: delete; without it, only print what would be deleted")
 	if code, done := parseFlags(fs, checkSynopsis, args, stdout, stderr); done {
@@ -28,6 +29,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if *yes && !*repair {
 		return usageError(fs, stderr, fmt.Errorf("--yes needs --repair"))
+	}
+	if *repair && mf.snapshot != "" {
+		return usageError(fs, stderr, errSnapshotReadsOnly)
 	}
 	s, code, ok := mf.open(fs, stderr)
 	if !ok {

@@ -16,12 +16,13 @@ func init() {
 	})
 }
 
-const gatewaysSynopsis = programName + " gateways --midonet-url URL [--tenant T] [-o text|json]"
+const gatewaysSynopsis = programName + " gateways --midonet-url URL|--snapshot FILE [--tenant T] [-o text|json]"
 
 func runGateways(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gateways", flag.ContinueOnError)
 	var mf maintenanceFlags
 	mf.bind(fs)
+	mf.bindSnapshot(fs)
 	if code, done := parseFlags(fs, gatewaysSynopsis, args, stdout, stderr); done {
 		return code
 	}

@@ -13,15 +13,25 @@ import (
 
 	"github.com/midovpc/midovpc/internal/maintenance"
 	"github.com/midovpc/midovpc/internal/midonet"
+	"github.com/midovpc/midovpc/internal/topoview"
 )
 
 // maintenanceFlags are the flags every maintenance command (flush, check, objects, gateways,
 // tunnel-zone) shares: the MidoNet flags of topology, -o text|json and a timeout.
 type maintenanceFlags struct {
-	mn      midonetFlags
-	output  string
-	timeout time.Duration
+	mn       midonetFlags
+	output   string
+	timeout  time.Duration
+	snapshot string // read-only commands: a file written by `snapshot` instead of MidoNet
 }
+
+// bindSnapshot adds --snapshot, for the commands that only read.
+func (m *maintenanceFlags) bindSnapshot(fs *flag.FlagSet) {
+	fs.StringVar(&m.snapshot, "snapshot", "", "read the topology from this file (written by `"+programName+" snapshot`) instead of MidoNet")
+}
+
+// errSnapshotReadsOnly refuses a deletion planned from a file: it must see MidoNet as it is.
+var errSnapshotReadsOnly = errors.New("--snapshot only reads: deleting needs --midonet-url")
 
 func (m *maintenanceFlags) bind(fs *flag.FlagSet) {
 	m.mn.bind(fs)
@@ -46,26 +56,38 @@ func (m *maintenanceFlags) open(fs *flag.FlagSet, stderr io.Writer) (s *session,
 	if m.output != "text" && m.output != "json" {
 		return nil, usageError(fs, stderr, fmt.Errorf("-o %q: want text or json", m.output)), false
 	}
-	client, err := m.mn.client()
-	if errors.Is(err, errNoURL) {
-		return nil, usageError(fs, stderr, err), false
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
-		return nil, exitError, false
+	var client *midonet.Client
+	if m.snapshot == "" {
+		var err error
+		client, err = m.mn.client()
+		if errors.Is(err, errNoURL) {
+			return nil, usageError(fs, stderr, err), false
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
+			return nil, exitError, false
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	ctx, cancel := context.WithTimeout(ctx, m.timeout)
 	return &session{flags: m, fs: fs, stderr: stderr, client: client, ctx: ctx, cancel: func() { cancel(); stop() }}, exitOK, true
 }
 
-// loadState reads what MidoNet holds for the tenant. It is a variable so that another
-// topology source (a snapshot file) can stand in for the live API.
+// loadState reads what MidoNet holds for the tenant, live.
 var loadState = func(ctx context.Context, c *midonet.Client, tenant string) (*maintenance.State, error) {
 	return maintenance.Load(ctx, c, tenant)
 }
 
 func (s *session) state() (*maintenance.State, bool) {
+	if s.flags.snapshot != "" {
+		snap, err := topoview.ReadSnapshotFile(s.flags.snapshot)
+		if err != nil {
+			fmt.Fprintf(s.stderr, "%s %s: %v\n", programName, s.fs.Name(), err)
+			return nil, false
+		}
+		s.flags.mn.tenant = snap.Tenant
+		return maintenance.FromSnapshot(snap), true
+	}
 	st, err := loadState(s.ctx, s.client, s.flags.mn.tenant)
 	if err != nil {
 		s.fail(err)

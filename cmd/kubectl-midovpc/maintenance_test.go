@@ -279,3 +279,40 @@ func TestTunnelZoneCreate(t *testing.T) {
 		t.Errorf("no verb: exit %d", got.code)
 	}
 }
+
+// TestReadOnlyCommandsFromASnapshot: check, objects and gateways read a snapshot file as they
+// read MidoNet, and refuse to delete from one.
+func TestReadOnlyCommandsFromASnapshot(t *testing.T) {
+	url, c := startCloud(t)
+	ctx := context.Background()
+	bridges, err := c.ListBridges(ctx, testcloud.Tenant)
+	must(t, err)
+	for _, b := range bridges {
+		if b.Name == "eucabr" {
+			_, err := c.CreateBridgePort(ctx, b.ID, &midonet.Port{})
+			must(t, err)
+		}
+	}
+	_, err = c.CreateChain(ctx, &midonet.Chain{Name: "ic_i-0badf00d_prechain"})
+	must(t, err)
+	file := filepath.Join(t.TempDir(), "snap.json")
+	if got := invoke("snapshot", "--midonet-url", url, "-o", file); got.code != exitOK {
+		t.Fatalf("snapshot: exit %d: %s", got.code, got.stderr)
+	}
+	for _, args := range [][]string{{"check"}, {"objects"}, {"objects", testcloud.Instance}, {"objects", testcloud.VPC}, {"gateways"}} {
+		live := invoke(append(args, "--midonet-url", url)...)
+		offline := invoke(append(args, "--snapshot", file)...)
+		if live.code != exitOK || offline.code != exitOK || offline.stdout != live.stdout {
+			t.Errorf("%v: live (exit %d):\n%s\nfrom the snapshot (exit %d, %s):\n%s", args, live.code, live.stdout, offline.code, offline.stderr, offline.stdout)
+		}
+	}
+	if got := invoke("check", "--snapshot", file); !strings.Contains(got.stdout, "unreferenced chain: chain ic_i-0badf00d_prechain") {
+		t.Errorf("check --snapshot:\n%s", got.stdout)
+	}
+	for _, args := range [][]string{{"check", "--repair"}, {"objects", testcloud.SG, "--delete"}} {
+		got := invoke(append(args, "--snapshot", file)...)
+		if got.code != exitUsage || !strings.Contains(got.stderr, "--snapshot only reads") {
+			t.Errorf("%v --snapshot: exit %d, stderr %q", args, got.code, got.stderr)
+		}
+	}
+}

@@ -16,12 +16,13 @@ func init() {
 	})
 }
 
-const objectsSynopsis = programName + " objects [ID] [--delete [--yes]] --midonet-url URL [--tenant T] [-o text|json]"
+const objectsSynopsis = programName + " objects [ID] [--delete [--yes]] --midonet-url URL|--snapshot FILE [--tenant T] [-o text|json]"
 
 func runObjects(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("objects", flag.ContinueOnError)
 	var mf maintenanceFlags
 	mf.bind(fs)
+	mf.bindSnapshot(fs)
 	del := fs.Bool("delete", false, "plan the deletion of the model's objects")
 	yes := fs.Bool("yes", false, "with --delete: delete; without it, only print what would be deleted")
 	ids, code, done := parseArgsAnywhere(fs, objectsSynopsis, args, stdout, stderr)
@@ -36,6 +37,9 @@ func runObjects(args []string, stdout, stderr io.Writer) int {
 	}
 	if *yes && !*del {
 		return usageError(fs, stderr, fmt.Errorf("--yes needs --delete"))
+	}
+	if *del && mf.snapshot != "" {
+		return usageError(fs, stderr, errSnapshotReadsOnly)
 	}
 	if len(ids) == 1 && maintenance.ModelKind(ids[0]) == "" {
 		return usageError(fs, stderr, fmt.Errorf("%q is not the id of a vpc-, subnet-, i-, eni-, nat-, sg- or acl- (prefix and 8 or 17 lowercase hex digits)", ids[0]))

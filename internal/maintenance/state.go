@@ -131,13 +131,7 @@ func FromIndex(x *index.Index) *State {
 // foreignRefs collects what other tenants' devices, ports and rules refer to.
 func foreignRefs(ctx context.Context, c *midonet.Client, tenant string) (map[string]bool, error) {
 	refs := map[string]bool{}
-	add := func(ids ...*string) {
-		for _, id := range ids {
-			if id != nil && *id != "" {
-				refs[*id] = true
-			}
-		}
-	}
+	add := func(ids ...*string) { addRefs(refs, ids...) }
 	routers, err := c.ListRouters(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("list routers of every tenant: %w", err)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,17 +38,18 @@ var (
 // and the NATed instance addresses behind eucamd_mido); a fake cloud controller and a fake DNS
 // server listen on loopback.
 type world struct {
-	t        *testing.T
-	cfg      hostside.Config
-	table    *mapping.Table
-	upstream *fakeCLC
-	dnsAddr  string
-	intipMap string
+	t           *testing.T
+	metricsAddr string
+	cfg         hostside.Config
+	table       *mapping.Table
+	upstream    *fakeCLC
+	dnsAddr     string
+	intipMap    string
 }
 
 func newWorld(t *testing.T) *world {
 	netnstest.Require(t)
-	w := &world{t: t, table: &mapping.Table{}, upstream: newFakeCLC(t), dnsAddr: fakeDNS(t)}
+	w := &world{t: t, table: &mapping.Table{}, upstream: newFakeCLC(t), dnsAddr: fakeDNS(t), metricsAddr: freeLoopbackPort(t)}
 	w.cfg = hostside.Config{Netns: netnstest.UniqueName("eucamd-t"), VethHost: "eucamd_host", VethMido: "eucamd_mido", Base: netnstest.NewNamespace(t)}
 	t.Cleanup(func() {
 		if _, err := os.Stat(filepath.Join(hostside.NamespaceDir, w.cfg.Netns)); err == nil {
@@ -65,7 +67,7 @@ func (w *world) start() (stop func()) {
 	u, _ := url.Parse(w.upstream.URL)
 	go func() {
 		done <- metadata.Run(ctx, metadata.Options{
-			Host: w.cfg, Interfaces: w.table, Upstream: u, DNSUpstream: w.dnsAddr,
+			Host: w.cfg, Interfaces: w.table, Upstream: u, DNSUpstream: w.dnsAddr, MetricsAddr: w.metricsAddr,
 			RepairPeriod: time.Hour, // repairs below come from netlink notifications
 		})
 	}()
@@ -171,6 +173,24 @@ func TestMetadataPathWithRealPackets(t *testing.T) {
 		}
 	})
 
+	t.Run("metrics count requests by code and unknown sources; /healthz answers", func(t *testing.T) {
+		metrics := httpGet(t, "http://"+w.metricsAddr+"/metrics")
+		for _, want := range []string{
+			`midovpc_metadata_requests_total{code="200"}`,
+			`midovpc_metadata_requests_total{code="403"} 1`,
+			"midovpc_metadata_unknown_sources_total 1",
+			"midovpc_metadata_request_duration_seconds_count",
+			"midovpc_metadata_interfaces 1",
+		} {
+			if !strings.Contains(metrics, want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+		if got := httpGet(t, "http://"+w.metricsAddr+"/healthz"); got != "ok\n" {
+			t.Errorf("/healthz = %q", got)
+		}
+	})
+
 	t.Run("an interface taken out of the mapping stops being served", func(t *testing.T) {
 		w.table.Replace(nil)
 		defer w.table.Replace([]mapping.Interface{known})
@@ -266,6 +286,27 @@ func TestMetadataPathWithRealPackets(t *testing.T) {
 			t.Errorf("namespace %s left behind", w.cfg.Netns)
 		}
 	})
+}
+
+func httpGet(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// freeLoopbackPort is a loopback address:port nothing listens on right now.
+func freeLoopbackPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // hostState is what `ip link`, `ip addr` and `ip route` show of the host side.

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/tools/clientcmd"
@@ -123,6 +124,9 @@ func readManifests(data []byte, namespace string) (*globalview.Projection, error
 	if err != nil {
 		return nil, err
 	}
+	if err := corev1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
 	decode := serializer.NewCodecFactory(scheme).UniversalDeserializer().Decode
 	p := &globalview.Projection{Namespace: namespace}
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
@@ -134,17 +138,21 @@ func readManifests(data []byte, namespace string) (*globalview.Projection, error
 		if err != nil {
 			return nil, fmt.Errorf("document %d: %w", n, err)
 		}
-		if len(bytes.TrimSpace(doc)) == 0 {
+		if onlyComments(doc) {
 			continue
 		}
 		obj, _, err := decode(doc, nil, nil)
 		if err != nil {
 			return nil, fmt.Errorf("document %d: %w", n, err)
 		}
-		if o, ok := obj.(client.Object); ok && o.GetNamespace() == "" {
+		if _, cluster := obj.(*vpcv1.CoreNetwork); cluster {
+			// cluster-scoped
+		} else if o, ok := obj.(client.Object); ok && o.GetNamespace() == "" {
 			o.SetNamespace(namespace)
 		}
 		switch o := obj.(type) {
+		case *corev1.Namespace:
+			// Apply creates the namespace when missing; it is no object of ours to plan.
 		case *vpcv1.CoreNetwork:
 			p.CoreNetwork = o
 		case *vpcv1.Vpc:
@@ -194,4 +202,15 @@ func writePlan(w io.Writer, output string, changes []globalview.Change) error {
 	}
 	_, err := fmt.Fprintf(w, "%d to create, %d to update, %d to delete\n", counts["create"], counts["update"], counts["delete"])
 	return err
+}
+
+// onlyComments reports whether a YAML document holds nothing but comments and blank lines.
+func onlyComments(doc []byte) bool {
+	for _, line := range bytes.Split(doc, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' && !bytes.Equal(line, []byte("---")) {
+			return false
+		}
+	}
+	return true
 }

@@ -52,21 +52,23 @@ func TestPlanChangesNothing(t *testing.T) {
 		t.Errorf("plan of the applied view: exit %d\n%s%s", same.code, same.stdout, same.stderr)
 	}
 
-	// The CLC terminates i-12345678 (its interface and elastic IP leave the view) and opens
-	// port 443 in sg-5e5e5e5e.
+	// The CLC terminates i-12345678 (its interface and elastic IP leave the view, and the
+	// CoreNetwork's node listing changes) and opens port 443 in sg-5e5e5e5e.
 	edited := string(sample)
 	start := strings.Index(edited, `<instance name="i-12345678">`)
 	end := strings.Index(edited[start:], "</instance>") + start + len("</instance>")
 	edited = edited[:start] + edited[end:]
+	edited = strings.Replace(edited, "<value>i-12345678</value>", "", 1) // its node listing
 	edited = strings.Replace(edited, "<fromPort>80</fromPort>\n                    <toPort>80</toPort>", "<fromPort>443</fromPort>\n                    <toPort>443</toPort>", 1)
 	editedFile := filepath.Join(dir, "edited.xml")
 	must(t, os.WriteFile(editedFile, []byte(edited), 0o644))
 	changed := invoke("plan", "--kubeconfig", kubeconfig, "--global-view", editedFile)
-	for _, want := range []string{"update SecurityGroup eucalyptus-vpc/sg-5e5e5e5e", "delete NetworkInterface eucalyptus-vpc/eni-b2b2b2b2", "delete ElasticIP", "0 to create, 1 to update, 2 to delete"} {
+	for _, want := range []string{"update CoreNetwork default", "update SecurityGroup eucalyptus-vpc/sg-5e5e5e5e", "delete NetworkInterface eucalyptus-vpc/eni-b2b2b2b2", "delete ElasticIP", "0 to create, 2 to update, 2 to delete"} {
 		if !strings.Contains(changed.stdout, want) {
 			t.Errorf("plan of the edited view does not say %q:\n%s%s", want, changed.stdout, changed.stderr)
 		}
 	}
+	t.Logf("plan of the edited view:\n%s", changed.stdout)
 	if changed.code != exitChanges {
 		t.Errorf("plan of the edited view exited %d, want %d", changed.code, exitChanges)
 	}

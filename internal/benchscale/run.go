@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,10 +125,12 @@ func Run(ctx context.Context, cfg Config) ([]Size, error) {
 	var out []Size
 	for _, n := range cfg.Sizes {
 		s, err := runSize(ctx, cfg, n)
+		if len(s.Phases) > 0 {
+			out = append(out, s) // what was measured before a failure is reported too
+		}
 		if err != nil {
 			return out, fmt.Errorf("%d interfaces: %w", n, err)
 		}
-		out = append(out, s)
 	}
 	return out, nil
 }
@@ -261,7 +264,12 @@ func (b *bench) startManager() error {
 	}
 	args = append(args, b.cfg.ManagerArgs...)
 	log := filepath.Join(b.dir, fmt.Sprintf("manager-%d.log", b.starts))
-	b.manager, err = startProcess(b.cfg.RepoRoot, log, b.cfg.ManagerBin, args, nil)
+	// envtest gives kube-apiserver 20s to start by default: too little on a loaded machine.
+	var env []string
+	if os.Getenv(startTimeoutEnv) == "" {
+		env = append(env, startTimeoutEnv+"=3m")
+	}
+	b.manager, err = startProcess(b.cfg.RepoRoot, log, b.cfg.ManagerBin, args, env)
 	return err
 }
 
@@ -273,6 +281,23 @@ func (b *bench) profile(ctx context.Context, what, file string) {
 	if err := fetch(ctx, "http://"+b.pprof+"/debug/pprof/"+what, filepath.Join(b.dir, file)); err != nil {
 		b.progress("profile %s: %v", what, err)
 	}
+}
+
+// startTimeoutEnv bounds the start of envtest's control plane (the manager's --dev).
+const startTimeoutEnv = "KUBEBUILDER_CONTROLPLANE_START_TIMEOUT"
+
+// pprofUp reports whether the manager's pprof endpoint answers.
+func (b *bench) pprofUp(ctx context.Context) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.pprof+"/debug/pprof/", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // cold starts the manager on an empty MidoNet and waits for the ack.
@@ -304,7 +329,10 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	if b.cfg.Profile {
 		go func() {
 			defer close(profiled)
-			time.Sleep(time.Second) // the pprof listener comes up with the manager
+			// The pprof listener comes up with the manager, after its control plane.
+			for i := 0; i < 600 && !b.pprofUp(ctx); i++ {
+				time.Sleep(100 * time.Millisecond)
+			}
 			b.profile(ctx, fmt.Sprintf("profile?seconds=%d", int(b.cfg.CPUProfile.Seconds())), "cpu-"+label+".pprof")
 		}()
 	} else {

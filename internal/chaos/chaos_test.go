@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/midovpc/midovpc/internal/globalview"
@@ -44,6 +46,7 @@ var managerBin string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	ctrl.SetLogger(logr.Discard())
 	dir, err := os.MkdirTemp("", "midovpc-chaos-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -247,7 +250,9 @@ func (r *rig) settle(o *outcome, golden string) {
 	time.Sleep(2 * time.Second)
 	o.writesLate = r.front.Writes() - before
 	o.duplicates, o.orphans, o.missing, o.diff = len(rep.Duplicates), len(rep.Orphans), len(rep.Missing), rep.Diff != ""
-	summary.add(*o)
+	if o.seed != 0 { // seed 0 is the kill-free run that writes a golden file
+		summary.add(*o)
+	}
 	t.Logf("%s seed %d: kills %v; converged %.1fs after the start; %d duplicates, %d orphans, %d missing; %d writes after settling",
 		o.scenario, o.seed, o.kills, o.seconds, o.duplicates, o.orphans, o.missing, o.writesLate)
 	if !rep.OK() {
@@ -295,6 +300,9 @@ func coldConverge(t *testing.T, seed int64, lose bool) {
 	r := newRig(t)
 	p := project(t, exampleView)
 	pl := newPlan(seed, convergeWrites)
+	if lose && *seeds == 0 {
+		pl.left = 1 // make test: a fresh control plane costs its start-up, once
+	}
 	o := &outcome{scenario: "cold converge, control plane kept", seed: seed}
 	if lose {
 		o.scenario = "cold converge, control plane lost"
@@ -458,7 +466,7 @@ func failover(t *testing.T, seed int64) {
 	t.Cleanup(func() { a.Stop(); b.Stop() })
 	leader := func() *Process {
 		for _, p := range []*Process{a, b} {
-			if p.LogContains("successfully acquired lease") {
+			if p.LogContains("Successfully acquired lease") {
 				if dead, _ := p.Exited(); !dead {
 					return p
 				}
@@ -509,7 +517,7 @@ func failover(t *testing.T, seed int64) {
 	if killed == nil {
 		t.Fatal("the leader was not killed: the converge ended before the chosen write")
 	}
-	if !survivor.LogContains("successfully acquired lease") {
+	if !survivor.LogContains("Successfully acquired lease") {
 		t.Errorf("the standby %s never became leader, yet the converge finished", survivor.Name)
 	}
 	r.settle(o, exampleGolden)

@@ -50,7 +50,7 @@ const (
 	smoothing        = 0.2                    // EWMA weight of a new sample
 	backoffLatency   = 0.9                    // decrease on rising latency
 	backoffOverload  = 0.5                    // decrease on 503, 429, timeouts
-	startLimit       = 4                      // slow start from here (within min..max)
+	startLimit       = 8                      // slow start from here (within min..max)
 	neverDecreased   = -1 << 31               // decreasedAt before any decrease
 	unsetFloor       = time.Duration(1 << 62) // no sample yet
 )

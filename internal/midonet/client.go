@@ -25,7 +25,7 @@ const (
 	DefaultTenant      = "euca_tenant_1"
 	DefaultBurst       = 100
 	DefaultMaxInFlight = 64
-	DefaultMinInFlight = 2
+	DefaultMinInFlight = 8
 	DefaultTimeout     = 5 * time.Second
 	DefaultUserAgent   = "midovpc"
 )
@@ -67,7 +67,8 @@ type Config struct {
 	// ever and shrinks when latency rises, on 503 and 429, and on timeouts. The current limit
 	// is the metric midovpc_midonet_in_flight_limit.
 	MaxInFlight int
-	// MinInFlight is the lowest the adaptive limit goes (default 2).
+	// MinInFlight is the lowest the adaptive limit goes (default 8: latency measured by a busy
+	// client rises with its own CPU load, which must not throttle it to a trickle).
 	MinInFlight int
 	// FixedInFlight keeps the limit at MaxInFlight instead of adapting it.
 	FixedInFlight bool

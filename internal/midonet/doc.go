@@ -12,19 +12,24 @@
 //   - Typed objects (Router, Bridge, Port, Route, Chain, Rule, …) with MidoNet's JSON names.
 //     Nullable fields are pointers, so that null and zero stay apart; decoding tolerates
 //     numbers and booleans sent as strings, as MidoNet's own Jackson does.
-//   - Create = POST, then GET of the Location, so callers get the stored object. A caller that
+//   - Create = one POST: the object returned is the request itself, with the id and self link
+//     of the Location (Config.ReadBack adds a GET of the stored object). A caller that
 //     sets the id (or creates an object with a natural key: DHCP subnet, DHCP host, group
 //     address, binding, tunnel-zone member) makes the create idempotent: it is retried, and a
 //     duplicate refusal (409, or 400 for a BGP peer) on a retry is resolved by reading the
 //     object the lost attempt created.
-//   - Update = PUT of the whole object (MidoNet's PUT replaces), then GET.
+//   - Update = PUT of the whole object (MidoNet's PUT replaces), not read back; a port PUT
+//     leaves out its binding and link, which MidoNet would take from the body as they are.
 //   - Typed errors: *APIError (with the Error-v1 message and violations) and *TransportError,
 //     decided on with IsNotFound, IsConflict, IsValidation, IsUnauthorized and IsTransient.
 //   - Retries with exponential back-off and jitter for transient failures of idempotent
 //     requests only; a POST with a server-chosen id is sent exactly once.
 //   - X-Auth-Token from a file re-read when it changes, or from /login; TLS with a CA file;
 //     tokens and passwords never appear in logs or errors.
-//   - A client-side rate limit and a cap on requests in flight, both honouring the context.
+//   - An adaptive limit on requests in flight (adaptive.go: slow start, additive increase while
+//     latency stays flat, multiplicative decrease on rising latency, 503, 429 and timeouts),
+//     bounded by MaxInFlight, and an optional hard rate limit; both honour the context. One
+//     attempt is bounded by Timeout (5s).
 //   - Prometheus metrics in controller-runtime's registry:
 //     midovpc_midonet_requests_total{method,resource,code},
 //     midovpc_midonet_request_duration_seconds{method,resource} and

@@ -60,7 +60,7 @@ func generate(seed int64) *genCloud {
 		rtb := "rtb-" + hex8(r)
 		for s := 0; s < ns; s++ {
 			sn := genSubnet{id: "subnet-" + hex8(r), cidr: fmt.Sprintf("%s.%d.0/24", pfx, s+1), rtb: rtb}
-			if r.Intn(3) > 0 {
+			if r.Intn(2) == 0 {
 				sn.acl = g.acl
 			}
 			g.subnets = append(g.subnets, sn)
@@ -143,13 +143,13 @@ func randomACL(r *rand.Rand, g *genVpc) []string {
 	for k := 0; k < n; k++ {
 		p := protos[r.Intn(len(protos))]
 		action := "allow"
-		if r.Intn(3) == 0 {
+		if r.Intn(4) == 0 {
 			action = "deny"
 		}
 		out = append(out, fmt.Sprintf(`<entry number="%d"><protocol>%s</protocol><action>%s</action><cidr>%s</cidr>%s</entry>`,
 			100+10*k, p.proto, action, randomCIDR(r, g), p.extra))
 	}
-	if r.Intn(2) == 0 {
+	if r.Intn(3) > 0 {
 		out = append(out, `<entry number="200"><protocol>-1</protocol><action>allow</action><cidr>0.0.0.0/0</cidr></entry>`)
 	}
 	return append(out, `<entry number="32767"><protocol>-1</protocol><action>deny</action><cidr>0.0.0.0/0</cidr></entry>`)
@@ -177,12 +177,17 @@ func randomGroup(r *rand.Rand, id string, g *genVpc) string {
 		}
 		return b.String()
 	}
+	ingress := rules(1 + r.Intn(3))
+	if r.Intn(2) == 0 {
+		// Most groups admit their own VPC.
+		ingress += "<rule><protocol>-1</protocol><cidr>" + g.cidr + "</cidr></rule>"
+	}
 	egress := "<rule><protocol>-1</protocol><cidr>0.0.0.0/0</cidr></rule>"
-	if r.Intn(3) == 0 {
+	if r.Intn(4) == 0 {
 		egress = rules(1 + r.Intn(2))
 	}
 	return fmt.Sprintf(`<securityGroup name="%s"><ownerId>123456789012</ownerId><ingressRules>%s</ingressRules><egressRules>%s</egressRules></securityGroup>`,
-		id, rules(1+r.Intn(3)), egress)
+		id, ingress, egress)
 }
 
 // xml renders the cloud as a view, with the sample's configuration (gateway, BGP, one node).

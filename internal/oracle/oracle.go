@@ -56,7 +56,8 @@ type Cloud struct {
 	// built (and midovpc reproduces) departs from AWS: a group reference also matches its
 	// members' elastic IPs (sg_all_<sg> holds private and public addresses), and a packet from
 	// an instance without a public address to an elastic IP of the cloud is carried there with
-	// its private source (eucart routes it back in; AWS drops it at the internet gateway).
+	// its private source (eucart routes it back in; AWS drops it at the internet gateway), where
+	// a private source inside the target subnet's CIDR (an overlapping VPC) skips its ACL.
 	Eucanetd bool
 
 	vpcs    map[string]*vpcv1.Vpc
@@ -265,7 +266,10 @@ func (c *Cloud) toElasticIP(e *vpcv1.ElasticIP, p packet) Verdict {
 // arrive is a packet reaching interface t from subnet fromSubnet ("" from outside the VPC).
 func (c *Cloud) arrive(t *vpcv1.NetworkInterface, p packet, fromSubnet string) Verdict {
 	ts := c.subnets[t.Spec.Subnet]
-	if fromSubnet != ts.Name && !c.aclAllows(ts, p, true) {
+	// With Eucanetd, a source inside the subnet's CIDR skips the ACL (sc_<subnet>_in accepts
+	// it before the jump to the ACL), even when it comes from another VPC that overlaps.
+	sameCIDR := c.Eucanetd && cidr(ts.Spec.CIDR).Contains(p.src)
+	if fromSubnet != ts.Name && !sameCIDR && !c.aclAllows(ts, p, true) {
 		return Verdict{Reason: "ingress ACL of " + ts.Name}
 	}
 	if !c.sgAllows(t, p, true) {

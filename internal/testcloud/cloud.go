@@ -1,7 +1,9 @@
 package testcloud
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -82,9 +84,31 @@ func (c *Cloud) Apply(view []byte, timeout time.Duration) error {
 	return c.waitAck(view, timeout)
 }
 
-// Snapshot reads the tenant's topology from the emulator.
+// Snapshot reads the tenant's topology from the emulator once it has settled: the ack says
+// every projected object is Ready, but objects pruned from the previous view may still be
+// being removed from MidoNet; two equal reads half a second apart end the wait.
 func (c *Cloud) Snapshot(ctx context.Context) (*topoview.Snapshot, error) {
-	return topoview.ReadSnapshot(ctx, c.Client, c.Tenant)
+	var last []byte
+	var lastErr error
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		snap, err := topoview.ReadSnapshot(ctx, c.Client, c.Tenant)
+		if err != nil {
+			lastErr = err // a device deleted between two list calls
+			continue
+		}
+		data, err := json.Marshal(snap)
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(data, last) {
+			return snap, nil
+		}
+		last, lastErr = data, nil
+	}
+	if lastErr != nil {
+		return nil, lastErr
+	}
+	return nil, errors.New("the MidoNet topology did not settle within 60s")
 }
 
 func (c *Cloud) seedHosts(view []byte) error {

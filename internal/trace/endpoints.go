@@ -125,8 +125,12 @@ func (n *Network) Trace(from, to string, f Flow) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--from: %w", err)
 	}
-	dst, _, err := n.findInterface(to)
-	if err != nil {
+	// A destination is an address: which VPC it lands in depends on where the packet starts,
+	// so VPC/ADDRESS and an address several VPCs hold need no resolving.
+	dst := Interface{}
+	if a, err := netip.ParseAddr(to[strings.LastIndex(to, "/")+1:]); err == nil {
+		dst.IP = a
+	} else if dst, _, err = n.findInterface(to); err != nil {
 		return nil, fmt.Errorf("--to: %w", err)
 	}
 	pkt := Packet{Src: src.IP, Dst: dst.IP, Proto: f.Proto, SrcPort: f.SrcPort, DstPort: f.DstPort}

@@ -362,7 +362,11 @@ func (w *walk) deliver(out *midonet.Port, nh netip.Addr, fc filterCtx) {
 	if nh.IsValid() {
 		ep.NextHop = nh.String()
 	}
-	w.hop(Hop{Stage: "deliver", Action: "delivered", Note: ep.Kind + " " + ep.Name + " (" + where + ")"}, fc)
+	note := ep.Kind + " " + ep.Name
+	if where != ep.Name {
+		note += " (" + where + ")"
+	}
+	w.hop(Hop{Stage: "deliver", Action: "delivered", Note: note}, fc)
 	w.res.DeliveredTo = ep
 	w.stop(Delivered, "")
 }

@@ -23,6 +23,9 @@
 // meanwhile), then swaps it in under a short lock and reports the Drift: objects that vanished,
 // changed or appeared behind midovpc's back. Containers written through during the re-read keep
 // their write-through state (it is newer than what the re-read saw) and are left out of the drift.
+// The incremental form (incremental.go), which the manager uses, does the same one container at
+// a time: ResyncCollections finds containers that appeared or vanished, ResyncContainer
+// re-reads one; a container written through while it was read is compared next time.
 //
 // Objects without a UUID get a synthetic id (DHCPSubnetID, DHCPHostID, AddrID, ARPID, MACID,
 // MemberID) so that owners can record them in their status like any other id; Find resolves

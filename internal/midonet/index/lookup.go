@@ -250,6 +250,14 @@ func (x *Index) AddrsOf(groupID string) []string {
 	return nil
 }
 
+// HasAddr reports whether a group holds an address (without copying its list).
+func (x *Index) HasAddr(groupID, addr string) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	g, ok := x.m.groups[groupID]
+	return ok && slices.Contains(g.Addrs, addr)
+}
+
 // MembersOf lists the port ids of a port group.
 func (x *Index) MembersOf(portGroupID string) []string {
 	x.mu.RLock()

@@ -211,7 +211,11 @@ func (x *Index) AddAddr(groupID, addr string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if g, ok := x.m.groups[groupID]; ok {
-		g.Addrs = with(g.Addrs, addr)
+		// In place: readers only ever get copies (AddrsOf, clone), and a group of a
+		// thousand members must not be copied per member.
+		if !slices.Contains(g.Addrs, addr) {
+			g.Addrs = append(g.Addrs, addr)
+		}
 	}
 	x.touch(KindAddrGroup, groupID)
 }
@@ -221,7 +225,7 @@ func (x *Index) RemoveAddr(groupID, addr string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if g, ok := x.m.groups[groupID]; ok {
-		g.Addrs = without(g.Addrs, addr)
+		g.Addrs = slices.DeleteFunc(g.Addrs, func(a string) bool { return a == addr })
 	}
 	x.touch(KindAddrGroup, groupID)
 }

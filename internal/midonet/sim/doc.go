@@ -4,7 +4,10 @@
 // ignored), null-including output with absolute links, 201+Location creates, replacing PUTs with
 // the per-model preserved fields, MidoNet's error texts and status codes, and the referential
 // cascades of spec §3 (router → ports → routes/links/bindings, chain → rules/jump rules/filter
-// references, bridge → ports/DHCP).
+// references, bridge → ports/DHCP), and MidoNet's strictness where a second reading of its
+// source found it (spec §6.1: int32 AS numbers, case-sensitive enums, colon MACs, IPv6 group
+// addresses uncompressed, a port PUT taking its binding and link from the body, MAC-table
+// entries outliving their port).
 //
 // It exists so that the controller, its integration tests and benchmarks can run against a real
 // HTTP MidoNet without a MidoNet deployment, and so that MidoNet clients (ours or anybody's) can be
@@ -14,8 +17,10 @@
 // and tunnel zones are not creatable through the API (agents register them in MidoNet): seed them
 // with a Seed file (LoadSeed / ParseSeed + ApplySeed) or AddHost. Deterministic fault injection
 // (latency, jitter, 503s, dropped connections, writes applied and then answered with 503 or never
-// answered) is configured through Options or SetFaults. Requests and Writes expose what a client
-// did, for tests that count the writes a controller makes; Save and Load snapshot the store.
+// answered) is configured through Options or SetFaults; Options.Capacity and QueueLimit model a
+// server that works on only so many requests at once (the rest queue, latency grows with load,
+// a full queue answers 503). Requests, Writes, Reads and Refused expose what a client did, for
+// tests that count the writes and reads a controller makes; Save and Load snapshot the store.
 //
 // The store is one RWMutex-protected set of maps: every request is atomic, like a single
 // ZooKeeper transaction in MidoNet.

@@ -53,7 +53,7 @@ func (r *run) ensureAddrs(groupID, name string, addrs []netip.Addr, exclusive bo
 		s := a.String()
 		unlock := r.e.lockEntry(groupID, s)
 		defer unlock()
-		if slices.Contains(r.e.Index.AddrsOf(groupID), s) {
+		if r.e.Index.HasAddr(groupID, s) {
 			r.keep(topology.AddrKey(name, a), index.AddrID(groupID, s))
 			return nil
 		}

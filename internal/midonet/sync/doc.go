@@ -37,12 +37,15 @@
 // sync, name the object and wrap the client's typed error. The container a failed write went
 // to is marked stale in the index and re-read (alone) by the next sync (decision (e)).
 //
-// Concurrency. Many owners may sync at once. Every edit of a container's children (a chain's
-// rules above all, but also a device's ports and routes, a bridge's DHCP and tables, a group's
-// addresses) holds that container's lock, so positional rule edits of two owners in one shared
-// chain never interleave. The same owner must not be synced concurrently (controller-runtime
+// Concurrency. Many owners may sync at once. Positional and matching edits of a container's
+// children (a chain's rules above all, a device's ports and routes) hold that container's
+// lock, so the rule edits of two owners in one shared chain never interleave; order-free
+// children keyed by content (group addresses, DHCP hosts, ARP and MAC entries) hold a lock of
+// their own entry only. Within one sync, the steps after the routes run at once as lanes, and
+// independent objects inside them at once too (Engine.Workers); one chain's rules keep their
+// hitless order. The same owner must not be synced concurrently (controller-runtime
 // guarantees it).
 //
-// Drift. OwnersOf maps an index.Drift to the owners to requeue; RunResync resyncs the index
-// periodically and hands them over.
+// Drift. OwnersOf maps an index.Drift to the owners to requeue; RunResync compares the index
+// with MidoNet one container at a time, spread over each period, and hands them over.
 package sync

@@ -88,7 +88,7 @@ run: envtest ## Run the manager on its embedded defaults: local control plane, M
 	$(GO) build -o bin/manager ./cmd/manager
 	@# exec: signals reach the manager itself, which stops the local control plane it started.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" exec bin/manager --dev \
-		--metrics-bind-address=127.0.0.1:8080 --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
+		--metrics-bind-address=127.0.0.1:8080 --metrics-secure=false --health-probe-bind-address=127.0.0.1:8081 $(RUN_ARGS)
 
 .PHONY: run-sim
 run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.
@@ -96,15 +96,26 @@ run-sim: ## Run the MidoNet emulator alone on 127.0.0.1:8181.
 
 ##@ Build
 
+# VERSION is stamped into `manager --version` and `kubectl-midovpc version`.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X github.com/midovpc/midovpc/internal/buildinfo.Version=$(VERSION)
+
 .PHONY: build
-build: ## Build the binaries into bin/.
-	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/...
+build: ## Build the binaries into bin/, with VERSION stamped in.
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/ ./cmd/...
+
+GOARCH ?= $(shell $(GO) env GOARCH)
+
+.PHONY: image
+image: ## Build the manager image without a container engine, as an OCI layout in bin/image.
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/linux_$(GOARCH)/manager ./cmd/manager
+	$(GO) run ./hack/image --binary bin/linux_$(GOARCH)/manager --arch $(GOARCH) --version $(VERSION) --out bin/image
 
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a Docker engine).
-	docker build -t $(IMG) .
+	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .
 
-IMG ?= midovpc/manager:dev
+IMG ?= midovpc/manager:$(VERSION)
 
 .PHONY: help
 help:

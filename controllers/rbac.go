@@ -7,5 +7,6 @@ package controllers
 // +kubebuilder:rbac:groups=vpc.midovpc.io,resources=corenetworks/finalizers;vpcs/finalizers;subnets/finalizers;securitygroups/finalizers;networkinterfaces/finalizers;elasticips/finalizers;routetables/finalizers;internetgateways/finalizers;natgateways/finalizers;networkacls/finalizers;dhcpoptionsets/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
-// The global-view projector creates its namespace (--namespace) when it is missing.
-// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;create
+// The global-view projector checks that its namespace (--namespace) exists; in a cluster the
+// administrator creates it (README), the manager may not create namespaces.
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get

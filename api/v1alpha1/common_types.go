@@ -114,7 +114,8 @@ type ICMPMatch struct {
 // +kubebuilder:validation:XValidation:rule="self in ['all', 'tcp', 'udp', 'icmp', '-1'] || (self.matches('^[0-9]{1,3}$') && int(self) <= 255)",message="must be tcp, udp, icmp, all, -1 or a protocol number from 0 to 255"
 type Protocol string
 
-// CIDR is an IPv4 network in a.b.c.d/n notation.
+// CIDR is an IPv4 network in a.b.c.d/n notation. Fields that name a network (a VPC, a
+// subnet, a route destination) also refuse host bits: 10.30.0.0/16, not 10.30.1.5/16.
 // +kubebuilder:validation:MaxLength=18
 // +kubebuilder:validation:XValidation:rule="isCIDR(self) && cidr(self).ip().family() == 4",message="must be an IPv4 CIDR such as 10.0.0.0/16"
 type CIDR string
@@ -124,6 +125,7 @@ type CIDR string
 // +kubebuilder:validation:XValidation:rule="isIP(self) && ip(self).family() == 4",message="must be an IPv4 address such as 10.0.1.10"
 type IPv4 string
 
-// MAC is an Ethernet address as six colon-separated hex octets.
-// +kubebuilder:validation:Pattern=`^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`
+// MAC is an Ethernet address as six colon-separated hex octets, such as d0:0d:12:34:56:78.
+// +kubebuilder:validation:MaxLength=17
+// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$')",message="must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78"
 type MAC string

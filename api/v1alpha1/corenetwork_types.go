@@ -118,6 +118,7 @@ type Gateway struct {
 	// advertisedRoutes are the networks announced to the BGP peer, usually the public
 	// address ranges.
 	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:XValidation:rule="self.all(r, !isCIDR(r) || cidr(r) == cidr(r).masked())",message="must be network addresses without host bits, such as 203.0.113.0/24"
 	// +optional
 	AdvertisedRoutes []CIDR `json:"advertisedRoutes,omitempty"`
 }
@@ -160,6 +161,11 @@ type CoreNetworkStatus struct {
 	GlobalView *GlobalViewStatus `json:"globalView,omitempty"`
 }
 
+// ConditionViewAccepted is the CoreNetwork condition that tells whether the newest global
+// network view was accepted (True) or rejected (False, with the rejected version and the
+// first errors in its message; the last good view stays in force).
+const ConditionViewAccepted = "ViewAccepted"
+
 // GlobalViewStatus tells which version of the cloud's global network view is in force.
 type GlobalViewStatus struct {
 	// path of the view file.
@@ -171,6 +177,10 @@ type GlobalViewStatus struct {
 	// appliedVersion is the last version acknowledged to the cloud controller.
 	// +optional
 	AppliedVersion string `json:"appliedVersion,omitempty"`
+	// rejectedVersion is the version of the newest view when it was rejected (empty when
+	// it was accepted, or when it did not parse far enough to tell its version).
+	// +optional
+	RejectedVersion string `json:"rejectedVersion,omitempty"`
 	// lastError is why the newest view was rejected; empty when it was accepted.
 	// +optional
 	LastError string `json:"lastError,omitempty"`
@@ -189,10 +199,12 @@ type GlobalViewStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=cn,categories=midovpc-core
-// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="the CoreNetwork must be named default"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="metadata.name must be default: only the CoreNetwork named default is used"
 // +kubebuilder:printcolumn:name="Gateways",type=integer,JSONPath=`.status.gateways`
 // +kubebuilder:printcolumn:name="View",type=string,JSONPath=`.status.globalView.viewVersion`
 // +kubebuilder:printcolumn:name="Applied",type=string,JSONPath=`.status.globalView.appliedVersion`
+// +kubebuilder:printcolumn:name="View-Accepted",type=string,JSONPath=`.status.conditions[?(@.type=="ViewAccepted")].status`
+// +kubebuilder:printcolumn:name="Rejected",type=string,JSONPath=`.status.globalView.rejectedVersion`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type CoreNetwork struct {

@@ -39,10 +39,11 @@ type DhcpOptionSetStatus struct {
 
 // DhcpOptionSet is a set of DHCP options for VPCs. It has no MidoNet object of its own: the
 // subnets and interfaces of the VPCs that use it carry its values in their DHCP entries.
+// The name is the cloud id: dopt- followed by 8 or 17 lowercase hex digits (for example dopt-4d4d4d4d).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^dopt-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, dopt- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^dopt-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, dopt- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=dopt,categories=midovpc
 // +kubebuilder:printcolumn:name="Domain",type=string,JSONPath=`.spec.domainName`
 // +kubebuilder:printcolumn:name="VPCs",type=integer,JSONPath=`.status.vpcs`

@@ -25,10 +25,11 @@ type InternetGatewayStatus struct {
 
 // InternetGateway lets a VPC's route tables send traffic to the internet through eucart. It
 // has no MidoNet object of its own: routes that target it go to eucart.
+// The name is the cloud id: igw- followed by 8 or 17 lowercase hex digits (for example igw-0000bbbb).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^igw-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, igw- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^igw-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, igw- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=igw,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`

@@ -47,10 +47,11 @@ type NatGatewayStatus struct {
 
 // NatGateway translates the private addresses of a VPC to one public address, through a
 // MidoNet router of its own between the subnet and eucabr.
+// The name is the cloud id: nat- followed by 17 lowercase hex digits (for example nat-0c1d2e3f4a5b6c7d8).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^nat-[0-9a-f]{17}$')",message="the name must be the cloud id, nat- followed by 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^nat-[0-9a-f]{17}$')",message="metadata.name must be the cloud id, nat- followed by 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=ngw,categories=midovpc
 // +kubebuilder:printcolumn:name="Subnet",type=string,JSONPath=`.spec.subnet`
 // +kubebuilder:printcolumn:name="Private-IP",type=string,JSONPath=`.spec.privateIP`

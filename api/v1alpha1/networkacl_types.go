@@ -82,10 +82,11 @@ type NetworkAclStatus struct {
 
 // NetworkAcl is a stateless subnet firewall: chains acl_ingress_<vpc>_<acl> and
 // acl_egress_<vpc>_<acl>, jumped to from the filters of the subnets that use it.
+// The name is the cloud id: acl- followed by 8 or 17 lowercase hex digits (for example acl-3c3c3c3c).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^acl-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, acl- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^acl-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, acl- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=nacl,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Subnets",type=integer,JSONPath=`.status.subnets`

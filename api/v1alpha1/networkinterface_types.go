@@ -35,9 +35,11 @@ type NetworkInterfaceSpec struct {
 	// privateIP is the interface's address in its subnet.
 	PrivateIP IPv4 `json:"privateIP"`
 
-	// securityGroups name the SecurityGroups (in this namespace) applied to the
-	// interface, in order.
+	// securityGroups are the ids of the SecurityGroups (in this namespace) applied to the
+	// interface, in order: sg- followed by 8 or 17 lowercase hex digits.
 	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=20
+	// +kubebuilder:validation:XValidation:rule="self.all(g, g.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$'))",message="must be security group ids, sg- followed by 8 or 17 lowercase hex digits"
 	// +optional
 	SecurityGroups []string `json:"securityGroups,omitempty"`
 
@@ -83,10 +85,11 @@ type NetworkInterfaceStatus struct {
 
 // NetworkInterface is an elastic network interface: a port on its subnet's bridge bound to
 // the instance's tap on its node, with DHCP, anti-spoofing and its security groups.
+// The name is the cloud id: eni- followed by 8 or 17 lowercase hex digits (for example eni-e5e5e5e5).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^eni-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, eni- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^eni-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, eni- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=eni,categories=midovpc
 // +kubebuilder:printcolumn:name="Subnet",type=string,JSONPath=`.spec.subnet`
 // +kubebuilder:printcolumn:name="Instance",type=string,JSONPath=`.spec.instanceID`

@@ -28,7 +28,8 @@ type RouteTableSpec struct {
 // Route sends traffic for destinationCIDR to exactly one target.
 // +kubebuilder:validation:XValidation:rule="[has(self.local) && self.local, has(self.internetGateway), has(self.natGateway), has(self.networkInterface)].filter(t, t).size() == 1",message="a route needs exactly one target: local, internetGateway, natGateway or networkInterface"
 type Route struct {
-	// destinationCIDR is the destination the route matches.
+	// destinationCIDR is the destination the route matches, a network address.
+	// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self) == cidr(self).masked()",message="must be a network address without host bits, such as 10.30.0.0/16 (not 10.30.1.5/16)"
 	DestinationCIDR CIDR `json:"destinationCIDR"`
 	// local marks the VPC's own range, which MidoNet routes through the subnet routes.
 	// +optional
@@ -62,10 +63,11 @@ type RouteTableStatus struct {
 
 // RouteTable is a VPC route table. Its routes become source-routed routes on the VPC router
 // for every subnet that uses it.
+// The name is the cloud id: rtb- followed by 8 or 17 lowercase hex digits (for example rtb-2b2b2b2b).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^rtb-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, rtb- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^rtb-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, rtb- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=rtb,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Subnets",type=integer,JSONPath=`.status.subnets`

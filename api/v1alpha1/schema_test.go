@@ -102,7 +102,7 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 		obj: func(ns string) client.Object {
 			return &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-00000001"), Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.0.0/30"}}
 		},
-		want: []string{"spec.cidr", "/28"},
+		want: []string{"spec.cidr", "at least 16 addresses: /28 or larger"},
 	}),
 	Entry("an interface with a bad private IP", invalid{
 		obj: func(ns string) client.Object {
@@ -116,7 +116,56 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
 				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00", PrivateIP: "10.0.1.5"}}
 		},
-		want: []string{"spec.macAddress"},
+		want: []string{"spec.macAddress", "must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78"},
+	}),
+	Entry("a VPC CIDR with host bits", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-00000001"), Spec: vpcv1.VpcSpec{CIDR: "10.30.1.5/16"}}
+		},
+		want: []string{"spec.cidr", "must be a network address without host bits, such as 10.30.0.0/16"},
+	}),
+	Entry("a subnet CIDR with host bits", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-00000001"), Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.1.7/24"}}
+		},
+		want: []string{"spec.cidr", "must be a network address without host bits"},
+	}),
+	Entry("a route destination with host bits", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.RouteTable{ObjectMeta: meta(ns, "rtb-00000001"), Spec: vpcv1.RouteTableSpec{VPC: "vpc-00000001",
+				Routes: []vpcv1.Route{{DestinationCIDR: "198.51.100.9/24", InternetGateway: ptr("igw-00000001")}}}}
+		},
+		want: []string{"spec.routes[0].destinationCIDR", "must be a network address without host bits"},
+	}),
+	Entry("an advertised BGP route with host bits", invalid{
+		obj: func(string) client.Object {
+			return &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: vpcv1.CoreNetworkSpec{
+				Gateways: []vpcv1.Gateway{{HostIP: ptr(vpcv1.IPv4("10.0.0.1")), ExternalDevice: "eth1", ExternalCIDR: "192.0.2.0/24",
+					ExternalIP: "192.0.2.2", BGPPeerIP: ptr(vpcv1.IPv4("192.0.2.1")), BGPPeerASN: ptr(int64(65000)),
+					AdvertisedRoutes: []vpcv1.CIDR{"203.0.113.0/24", "198.51.100.7/24"}}}}}
+		},
+		want: []string{"spec.gateways[0].advertisedRoutes", "must be network addresses without host bits"},
+	}),
+	Entry("a subnet whose CIDR is not a CIDR", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.Subnet{ObjectMeta: meta(ns, "subnet-00000001"), Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.1.0"}}
+		},
+		want: []string{"spec.cidr", "must be an IPv4 CIDR such as 10.0.0.0/16"},
+	}),
+	Entry("an interface with a security group that is not a group id", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.5",
+				SecurityGroups: []string{"sg-00000001", "default", "SG-00000002"}}}
+		},
+		want: []string{"spec.securityGroups", "must be security group ids, sg- followed by 8 or 17 lowercase hex digits"},
+	}),
+	Entry("a rule naming a group by something other than its id", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.SecurityGroup{ObjectMeta: meta(ns, "sg-00000001"), Spec: vpcv1.SecurityGroupSpec{
+				Ingress: []vpcv1.SecurityGroupRule{{Protocol: "all", SecurityGroup: ptr("web-servers")}}}}
+		},
+		want: []string{"spec.ingress[0].securityGroup", "must be a security group id, sg- followed by 8 or 17 lowercase hex digits"},
 	}),
 	Entry("a security group port range with from > to", invalid{
 		obj: func(ns string) client.Object {
@@ -218,20 +267,20 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 		obj: func(ns string) client.Object {
 			return &vpcv1.Vpc{ObjectMeta: meta(ns, "my-vpc"), Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}
 		},
-		want: []string{"the name must be the cloud id, vpc-"},
+		want: []string{"metadata.name must be the cloud id, vpc- followed by 8 or 17 lowercase hex digits"},
 	}),
 	Entry("a NAT gateway with a short id", invalid{
 		obj: func(ns string) client.Object {
 			return &vpcv1.NatGateway{ObjectMeta: meta(ns, "nat-0c1d2e3f"), Spec: vpcv1.NatGatewaySpec{
 				Subnet: "subnet-00000001", MACAddress: "d0:0d:00:00:00:01", PrivateIP: "10.0.1.5"}}
 		},
-		want: []string{"nat- followed by 17 lowercase hex digits"},
+		want: []string{"metadata.name", "nat- followed by 17 lowercase hex digits"},
 	}),
 	Entry("a CoreNetwork not named default", invalid{
 		obj: func(string) client.Object {
 			return &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "other"}}
 		},
-		want: []string{"named default"},
+		want: []string{"metadata.name must be default"},
 	}),
 )
 
@@ -284,5 +333,24 @@ var _ = Describe("defaults", func() {
 		Expect(k8s.Create(ctx, u)).To(Succeed())
 		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(eni), eni)).To(Succeed())
 		Expect(eni.Spec.SourceDestCheck).To(BeTrue())
+	})
+})
+
+var _ = Describe("kubectl explain", func() {
+	It("tells that a resource's name is its cloud id", func() {
+		for kind, want := range map[string]string{
+			"vpcs": "vpc- followed by 8 or 17", "subnets": "subnet- followed by", "securitygroups": "sg- followed by",
+			"networkinterfaces": "eni- followed by", "natgateways": "nat- followed by 17", "routetables": "rtb- followed by",
+			"internetgateways": "igw- followed by", "networkacls": "acl- followed by", "dhcpoptionsets": "dopt- followed by",
+		} {
+			crd := &unstructured.Unstructured{}
+			crd.SetAPIVersion("apiextensions.k8s.io/v1")
+			crd.SetKind("CustomResourceDefinition")
+			Expect(k8s.Get(ctx, client.ObjectKey{Name: kind + ".vpc.midovpc.io"}, crd)).To(Succeed())
+			versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+			Expect(versions).To(HaveLen(1))
+			desc, _, _ := unstructured.NestedString(versions[0].(map[string]any), "schema", "openAPIV3Schema", "description")
+			Expect(desc).To(ContainSubstring("The name is the cloud id: "+want), kind)
+		}
 	})
 })

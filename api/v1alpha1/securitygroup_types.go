@@ -45,8 +45,10 @@ type SecurityGroupRule struct {
 	// cidr is the remote address range: the source for ingress, the destination for egress.
 	// +optional
 	CIDR *CIDR `json:"cidr,omitempty"`
-	// securityGroup names a SecurityGroup whose members are the remote side.
-	// +kubebuilder:validation:MaxLength=253
+	// securityGroup is the id of the SecurityGroup (in this namespace) whose members are the
+	// remote side: sg- followed by 8 or 17 lowercase hex digits.
+	// +kubebuilder:validation:MaxLength=20
+	// +kubebuilder:validation:XValidation:rule="self.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="must be a security group id, sg- followed by 8 or 17 lowercase hex digits"
 	// +optional
 	SecurityGroup *string `json:"securityGroup,omitempty"`
 }
@@ -72,10 +74,11 @@ type SecurityGroupStatus struct {
 
 // SecurityGroup is a stateful firewall for network interfaces: chains sg_ingress_<group>
 // and sg_egress_<group>, and address groups with its members' addresses.
+// The name is the cloud id: sg- followed by 8 or 17 lowercase hex digits (for example sg-5e5e5e5e).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, sg- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^sg-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, sg- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=sg,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.members`

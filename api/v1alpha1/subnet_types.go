@@ -15,7 +15,8 @@ type SubnetSpec struct {
 	// cidr is the subnet's address range, inside the VPC's. It cannot change. The first
 	// address is the router, the second its DNS/ARP proxy.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="cidr is immutable"
-	// +kubebuilder:validation:XValidation:rule="cidr(self).prefixLength() <= 28",message="a subnet needs at least 16 addresses (/28)"
+	// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() <= 28",message="a subnet needs at least 16 addresses: /28 or larger"
+	// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self) == cidr(self).masked()",message="must be a network address without host bits, such as 10.30.0.0/16 (not 10.30.1.5/16)"
 	CIDR CIDR `json:"cidr"`
 
 	// availabilityZone is the cloud partition (cluster) the subnet lives in.
@@ -76,10 +77,11 @@ type SubnetStatus struct {
 
 // Subnet is a subnet of a VPC: a MidoNet bridge (vb_<vpc>_<subnet>) linked to the VPC
 // router, with DHCP, and the route table and network ACL that apply to it.
+// The name is the cloud id: subnet- followed by 8 or 17 lowercase hex digits (for example subnet-11aa22bb).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^subnet-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, subnet- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^subnet-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, subnet- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=sn,categories=midovpc
 // +kubebuilder:printcolumn:name="VPC",type=string,JSONPath=`.spec.vpc`
 // +kubebuilder:printcolumn:name="CIDR",type=string,JSONPath=`.spec.cidr`

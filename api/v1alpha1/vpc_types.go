@@ -8,6 +8,7 @@ import (
 type VpcSpec struct {
 	// cidr is the VPC's address range. It cannot change once the VPC exists.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="cidr is immutable"
+	// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self) == cidr(self).masked()",message="must be a network address without host bits, such as 10.30.0.0/16 (not 10.30.1.5/16)"
 	CIDR CIDR `json:"cidr"`
 
 	// dhcpOptionSet names the DhcpOptionSet (in this namespace) whose DNS servers and
@@ -43,10 +44,11 @@ type VpcStatus struct {
 
 // Vpc is a virtual private cloud: one MidoNet router (vr_<vpc>_<index>) linked to the core
 // bridge, with the chains that carry its elastic-IP NAT.
+// The name is the cloud id: vpc- followed by 8 or 17 lowercase hex digits (for example vpc-0a1b2c3d).
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^vpc-([0-9a-f]{8}|[0-9a-f]{17})$')",message="the name must be the cloud id, vpc- followed by 8 or 17 lowercase hex digits"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^vpc-([0-9a-f]{8}|[0-9a-f]{17})$')",message="metadata.name must be the cloud id, vpc- followed by 8 or 17 lowercase hex digits"
 // +kubebuilder:resource:shortName=vpc,categories=midovpc
 // +kubebuilder:printcolumn:name="CIDR",type=string,JSONPath=`.spec.cidr`
 // +kubebuilder:printcolumn:name="Router",type=string,JSONPath=`.status.routerName`

@@ -26,7 +26,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	namespace := fs.String("namespace", globalview.DefaultNamespace, "namespace of the projected objects")
 	fs.StringVar(namespace, "n", globalview.DefaultNamespace, "same as --namespace")
-	files, code, done := parseImportArgs(fs, args, stdout, stderr)
+	files, code, done := parseArgs(fs, importSynopsis, args, stdout, stderr)
 	if done {
 		return code
 	}
@@ -59,15 +59,15 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// parseImportArgs parses flags placed before or after FILE (the flag package stops at
-// the first argument that is not a flag) and returns the other arguments.
-func parseImportArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (files []string, code int, done bool) {
+// parseArgs parses flags placed before or after the positional arguments (the flag
+// package stops at the first argument that is not a flag) and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr io.Writer) (files []string, code int, done bool) {
 	fs.SetOutput(io.Discard)
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
 			// parseFlags prints the usage or the error the way every subcommand does.
-			code, _ := parseFlags(fs, importSynopsis, rest, stdout, stderr)
+			code, _ := parseFlags(fs, synopsis, rest, stdout, stderr)
 			return nil, code, true
 		}
 		if fs.NArg() == 0 {

@@ -75,12 +75,12 @@ func TestDispatch(t *testing.T) {
 		{"-h is help", []string{"-h"}, exitOK, []string{"Commands:", "topology"}, nil},
 		{"no command", nil, exitUsage, nil, []string{"Usage:", "topology"}},
 		{"unknown command", []string{"frobnicate"}, exitUsage, nil, []string{`unknown command "frobnicate"`, "Commands:"}},
-		{"help for a command", []string{"help", "topology"}, exitOK, []string{"-midonet-url", "-token-file", "-ca-file", "-tenant", "-o string", "or json"}, nil},
-		{"-h of a command", []string{"topology", "-h"}, exitOK, []string{"Usage:", "kubectl-midovpc topology --midonet-url URL"}, nil},
+		{"help for a command", []string{"help", "topology"}, exitOK, []string{"-midonet-url", "-token-file", "-ca-file", "-tenant", "-o string", "json or yaml"}, nil},
+		{"-h of a command", []string{"topology", "-h"}, exitOK, []string{"Usage:", "kubectl-midovpc topology [RESOURCE-ID] [--midonet-url URL]"}, nil},
 		{"help for an unknown command", []string{"help", "nope"}, exitUsage, nil, []string{`unknown command "nope"`}},
 		{"bad flag", []string{"topology", "--no-such-flag"}, exitUsage, nil, []string{"no-such-flag", "Flags:"}},
-		{"stray argument", []string{"topology", "--midonet-url", "http://x", "extra"}, exitUsage, nil, []string{`unexpected argument "extra"`}},
-		{"bad output format", []string{"topology", "--midonet-url", "http://x", "-o", "yaml"}, exitUsage, nil, []string{`-o "yaml": want tree or json`}},
+		{"two resource ids", []string{"topology", "--midonet-url", "http://x", "vpc-0a1b2c3d", "extra"}, exitUsage, nil, []string{`want at most one RESOURCE-ID`, "got 2"}},
+		{"bad output format", []string{"topology", "--midonet-url", "http://x", "-o", "xml"}, exitUsage, nil, []string{`-o "xml": want tree, json or yaml`}},
 		{"version", []string{"version"}, exitOK, []string{"kubectl-midovpc ", "go1."}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,6 +104,7 @@ func TestDispatch(t *testing.T) {
 
 func TestTopologyNeedsAURL(t *testing.T) {
 	t.Setenv(midonetURLEnv, "")
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "no-kubeconfig")) // and no manager to ask
 	got := invoke("topology")
 	if got.code != exitUsage || !strings.Contains(got.stderr, "--midonet-url is required") {
 		t.Errorf("got %d, stderr %q; want a usage error naming --midonet-url", got.code, got.stderr)

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/midovpc/midovpc/internal/endpoint"
 	"github.com/midovpc/midovpc/internal/midonet"
 )
 
@@ -19,12 +25,18 @@ const midonetURLEnv = "MIDOVPC_MIDONET_URL"
 type midonetFlags struct {
 	url, tenant, tokenFile, caFile string
 	qps                            float64
+	// Where to find the manager's published endpoint when --midonet-url is not given; the
+	// kubeconfig is the command's --kubeconfig when it has one (flush, plan, topology).
+	managerNamespace string
+	fs               *flag.FlagSet
 }
 
 func (m *midonetFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&m.url, "midonet-url", os.Getenv(midonetURLEnv),
-		"MidoNet API base, e.g. http://127.0.0.1:8181/midonet-api (default $"+midonetURLEnv+")")
-	fs.StringVar(&m.tenant, "tenant", midonet.DefaultTenant, "MidoNet tenant whose topology is read")
+		"MidoNet API base, e.g. http://127.0.0.1:8181/midonet-api (default $"+midonetURLEnv+", else the one the manager publishes)")
+	fs.StringVar(&m.tenant, "tenant", "", "MidoNet tenant whose topology is read (default: the manager's, else "+midonet.DefaultTenant+")")
+	m.fs = fs
+	fs.StringVar(&m.managerNamespace, "manager-namespace", endpoint.DefaultNamespace, "namespace of the midovpc manager, whose ConfigMap "+endpoint.ConfigMapName+" names its MidoNet")
 	fs.StringVar(&m.tokenFile, "token-file", "", "file holding the X-Auth-Token to send")
 	fs.StringVar(&m.caFile, "ca-file", "", "PEM bundle that verifies the API's TLS certificate")
 	fs.Float64Var(&m.qps, "qps", 200, "client-side limit of MidoNet requests per second (negative: none)")
@@ -33,13 +45,45 @@ func (m *midonetFlags) bind(fs *flag.FlagSet) {
 // errNoURL is a command-line error: the caller prints it with the usage.
 var errNoURL = errors.New("--midonet-url is required (or set $" + midonetURLEnv + ")")
 
+// discover fills in the URL and tenant the manager published, read through the kubeconfig,
+// for what the command line left out.
+func (m *midonetFlags) discover() error {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if f := m.fs.Lookup("kubeconfig"); f != nil {
+		rules.ExplicitPath = f.Value.String()
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return fmt.Errorf("%w; no kubeconfig to find the manager's endpoint with: %v", errNoURL, err)
+	}
+	cfg.Timeout = 10 * time.Second
+	cs, err := corev1client.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("%w; kubeconfig: %v", errNoURL, err)
+	}
+	e, err := endpoint.Read(context.Background(), cs, m.managerNamespace)
+	if err != nil {
+		return fmt.Errorf("%w; the manager's endpoint is not readable at %s: %v", errNoURL, cfg.Host, err)
+	}
+	m.url = e.URL
+	if m.tenant == "" {
+		m.tenant = e.Tenant
+	}
+	return nil
+}
+
 // client builds the MidoNet client. A CLI answers an operator: it retries a transient failure
 // twice rather than the controller's four times, so that an unreachable MidoNet is reported
 // within a second or so, and it reads faster than the controller's 50 requests per second
 // (a cloud with a thousand chains needs a few thousand reads).
 func (m *midonetFlags) client() (*midonet.Client, error) {
 	if m.url == "" {
-		return nil, errNoURL
+		if err := m.discover(); err != nil {
+			return nil, err
+		}
+	}
+	if m.tenant == "" {
+		m.tenant = midonet.DefaultTenant
 	}
 	c, err := midonet.New(midonet.Config{
 		URL: m.url, Tenant: m.tenant, TokenFile: m.tokenFile, CAFile: m.caFile,

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"time"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/midovpc/midovpc/internal/topoview"
 )
 
@@ -20,22 +22,27 @@ func init() {
 	})
 }
 
-const topologySynopsis = programName + " topology --midonet-url URL [--tenant euca_tenant_1] [--token-file F] [--ca-file F] [-o tree|json] [--ids] [--qps N] [--timeout D]"
+const topologySynopsis = programName + " topology [RESOURCE-ID] [--midonet-url URL] [--tenant euca_tenant_1] [--token-file F] [--ca-file F] [-o tree|json|yaml] [--ids] [--qps N] [--timeout D]"
 
 func runTopology(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("topology", flag.ContinueOnError)
 	var mn midonetFlags
 	mn.bind(fs)
 	var output string
-	fs.StringVar(&output, "o", "tree", "output format: tree (sorted, diff-friendly) or json")
+	fs.StringVar(&output, "o", "tree", "output format: tree (sorted, diff-friendly), json or yaml")
 	fs.StringVar(&output, "output", "tree", "same as -o")
 	ids := fs.Bool("ids", false, "show MidoNet ids in the tree (json always has them)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up reading MidoNet after this long")
-	if code, done := parseFlags(fs, topologySynopsis, args, stdout, stderr); done {
+	fs.String("kubeconfig", "", "kubeconfig to find the manager's MidoNet endpoint with, without --midonet-url (default $KUBECONFIG, ~/.kube/config)")
+	resourceIDs, code, done := parseArgs(fs, topologySynopsis, args, stdout, stderr)
+	if done {
 		return code
 	}
-	if output != "tree" && output != "json" {
-		return usageError(fs, stderr, fmt.Errorf("-o %q: want tree or json", output))
+	if len(resourceIDs) > 1 {
+		return usageError(fs, stderr, fmt.Errorf("want at most one RESOURCE-ID (vpc-…, subnet-…, sg-…, eni-…, i-…, nat-…, acl-…), got %d", len(resourceIDs)))
+	}
+	if output != "tree" && output != "json" && output != "yaml" {
+		return usageError(fs, stderr, fmt.Errorf("-o %q: want tree, json or yaml", output))
 	}
 	client, err := mn.client()
 	if errors.Is(err, errNoURL) {
@@ -56,9 +63,19 @@ func runTopology(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 
-	if output == "json" {
+	if len(resourceIDs) == 1 {
+		topo = onlyResource(topo, resourceIDs[0])
+		if empty(topo) {
+			fmt.Fprintf(stderr, "%s topology: no MidoNet object of tenant %s is named after %s\n", programName, mn.tenant, resourceIDs[0])
+			return exitError
+		}
+	}
+	switch output {
+	case "json":
 		err = topo.WriteJSON(stdout)
-	} else {
+	case "yaml":
+		err = writeYAML(stdout, topo)
+	default:
 		var opts []topoview.TreeOption
 		if *ids {
 			opts = append(opts, topoview.WithIDs())
@@ -76,4 +93,14 @@ func runTopology(args []string, stdout, stderr io.Writer) int {
 func usageError(fs *flag.FlagSet, stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s %s: %v\nRun `%s %s -h` for its flags.\n", programName, fs.Name(), err, programName, fs.Name())
 	return exitUsage
+}
+
+// writeYAML writes the topology as YAML, the JSON form's fields in YAML.
+func writeYAML(w io.Writer, topo *topoview.Topology) error {
+	data, err := yaml.Marshal(topo)
+	if err != nil {
+		return fmt.Errorf("encode YAML: %w", err)
+	}
+	_, err = w.Write(data)
+	return err
 }

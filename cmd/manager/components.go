@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/midovpc/midovpc/controllers"
+	"github.com/midovpc/midovpc/internal/endpoint"
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/index"
@@ -44,14 +45,29 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 	}
 	ix := index.New(mn, o.midonetTenant)
 	se := &msync.Engine{Client: mn, Index: ix, Tenant: o.midonetTenant, Logger: ctrl.Log.WithName("sync")}
-	ctrls, err := controllers.Setup(ctx, mgr, controllers.NewMidoNetEngine(se), o.maxConcurrentReconciles)
+	engine := controllers.NewMidoNetEngine(se)
+	ctrls, err := controllers.Setup(ctx, mgr, engine, o.maxConcurrentReconciles)
 	if err != nil {
 		return fmt.Errorf("set up controllers: %w", err)
+	}
+	if err := addHealthChecks(mgr, mn, ix); err != nil {
+		return err
+	}
+	if err := mgr.Add(loadIndexWhenElected(engine)); err != nil {
+		return err
+	}
+	if err := mgr.Add(publishEndpoint(mgr.GetClient(), o.dev, endpoint.Endpoint{URL: o.midonetURL, Tenant: o.midonetTenant})); err != nil {
+		return err
 	}
 	if o.resyncPeriod > 0 {
 		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
 			return se.RunResync(ctx, o.resyncPeriod, ctrls.Requeue)
 		})); err != nil {
+			return err
+		}
+	}
+	if o.dev {
+		if err := setupNamespaceFinalizer(mgr); err != nil {
 			return err
 		}
 	}

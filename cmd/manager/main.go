@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"go.uber.org/zap/zapcore"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/midovpc/midovpc/internal/buildinfo"
 )
 
 // options are the manager's command-line flags (ARCHITECTURE.md, command-line contracts).
@@ -35,6 +38,8 @@ type options struct {
 
 	maxConcurrentReconciles int
 	metricsAddr             string
+	metricsSecure           bool
+	metricsCertDir          string
 	probeAddr               string
 	pprofAddr               string
 	leaderElect             bool
@@ -59,7 +64,9 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	fs.StringVar(&o.namespace, "namespace", "eucalyptus-vpc", "namespace of the resources projected from the global view")
 	fs.DurationVar(&o.resyncPeriod, "resync-period", 5*time.Minute, "how often the MidoNet index is re-read to find drift")
 	fs.IntVar(&o.maxConcurrentReconciles, "max-concurrent-reconciles", 0, "reconciles that may run at once per kind (0: sized from --midonet-max-in-flight)")
-	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the metrics endpoint (0 turns it off)")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8443", "address of the metrics endpoint (0 turns it off)")
+	fs.BoolVar(&o.metricsSecure, "metrics-secure", true, "serve metrics over HTTPS to callers the API server authenticates and authorizes (get on /metrics); false: plain HTTP to anyone")
+	fs.StringVar(&o.metricsCertDir, "metrics-cert-dir", "", "folder with tls.crt and tls.key for the metrics endpoint (default: a self-signed certificate made at start)")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", "address of net/http/pprof's /debug/pprof/ endpoints, for profiling (off when empty)")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one replica reconciles")
@@ -67,10 +74,14 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	fs.BoolVar(&o.dev, "dev", false, "embedded mode: start a local control plane (and the MidoNet emulator when --midonet-url is empty)")
 	fs.StringVar(&o.devKubeconfig, "dev-kubeconfig", "bin/dev/kubeconfig", "with --dev, where to write the kubeconfig of the local control plane")
 	fs.StringVar(&o.devHosts, "dev-hosts", "", "with --dev, a hosts file for the emulator (default: hosts made from the view's nodes, gateways and CLC)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	zopts := &zap.Options{Development: false, TimeEncoder: zapcore.ISO8601TimeEncoder}
 	zopts.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	if *showVersion {
+		return nil, nil, errVersion
 	}
 	if o.midonetInFlight < 1 || o.midonetTimeout <= 0 || o.maxConcurrentReconciles < 0 {
 		return nil, nil, fmt.Errorf("--midonet-max-in-flight (%d) and --midonet-timeout (%s) must be positive, --max-concurrent-reconciles (%d) not negative",
@@ -87,20 +98,42 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 
 func main() {
 	o, zopts, err := parseFlags(os.Args[1:])
+	if errors.Is(err, errVersion) {
+		fmt.Println(buildinfo.String("midovpc-manager"))
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	if o.dev {
-		zopts.Development = true
-	}
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(zopts)))
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(devLogging(o, zopts))))
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	if err := run(ctx, o); err != nil {
 		ctrl.Log.Error(err, "manager stopped")
 		os.Exit(1)
 	}
+}
+
+// errVersion is what parseFlags returns for --version.
+var errVersion = errors.New("version requested")
+
+// devLogging makes --dev logs readable on a terminal (console encoding, stack traces only
+// for panics) at info level: MidoNet requests are logged at debug level, and with both the
+// client and the emulator in one process every request would show twice. --zap-log-level=debug
+// brings them back; the --zap-* flags given always win.
+func devLogging(o *options, zopts *zap.Options) *zap.Options {
+	if !o.dev {
+		return zopts
+	}
+	zopts.Development = true
+	if zopts.Level == nil {
+		zopts.Level = zapcore.InfoLevel
+	}
+	if zopts.StacktraceLevel == nil {
+		zopts.StacktraceLevel = zapcore.DPanicLevel
+	}
+	return zopts
 }
 
 // workersPerKind sizes the reconcilers of each kind from the MidoNet in-flight bound: a

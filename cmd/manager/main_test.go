@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/zap/zapcore"
 )
 
 func TestFlagsFollowTheCommandLineContract(t *testing.T) {
@@ -34,5 +37,26 @@ func TestFlagsFollowTheCommandLineContract(t *testing.T) {
 	}
 	if _, _, err := parseFlags([]string{"--dev", "--no-such-flag"}); err == nil {
 		t.Error("an unknown flag is accepted")
+	}
+}
+
+func TestDevModeLogsAtInfo(t *testing.T) {
+	o, zopts, err := parseFlags([]string{"--dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := devLogging(o, zopts)
+	if z.Level == nil || z.Level.Enabled(zapcore.DebugLevel) || !z.Level.Enabled(zapcore.InfoLevel) {
+		t.Errorf("--dev logs at %v, want info", z.Level)
+	}
+	o, zopts, err = parseFlags([]string{"--dev", "--zap-log-level=debug"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := devLogging(o, zopts); !z.Level.Enabled(zapcore.DebugLevel) {
+		t.Error("--zap-log-level=debug is not honoured in --dev")
+	}
+	if _, _, err := parseFlags([]string{"--version"}); !errors.Is(err, errVersion) {
+		t.Errorf("--version: %v", err)
 	}
 }

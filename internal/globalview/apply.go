@@ -289,7 +289,12 @@ func (a *Applier) ensureNamespace(ctx context.Context, name string, res *ApplyRe
 	}
 	res.Writes++
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	if err := a.Client.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
+	err = a.Client.Create(ctx, ns)
+	switch {
+	case apierrors.IsForbidden(err):
+		// In a cluster the manager may not create namespaces (config/rbac): say what to do.
+		return fmt.Errorf("namespace %s does not exist and midovpc may not create it; create it (kubectl create namespace %s): %w", name, name, err)
+	case err != nil && !apierrors.IsAlreadyExists(err):
 		return fmt.Errorf("create namespace %s: %w", name, err)
 	}
 	return nil

@@ -12,8 +12,9 @@ const yamlHeader = `# Objects projected from a Eucalyptus global network view by
 # View version: %s. Apply with: kubectl apply -f FILE (server-side apply works too).
 #
 # Owner references are omitted: they need the UIDs the API server gives the parent
-# objects (midovpc's projector sets them when it applies a view itself). Without them,
-# deleting a Vpc or Subnet does not delete its children: delete those first.
+# objects; midovpc's controllers add them once the objects are applied. Deleting a Vpc
+# deletes its subnets, security groups, route tables and network ACLs, and deleting a
+# Subnet its network interfaces and NAT gateways, as owner references cascade in Kubernetes.
 # The label vpc.midovpc.io/source=global-view is kept: a midovpc that reads the same
 # view treats these objects as its own and prunes those that leave the view. Remove
 # the label from objects you want to keep by hand.

@@ -202,9 +202,18 @@ func (r *Runner) sync(ctx context.Context) {
 	r.state.lastHash = hash
 	r.state.retryAt = time.Time{}
 
-	p, err := ProjectDocument(data, r.Namespace)
+	v, err := Parse(data)
 	if err != nil {
-		r.reject(ctx, err)
+		r.reject(ctx, "", err) // the version of a view that does not parse is unknown
+		return
+	}
+	if err := Validate(v); err != nil {
+		r.reject(ctx, v.Version, err)
+		return
+	}
+	p, err := Project(v, r.Namespace)
+	if err != nil {
+		r.reject(ctx, v.Version, err)
 		return
 	}
 	r.apply(ctx, p)
@@ -229,7 +238,7 @@ func (r *Runner) apply(ctx context.Context, p *Projection) {
 	var refused *RefusedError
 	if errors.As(err, &refused) {
 		// The API server's validation says no: the same content would fail again.
-		r.reject(ctx, err)
+		r.reject(ctx, p.Version, err)
 		return
 	}
 	if err != nil {

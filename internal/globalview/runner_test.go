@@ -17,6 +17,8 @@ import (
 	"github.com/go-logr/logr/testr"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/record"
@@ -192,11 +194,21 @@ func TestRunner(t *testing.T) {
 			gv.LastErrorTime == nil || gv.ViewVersion != "3f9c1e7a" {
 			return fmt.Errorf("status.globalView = %+v", gv)
 		}
+		if gv.RejectedVersion != "3f9c1e7a" {
+			return fmt.Errorf("status.globalView.rejectedVersion = %q", gv.RejectedVersion)
+		}
 		if got := testutil.ToFloat64(rejectedViews); got != rejected+1 {
 			return fmt.Errorf("rejected metric = %v, want %v", got, rejected+1)
 		}
 		return nil
 	})
+	// kubectl get cn shows VIEW-ACCEPTED False; describe shows why, in one condition.
+	accepted := meta.FindStatusCondition(getCoreNetwork(t, c).Status.Conditions, vpcv1.ConditionViewAccepted)
+	if accepted == nil || accepted.Status != metav1.ConditionFalse || accepted.Reason != ReasonInvalidGlobalView ||
+		!strings.HasPrefix(accepted.Message, "version 3f9c1e7a rejected: ") || !strings.Contains(accepted.Message, "rtb-99999999") ||
+		!strings.HasSuffix(accepted.Message, "; version 3f9c1e7a stays in force") {
+		t.Errorf("ViewAccepted = %+v", accepted)
+	}
 	eventually(t, "InvalidGlobalView event", func() error {
 		events := &corev1.EventList{}
 		if err := c.List(ctx, events, client.MatchingFields{"involvedObject.name": vpcv1.CoreNetworkName, "reason": ReasonInvalidGlobalView}); err != nil {
@@ -233,8 +245,12 @@ func TestRunner(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if gv.ViewVersion != "4a0b1c2d" || gv.LastError != "" || gv.LastErrorTime != nil {
+		if gv.ViewVersion != "4a0b1c2d" || gv.LastError != "" || gv.LastErrorTime != nil || gv.RejectedVersion != "" {
 			return fmt.Errorf("status.globalView = %+v", gv)
+		}
+		accepted := meta.FindStatusCondition(getCoreNetwork(t, c).Status.Conditions, vpcv1.ConditionViewAccepted)
+		if accepted == nil || accepted.Status != metav1.ConditionTrue || accepted.Message != "version 4a0b1c2d is in force" {
+			return fmt.Errorf("ViewAccepted = %+v", accepted)
 		}
 		sg := &vpcv1.SecurityGroup{}
 		mustGet(t, c, ns, "sg-5e5e5e5e", sg)

@@ -76,20 +76,12 @@ func neededButNotSeen(g grant) string {
 	return ""
 }
 
-// overGranted are the grants of the kubebuilder markers in controllers/rbac.go that no request
-// uses: reads of single objects and of status (the manager reads from its cache), status
-// patches of kinds whose status is updated, and events.k8s.io events (the recorder writes core
-// events). They are listed so that a new unused grant fails the test; drop them from the
-// markers and from here.
+// overGranted are the grants of the kubebuilder markers in controllers/rbac.go that the test's
+// requests do not show but that are kept on purpose: get of single objects, which the
+// global-view applier and the dev namespace finalizer make through the uncached API reader on
+// paths this converge does not take. A new unused grant fails the test.
 func overGranted(g grant) bool {
-	if g.group == "events.k8s.io" && g.resource == "events" {
-		return true
-	}
-	if g.group != "vpc.midovpc.io" {
-		return false
-	}
-	status := strings.HasSuffix(g.resource, "/status")
-	return g.verb == "get" || (status && g.verb == "patch")
+	return g.group == "vpc.midovpc.io" && !strings.Contains(g.resource, "/") && g.verb == "get"
 }
 
 // TestManagerRunsUnderItsRBAC runs the manager binary as its ServiceAccount (a token from the

@@ -168,8 +168,7 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		Consistently(func() int64 { return mido.Server.Writes() }, 2*time.Second, 200*time.Millisecond).Should(BeZero())
 		Expect(mentioning(midonetNames(), sameIP.Spec.InstanceID, sameMAC.Spec.InstanceID)).To(BeEmpty())
 		c.waitReady()
-		Expect(k8s.Delete(suiteCtx, sameIP)).To(Succeed())
-		Expect(k8s.Delete(suiteCtx, sameMAC)).To(Succeed())
+		deleteAndWait(sameIP, sameMAC)
 	})
 
 	It("refuse a subnet that overlaps a sibling, and one outside its VPC", func() {
@@ -181,8 +180,7 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		expectRefused(outside, vpcv1.ReasonInvalidSpec, "192.168.7.0/24")
 		Expect(mentioning(midonetNames(), overlap.Name, outside.Name)).To(BeEmpty())
 		c.waitReady()
-		Expect(k8s.Delete(suiteCtx, overlap)).To(Succeed())
-		Expect(k8s.Delete(suiteCtx, outside)).To(Succeed())
+		deleteAndWait(overlap, outside)
 	})
 
 	It("refuse an elastic IP already in use elsewhere; its route passes on when the holder goes", func() {
@@ -222,11 +220,12 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 			Expect(k8s.Get(suiteCtx, client.ObjectKey{Name: "default"}, cn)).To(Succeed())
 			cn.Spec.PublicIPs = nil
 			Expect(k8s.Update(suiteCtx, cn)).To(Succeed())
+			waitAllReady(cn)
 		})
 		out := &vpcv1.ElasticIP{ObjectMeta: m("eip-192-0-2-5"), Spec: vpcv1.ElasticIPSpec{PublicIP: "192.0.2.5"}}
 		Expect(k8s.Create(suiteCtx, out)).To(Succeed())
 		expectRefused(out, vpcv1.ReasonInvalidSpec, "spec.publicIP", "192.0.2.5", "10.116.150.0-10.116.150.255")
-		c.waitReady()
+		waitAllReady(&vpcv1.NetworkInterface{ObjectMeta: m(c.eni)}, &vpcv1.Vpc{ObjectMeta: m(c.vpc)})
 	})
 })
 

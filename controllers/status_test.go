@@ -33,17 +33,20 @@ var _ = Describe("status that tells the truth", Ordered, func() {
 	It("says HostNotFound for an interface on a node MidoNet does not know", func() {
 		e := eni(1, func(s *vpcv1.NetworkInterfaceSpec) { s.Node = "10.111.5.99" })
 		expectRefused(e, vpcv1.ReasonHostNotFound, "10.111.5.99")
+		deleteAndWait(e) // it would retry (and its port wait for a binding) every few seconds
 	})
 
 	It("names the interface and the field for a private IP outside its subnet", func() {
 		e := eni(2, func(s *vpcv1.NetworkInterfaceSpec) { s.PrivateIP = "192.0.2.9" })
 		expectRefused(e, vpcv1.ReasonInvalidSpec, "NetworkInterface "+e.Name+" spec.privateIP", "192.0.2.9", "not in subnet "+c.subnet)
+		deleteAndWait(e)
 	})
 
 	It("says plainly that a referenced subnet does not exist", func() {
 		e := eni(3, func(s *vpcv1.NetworkInterfaceSpec) { s.Subnet = "subnet-deadbeef" })
 		expectRefused(e, vpcv1.ReasonDependencyNotReady)
 		Expect(readyCondition(e).Message).To(Equal("Subnet subnet-deadbeef does not exist"))
+		deleteAndWait(e)
 	})
 
 	It("keeps Ready for what is in force and says what is left out in ReferencesResolved", func() {
@@ -68,3 +71,16 @@ var _ = Describe("status that tells the truth", Ordered, func() {
 		Eventually(refs, 20*time.Second, 200*time.Millisecond).Should(HaveField("Status", metav1.ConditionTrue))
 	})
 })
+
+// deleteAndWait deletes objects and waits until they are gone, so that nothing of a spec is
+// still at work when the next one counts writes.
+func deleteAndWait(objs ...client.Object) {
+	GinkgoHelper()
+	for _, o := range objs {
+		Expect(client.IgnoreNotFound(k8s.Delete(suiteCtx, o))).To(Succeed())
+	}
+	for _, o := range objs {
+		Eventually(func() error { return k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), o) }, 30*time.Second, 200*time.Millisecond).
+			ShouldNot(Succeed())
+	}
+}

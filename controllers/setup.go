@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"maps"
 	"time"
 
 	"k8s.io/client-go/util/workqueue"
@@ -54,14 +53,14 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, vpcs))), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
 				watch(&vpcv1.Subnet{}, mapVia(c, vpcOf)), watch(&vpcv1.SecurityGroup{}, mapVia(c, vpcOf)),
 				watch(&vpcv1.RouteTable{}, mapVia(c, vpcOf)), watch(&vpcv1.NetworkAcl{}, mapVia(c, vpcOf)))
 		},
 		func() error {
 			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
 			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, subnets))),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, subnets)),
 				watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)), watch(&vpcv1.Subnet{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NetworkAcl{}, mapVia(c, self, byIndex(subnets, idxNetworkACL))),
@@ -81,7 +80,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, interfaces)),
 				watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(interfaces, idxSubnet))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))),
@@ -91,7 +90,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		func() error {
 			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, byIndex(elasticIPs, idxInterface))),
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, elasticIPs))),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, elasticIPs)),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface))))
 		},
@@ -106,7 +105,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, natGateways))),
+				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, natGateways)),
 				watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(natGateways, idxSubnet))),
@@ -145,31 +144,6 @@ type watchSpec struct {
 }
 
 func watch(obj client.Object, h handler.EventHandler) watchSpec { return watchSpec{obj, h} }
-
-// coreChanges wakes the dependents of the CoreNetwork only on what they read of it: its spec
-// (generation), its labels and annotations, its deletion, and whether it is synced to MidoNet.
-// The global-view runner patches its status on every view applied and acknowledged; waking
-// every object of five kinds on each of those patches kept a large cloud's workers busy with
-// no-op reconciles.
-func coreChanges(h handler.EventHandler) handler.EventHandler {
-	return handler.TypedFuncs[client.Object, reconcile.Request]{
-		CreateFunc:  h.Create,
-		DeleteFunc:  h.Delete,
-		GenericFunc: h.Generic,
-		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			o, n := e.ObjectOld, e.ObjectNew
-			oc, okO := o.(*vpcv1.CoreNetwork)
-			nc, okN := n.(*vpcv1.CoreNetwork)
-			if okO && okN && o.GetGeneration() == n.GetGeneration() &&
-				o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) &&
-				maps.Equal(o.GetLabels(), n.GetLabels()) && maps.Equal(o.GetAnnotations(), n.GetAnnotations()) &&
-				synced(oc) == synced(nc) {
-				return
-			}
-			h.Update(ctx, e, q)
-		},
-	}
-}
 
 // register builds the controller of one kind: its own objects, the watches that wake it
 // when something it refers to changes, and a channel on which drift found in MidoNet

@@ -401,7 +401,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 			return rep, err
 		}
 		retriesTotal.WithLabelValues(cl.method, string(cl.res)).Inc()
-		if serr := sleepCtx(ctx, c.retry.backoff(n)); serr != nil {
+		if serr := Sleep(ctx, c.retry.backoff(n)); serr != nil {
 			return rep, fmt.Errorf("midonet %s %s: %w (waiting to retry after: %v)", cl.method, redact(cl.url), serr, err)
 		}
 	}

@@ -349,7 +349,7 @@ func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue fu
 		}
 	}
 	for {
-		if err := sleepCtx(ctx, period/2); err != nil {
+		if err := midonet.Sleep(ctx, period/2); err != nil {
 			return nil
 		}
 		if d, err := e.Index.ResyncCollections(ctx); err != nil {
@@ -363,7 +363,7 @@ func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue fu
 		refs := e.Index.Containers()
 		pace := period / 2 / time.Duration(len(refs)+1)
 		for _, ref := range refs {
-			if err := sleepCtx(ctx, pace); err != nil {
+			if err := midonet.Sleep(ctx, pace); err != nil {
 				return nil
 			}
 			d, err := e.Index.ResyncContainer(ctx, ref.Kind, ref.ID)
@@ -376,18 +376,6 @@ func (e *Engine) RunResync(ctx context.Context, period time.Duration, requeue fu
 			}
 			report(d)
 		}
-	}
-}
-
-// sleepCtx waits for d or until ctx is done (then it returns ctx's error).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -217,6 +217,12 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 			p, err = ph.run(pctx)
 		}
 		if err == nil {
+			// The manager's metrics at the ack (reconciles, requeues, work queues), for diagnosis.
+			if ferr := fetch(pctx, "http://"+b.metrics+"/metrics", filepath.Join(b.dir, "metrics-"+ph.name+".txt")); ferr != nil {
+				b.progress("metrics at the ack of %s: %v", ph.name, ferr)
+			}
+		}
+		if err == nil {
 			p.Trailing, err = b.settle(pctx)
 		}
 		p.Name = ph.name
@@ -270,7 +276,9 @@ func (b *bench) startManager() error {
 	args := []string{
 		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
-		"--metrics-bind-address", metrics, "--health-probe-bind-address", probe,
+		// Plain HTTP metrics on loopback: the benchmark reads the in-flight limit and the
+		// work queues without credentials.
+		"--metrics-bind-address", metrics, "--metrics-secure=false", "--health-probe-bind-address", probe,
 	}
 	b.pprof = ""
 	if b.cfg.Profile {

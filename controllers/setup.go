@@ -37,6 +37,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		Engine:                  engine,
 		MaxConcurrentReconciles: maxConcurrent,
 		DependencyRetry:         10 * time.Second,
+		Acting:                  &actingClaims{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err

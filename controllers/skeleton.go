@@ -96,6 +96,8 @@ type Deps struct {
 	// DependencyRetry is how soon a reconcile waiting on MidoNet (not on a watched
 	// Kubernetes object) tries again.
 	DependencyRetry time.Duration
+	// Acting remembers which resource this process let act on each claim (claims.go).
+	Acting *actingClaims
 }
 
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
@@ -120,7 +122,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	// Another resource (in any namespace) that owns this one's cloud id or an address it
 	// wants comes first: this one writes nothing, and waits (its contenders' watches wake it).
-	if ref, err := refused(ctx, r.Client, obj); err != nil {
+	if ref, err := refused(ctx, r.Client, obj, r.Acting); err != nil {
 		return ctrl.Result{}, err
 	} else if ref != nil {
 		return ctrl.Result{}, r.refuse(ctx, obj, ref)

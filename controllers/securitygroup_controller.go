@@ -58,7 +58,8 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 
 // securityGroupInput gathers the rules and the groups that rules may reference now: those in
 // force (synced once and not being deleted, or, when adopting, whose sg_all_ group is in
-// MidoNet), whether or not an edit of theirs is in flight. A rule naming a group that is not ready is left out and reported, so that two
+// MidoNet, even before the group itself is applied), whether or not an edit of theirs is in
+// flight. A rule naming a group that is not ready is left out and reported, so that two
 // groups that reference each other never wait on each other. Members put their own addresses
 // into the group's address groups (NetworkInterface and ElasticIP); the group only counts them.
 func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, int, error) {
@@ -74,10 +75,27 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 	if err := d.Client.List(ctx, groups, client.InNamespace(sg.Namespace)); err != nil {
 		return in, 0, err
 	}
+	present := map[string]bool{sg.Name: true}
 	for i := range groups.Items {
 		g := &groups.Items[i]
+		present[g.Name] = true
 		if g.Name != sg.Name && groupInForce(d, g) {
 			in.KnownGroups = append(in.KnownGroups, g.Name)
+		}
+	}
+	// A group named by a rule but not applied yet is in force when MidoNet already holds it:
+	// on a fresh control plane the resources arrive one at a time, in any order, and a rule
+	// found in MidoNet must not be deleted only to be created again when its group arrives.
+	for _, name := range referencedGroups(sg) {
+		if present[name] {
+			continue
+		}
+		adopted, err := groupInMidoNet(ctx, d, name)
+		if err != nil {
+			return in, 0, err
+		}
+		if adopted {
+			in.KnownGroups = append(in.KnownGroups, name)
 		}
 	}
 	enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
@@ -125,6 +143,25 @@ func groupInForce(d *Deps, g *vpcv1.SecurityGroup) bool {
 	}
 	c := meta.FindStatusCondition(g.Status.Conditions, vpcv1.ConditionReady)
 	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name))
+}
+
+// groupInMidoNet tells whether a group that is not applied in the namespace counts as in force
+// for adoption: its sg_all_ address group is in MidoNet and no resource anywhere claims its
+// cloud id (a group of another namespace is never referenced across namespaces).
+func groupInMidoNet(ctx context.Context, d *Deps, name string) (bool, error) {
+	if !d.Engine.HasAddrGroup(translate.SGAllGroupName(name)) {
+		return false, nil
+	}
+	elsewhere, err := list(ctx, d.Client, &vpcv1.SecurityGroupList{}, "", idxClaims, claimGroup+name)
+	if err != nil {
+		return false, err
+	}
+	return len(elsewhere.Items) == 0, nil
+}
+
+// referencedGroups lists the other groups the rules of a group name, once each.
+func referencedGroups(sg *vpcv1.SecurityGroup) []string {
+	return pendingGroups(sg, []string{sg.Name})
 }
 
 // pendingGroups lists the groups the rules reference that are not in force yet.

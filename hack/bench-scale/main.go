@@ -4,6 +4,7 @@
 //
 //	bench-scale --manager bin/manager --midonet-sim bin/midonet-sim --sizes 1000,10000 \
 //	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--out FILE]
+//	            [--phases cold,restart-adopt]
 //	bench-scale --generate N --dir DIR      only write a view of N interfaces and its hosts seed
 package main
 
@@ -14,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,6 +29,7 @@ func main() {
 	var (
 		cfg                     benchscale.Config
 		sizes, managerArgs, out string
+		phases                  string
 		simArgs                 string
 		seed                    uint64
 		generate                int
@@ -45,6 +48,7 @@ func main() {
 	flag.DurationVar(&cfg.PhaseTimeout, "phase-timeout", 45*time.Minute, "longest a phase may take")
 	flag.BoolVar(&cfg.Profile, "profile", false, "take CPU and heap profiles of the manager (pprof files in the work dir)")
 	flag.DurationVar(&cfg.CPUProfile, "cpu-profile", 30*time.Second, "with --profile, how long the CPU profile from the manager's start runs")
+	flag.StringVar(&phases, "phases", "", "comma-separated phases to run (default all: "+strings.Join(benchscale.PhaseNames, ",")+"); cold always runs")
 	flag.StringVar(&out, "out", "", "also write the report to this file")
 	flag.IntVar(&generate, "generate", 0, "only write a view of this many interfaces and its hosts seed into --dir")
 	flag.StringVar(&dir, "dir", ".", "with --generate, where to write")
@@ -66,6 +70,16 @@ func main() {
 	cfg.Seed = seed
 	cfg.ManagerArgs = strings.Fields(managerArgs)
 	cfg.SimArgs = strings.Fields(simArgs)
+	if phases != "" {
+		for _, p := range strings.Split(phases, ",") {
+			p = strings.TrimSpace(p)
+			if !slices.Contains(benchscale.PhaseNames, p) {
+				fmt.Fprintf(os.Stderr, "--phases: %q is not a phase (%s)\n", p, strings.Join(benchscale.PhaseNames, ", "))
+				os.Exit(2)
+			}
+			cfg.Phases = append(cfg.Phases, p)
+		}
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

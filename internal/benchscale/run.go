@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -45,7 +46,13 @@ type Config struct {
 	// Quiet is how long MidoNet must see no request after an ack before the next phase
 	// (default 2s; at most 10s are waited).
 	Quiet time.Duration
+	// Phases names the phases to run (nil: all, see PhaseNames). The cold converge always
+	// runs: every other phase starts from the MidoNet it built.
+	Phases []string
 }
+
+// PhaseNames are the benchmark's phases, in the order they run.
+var PhaseNames = []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"}
 
 // Phase is what one phase measured.
 type Phase struct {
@@ -200,13 +207,29 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		{"rewrite", b.edit(func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
 	}
 	for _, ph := range phases {
+		if ph.name != "cold" && cfg.Phases != nil && !slices.Contains(cfg.Phases, ph.name) {
+			continue
+		}
 		pctx, cancel := context.WithTimeout(ctx, cfg.PhaseTimeout)
-		p, err := ph.run(pctx)
+		seq, err := b.sim.counters(pctx, false)
+		var p Phase
+		if err == nil {
+			p, err = ph.run(pctx)
+		}
+		if err == nil {
+			// The manager's metrics at the ack (reconciles, requeues, work queues), for diagnosis.
+			if ferr := fetch(pctx, "http://"+b.metrics+"/metrics", filepath.Join(b.dir, "metrics-"+ph.name+".txt")); ferr != nil {
+				b.progress("metrics at the ack of %s: %v", ph.name, ferr)
+			}
+		}
 		if err == nil {
 			p.Trailing, err = b.settle(pctx)
 		}
-		cancel()
 		p.Name = ph.name
+		if err == nil {
+			err = b.recordWrites(pctx, p, seq.WriteSeq)
+		}
+		cancel()
 		if err != nil {
 			return size, fmt.Errorf("phase %s: %w", ph.name, err)
 		}
@@ -253,7 +276,9 @@ func (b *bench) startManager() error {
 	args := []string{
 		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
-		"--metrics-bind-address", metrics, "--health-probe-bind-address", probe,
+		// Plain HTTP metrics on loopback: the benchmark reads the in-flight limit and the
+		// work queues without credentials.
+		"--metrics-bind-address", metrics, "--metrics-secure=false", "--health-probe-bind-address", probe,
 	}
 	b.pprof = ""
 	if b.cfg.Profile {
@@ -447,4 +472,32 @@ func (b *bench) settle(ctx context.Context) (Counters, error) {
 		}
 	}
 	return last.minus(first), nil
+}
+
+// writesShown is how many of a phase's surplus writes the progress output shows.
+const writesShown = 20
+
+// recordWrites saves the writes MidoNet saw during a phase (its ack and the quiet after it)
+// into writes-<phase>.jsonl in the size's folder and, when the phase wrote more than its
+// minimum, shows the first of them: a churn then names the objects it touched.
+func (b *bench) recordWrites(ctx context.Context, p Phase, since int64) error {
+	ws, err := b.sim.writes(ctx, since)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(b.dir, "writes-"+p.Name+".jsonl")
+	var data []byte
+	for _, w := range ws {
+		data = append(append(data, w...), '\n')
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	if int64(len(ws)) > p.MinWrites {
+		b.progress("%s: %d writes (minimum %d), in %s; the first:", p.Name, len(ws), p.MinWrites, file)
+		for _, w := range ws[:min(len(ws), writesShown)] {
+			b.progress("  %s", w)
+		}
+	}
+	return nil
 }

@@ -108,7 +108,7 @@ func (d describer) what(method string, p []string, body []byte) string {
 			if sub == "arp_table" {
 				key = a + " → " + strings.ReplaceAll(b, "-", ":")
 			} else {
-				key = strings.ReplaceAll(a, "-", ":") + " → " + d.name(b, "port")
+				key = strings.ReplaceAll(a, "-", ":") + " → " + d.portOnly(b)
 			}
 		}
 		if method == http.MethodPost {
@@ -122,7 +122,7 @@ func (d describer) what(method string, p []string, body []byte) string {
 			if sub == "arp_table" {
 				key = e.IP + " → " + e.MAC
 			} else {
-				key = e.MacAddr + " → " + d.name(e.PortID, "port")
+				key = e.MacAddr + " → " + d.portOnly(e.PortID)
 			}
 		}
 		return fmt.Sprintf("%s %s of %s", table, key, parent)
@@ -207,6 +207,14 @@ func (d describer) name(id, kind string) string {
 		return "port group " + ref.Name
 	}
 	return kind + " " + id
+}
+
+// portOnly describes a port without its device (a MAC entry names its bridge already).
+func (d describer) portOnly(id string) string {
+	if p, ok := d.x.Port(id); ok {
+		return strings.TrimSuffix(describePort(p, ""), " of ")
+	}
+	return "port " + id
 }
 
 // bareName is the name of a named object, else its description.

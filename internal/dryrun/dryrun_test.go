@@ -157,4 +157,26 @@ func TestPredictionIsWhatTheControllersDo(t *testing.T) {
 			}
 		})
 	})
+
+	t.Run("VPC added", func(t *testing.T) {
+		vpc := "        <vpc name=\"vpc-9a9a9a9a\">\n            <ownerId>123456789012</ownerId>\n            <cidr>192.168.0.0/16</cidr>\n" +
+			"            <subnets/>\n            <networkAcls/>\n            <routeTables/>\n            <natGateways/>\n            <internetGateways/>\n        </vpc>\n    </vpcs>"
+		view = strings.Replace(view, "    </vpcs>", vpc, 1)
+		step(t, next(view), func(t *testing.T, res *dryrun.Result) {
+			var router bool
+			for _, o := range res.Objects {
+				for _, w := range o.Writes {
+					if strings.Contains(w.What, "vr_vpc-9a9a9a9a_") {
+						router = router || w.What == "router vr_vpc-9a9a9a9a_<new index>"
+						if !strings.Contains(w.What, "vr_vpc-9a9a9a9a_<new index>") {
+							t.Errorf("the new router is named by a number the controllers may not pick: %s", w.What)
+						}
+					}
+				}
+			}
+			if !router || res.Create == 0 || res.Delete != 0 {
+				t.Errorf("predicted %d creates, %d deletes, router created: %v", res.Create, res.Delete, router)
+			}
+		})
+	})
 }

@@ -151,6 +151,12 @@ func TestPlanPredictsMidoNetWrites(t *testing.T) {
 			t.Errorf("plan does not say %q", want)
 		}
 	}
+	// From the snapshot file: the same writes.
+	fromSnapText := invoke("plan", "--kubeconfig", kubeconfig, "--global-view", editedFile, "--snapshot", snapFile)
+	t.Logf("plan --snapshot of the edited view:\n%s%s", fromSnapText.stdout, fromSnapText.stderr)
+	if a, b := strings.ReplaceAll(live.stdout, "MidoNet at "+cloud.MidoNet.URL, "X"), strings.ReplaceAll(fromSnapText.stdout, "snapshot "+snapFile, "X"); a != b {
+		t.Errorf("plan --snapshot differs from plan --midonet-url:\n%s", fromSnapText.stdout)
+	}
 	fromSnap := invoke("plan", "--kubeconfig", kubeconfig, "--global-view", editedFile, "--snapshot", snapFile, "-o", "json")
 	var doc struct {
 		Changes []struct {

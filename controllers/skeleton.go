@@ -160,7 +160,12 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 			reason, msg := vpcv1.ReasonDependencyNotReady, err.Error()
 			if p.missingHost != "" {
 				reason = vpcv1.ReasonHostNotFound
-				msg = fmt.Sprintf("node %s has no MidoNet host (matched by address or host name): %s", p.missingHost, msg)
+				msg = fmt.Sprintf("node %s has no MidoNet host (none has that address or host name); "+
+					"the interface is not plugged in until a MidoNet agent on that node registers", p.missingHost)
+				// Said once when it starts, not at every retry.
+				if c := meta.FindStatusCondition(orig.GetReconcileStatus().Conditions, vpcv1.ConditionReady); c == nil || c.Reason != reason {
+					r.Recorder.Event(obj, "Warning", reason, msg)
+				}
 			}
 			if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, reason, msg); serr != nil {
 				return ctrl.Result{}, serr

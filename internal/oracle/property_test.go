@@ -32,8 +32,8 @@ var (
 	}{
 		193373: {{"i-55562ff8", "10.116.150.100", trace.Flow{Proto: 1, SrcPort: 40000, ICMPType: 8}}},
 	}
-	moreSeeds  = flag.Int("property.seeds", 0, "random clouds to try besides the fixed seeds")
-	onlySeed   = flag.Int64("property.seed", 0, "try only this seed (to reproduce a failure)")
+	moreSeeds = flag.Int("property.seeds", 0, "random clouds to try besides the fixed seeds")
+	onlySeed  = flag.Int64("property.seed", 0, "try only this seed (to reproduce a failure)")
 )
 
 const flowsPerCloud = 60

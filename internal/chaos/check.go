@@ -69,7 +69,7 @@ func Check(topo *topoview.Topology, want []byte) (*Report, error) {
 		}
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		r.Diff = LineDiff(string(want), got.String())
+		r.Diff = topoview.TreeDiff(string(want), got.String())
 	}
 	return r, nil
 }
@@ -211,27 +211,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// LineDiff shows the first ten lines that differ.
-func LineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var out strings.Builder
-	n := 0
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&out, "line %d\n  want: %s\n  got:  %s\n", i+1, w, g)
-			if n++; n == 10 {
-				break
-			}
-		}
-	}
-	return out.String()
 }

@@ -129,9 +129,12 @@ func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.Netwo
 			eni.Status.MetadataIP = ""
 		}
 	}
-	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, eni, vpc, privateIP), func(id int) error {
+	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, mdids, eni, vpc, privateIP), func(id int) error {
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err
+	}, func(id int) bool {
+		held, ok := d.Engine.MetadataIDOf(vpc, privateIP)
+		return ok && held == id
 	})
 }

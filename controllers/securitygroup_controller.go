@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -58,7 +59,8 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 
 // securityGroupInput gathers the rules and the groups that rules may reference now: those in
 // force (synced once and not being deleted, or, when adopting, whose sg_all_ group is in
-// MidoNet), whether or not an edit of theirs is in flight. A rule naming a group that is not ready is left out and reported, so that two
+// MidoNet, even before the group itself is applied), whether or not an edit of theirs is in
+// flight. A rule naming a group that is not ready is left out and reported, so that two
 // groups that reference each other never wait on each other. Members put their own addresses
 // into the group's address groups (NetworkInterface and ElasticIP); the group only counts them.
 func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, int, error) {
@@ -70,17 +72,33 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 	if in.Egress, err = sgRules(sg.Spec.Egress, "spec.egress"); err != nil {
 		return in, 0, err
 	}
-	groups := &vpcv1.SecurityGroupList{}
-	if err := d.Client.List(ctx, groups, client.InNamespace(sg.Namespace)); err != nil {
-		return in, 0, err
-	}
-	for i := range groups.Items {
-		g := &groups.Items[i]
-		if g.Name != sg.Name && groupInForce(d, g) {
+	// Only the groups the rules name matter: one read each, not a list of every group of
+	// the namespace on every reconcile (members wake their groups, so that was quadratic).
+	for _, name := range referencedGroups(sg) {
+		if name == sg.Name {
+			continue
+		}
+		g := &vpcv1.SecurityGroup{}
+		switch err := d.Client.Get(ctx, types.NamespacedName{Namespace: sg.Namespace, Name: name}, g); {
+		case apierrors.IsNotFound(err):
+			// A group named by a rule but not applied yet is in force when MidoNet already
+			// holds it: on a fresh control plane the resources arrive one at a time, in any
+			// order, and a rule found in MidoNet must not be deleted only to be created again
+			// when its group arrives.
+			adopted, err := groupInMidoNet(ctx, d, name)
+			if err != nil {
+				return in, 0, err
+			}
+			if adopted {
+				in.KnownGroups = append(in.KnownGroups, name)
+			}
+		case err != nil:
+			return in, 0, err
+		case groupInForce(d, g):
 			in.KnownGroups = append(in.KnownGroups, g.Name)
 		}
 	}
-	enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
+	enis, err := listShared(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
 	if err != nil {
 		return in, 0, err
 	}
@@ -127,14 +145,39 @@ func groupInForce(d *Deps, g *vpcv1.SecurityGroup) bool {
 	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name))
 }
 
-// pendingGroups lists the groups the rules reference that are not in force yet.
-func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
+// groupInMidoNet tells whether a group that is not applied in the namespace counts as in force
+// for adoption: its sg_all_ address group is in MidoNet and no resource anywhere claims its
+// cloud id (a group of another namespace is never referenced across namespaces).
+func groupInMidoNet(ctx context.Context, d *Deps, name string) (bool, error) {
+	if !d.Engine.HasAddrGroup(translate.SGAllGroupName(name)) {
+		return false, nil
+	}
+	elsewhere, err := list(ctx, d.Client, &vpcv1.SecurityGroupList{}, "", idxClaims, claimGroup+name)
+	if err != nil {
+		return false, err
+	}
+	return len(elsewhere.Items) == 0, nil
+}
+
+// referencedGroups lists, once each in rule order, the groups the rules reference.
+func referencedGroups(sg *vpcv1.SecurityGroup) []string {
 	var out []string
 	for _, rules := range [][]vpcv1.SecurityGroupRule{sg.Spec.Ingress, sg.Spec.Egress} {
 		for _, r := range rules {
-			if r.SecurityGroup != nil && !slices.Contains(known, *r.SecurityGroup) && !slices.Contains(out, *r.SecurityGroup) {
+			if r.SecurityGroup != nil && !slices.Contains(out, *r.SecurityGroup) {
 				out = append(out, *r.SecurityGroup)
 			}
+		}
+	}
+	return out
+}
+
+// pendingGroups lists the other groups the rules reference that are not in force yet.
+func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
+	var out []string
+	for _, g := range referencedGroups(sg) {
+		if g != sg.Name && !slices.Contains(known, g) {
+			out = append(out, g)
 		}
 	}
 	return out

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -35,6 +37,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		Engine:                  engine,
 		MaxConcurrentReconciles: maxConcurrent,
 		DependencyRetry:         10 * time.Second,
+		Acting:                  &actingClaims{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err
@@ -51,14 +54,14 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, vpcs))), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
 				watch(&vpcv1.Subnet{}, mapVia(c, vpcOf)), watch(&vpcv1.SecurityGroup{}, mapVia(c, vpcOf)),
 				watch(&vpcv1.RouteTable{}, mapVia(c, vpcOf)), watch(&vpcv1.NetworkAcl{}, mapVia(c, vpcOf)))
 		},
 		func() error {
 			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
 			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, subnets)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, subnets))),
 				watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)), watch(&vpcv1.Subnet{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NetworkAcl{}, mapVia(c, self, byIndex(subnets, idxNetworkACL))),
@@ -78,7 +81,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, interfaces)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),
 				watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(interfaces, idxSubnet))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))),
@@ -88,7 +91,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		func() error {
 			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, byIndex(elasticIPs, idxInterface))),
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, elasticIPs)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, elasticIPs))),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface))))
 		},
@@ -103,7 +106,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, natGateways)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, natGateways))),
 				watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(natGateways, idxSubnet))),
@@ -125,6 +128,15 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		}
 	}
 	return cs, nil
+}
+
+// retryLimiter spaces the retries of one object (conflicts on our own writes, MidoNet
+// errors) with exponential back-off, as controller-runtime does by default, but without the
+// default's overall bucket of 10 retries a second per controller: converging a thousand
+// interfaces starts with about as many conflicts on their first status writes, and that bucket
+// held the whole cloud behind it for minutes while MidoNet sat idle.
+func retryLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
+	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](5*time.Millisecond, 1000*time.Second)
 }
 
 type watchSpec struct {
@@ -155,7 +167,7 @@ func register[T object](cs *Controllers, mgr manager.Manager, k kind[T], forObj 
 	b := builder.ControllerManagedBy(mgr).
 		For(forObj).
 		Named(k.name).
-		WithOptions(controller.Options{MaxConcurrentReconciles: cs.deps.MaxConcurrentReconciles}).
+		WithOptions(controller.Options{MaxConcurrentReconciles: cs.deps.MaxConcurrentReconciles, RateLimiter: retryLimiter()}).
 		WatchesRawSource(source.Channel(ch, &handler.EnqueueRequestForObject{}))
 	for _, w := range watches {
 		b = b.Watches(w.obj, w.h)

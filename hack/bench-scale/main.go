@@ -3,7 +3,7 @@
 // per phase the time to the ack, the MidoNet requests, the latency bound and the peak RSS.
 //
 //	bench-scale --manager bin/manager --midonet-sim bin/midonet-sim --sizes 1000,10000 \
-//	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--out FILE]
+//	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--phases cold,rule-add] [--out FILE]
 //	bench-scale --generate N --dir DIR      only write a view of N interfaces and its hosts seed
 package main
 
@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,7 +28,7 @@ func main() {
 	var (
 		cfg                     benchscale.Config
 		sizes, managerArgs, out string
-		simArgs                 string
+		simArgs, phases         string
 		seed                    uint64
 		generate                int
 		dir                     string
@@ -45,6 +46,7 @@ func main() {
 	flag.DurationVar(&cfg.PhaseTimeout, "phase-timeout", 45*time.Minute, "longest a phase may take")
 	flag.BoolVar(&cfg.Profile, "profile", false, "take CPU and heap profiles of the manager (pprof files in the work dir)")
 	flag.DurationVar(&cfg.CPUProfile, "cpu-profile", 30*time.Second, "with --profile, how long the CPU profile from the manager's start runs")
+	flag.StringVar(&phases, "phases", "", "comma-separated phases to run (default all: "+strings.Join(benchscale.PhaseNames, ",")+"); cold always runs")
 	flag.StringVar(&out, "out", "", "also write the report to this file")
 	flag.IntVar(&generate, "generate", 0, "only write a view of this many interfaces and its hosts seed into --dir")
 	flag.StringVar(&dir, "dir", ".", "with --generate, where to write")
@@ -66,6 +68,16 @@ func main() {
 	cfg.Seed = seed
 	cfg.ManagerArgs = strings.Fields(managerArgs)
 	cfg.SimArgs = strings.Fields(simArgs)
+	for _, ph := range strings.Split(phases, ",") {
+		if ph = strings.TrimSpace(ph); ph == "" {
+			continue
+		}
+		if !slices.Contains(benchscale.PhaseNames, ph) {
+			fmt.Fprintf(os.Stderr, "--phases: no phase %q (phases: %s)\n", ph, strings.Join(benchscale.PhaseNames, ","))
+			os.Exit(2)
+		}
+		cfg.Phases = append(cfg.Phases, ph)
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -45,6 +46,17 @@ type Config struct {
 	// Quiet is how long MidoNet must see no request after an ack before the next phase
 	// (default 2s; at most 10s are waited).
 	Quiet time.Duration
+	// Phases, when not empty, names the phases to run (see PhaseNames); cold always runs,
+	// since every other phase starts from the MidoNet it built.
+	Phases []string
+}
+
+// PhaseNames are the benchmark's phases in the order they run.
+var PhaseNames = []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"}
+
+// runs reports whether the phase is to run.
+func (c Config) runs(phase string) bool {
+	return len(c.Phases) == 0 || phase == "cold" || slices.Contains(c.Phases, phase)
 }
 
 // Phase is what one phase measured.
@@ -65,6 +77,9 @@ type Phase struct {
 	PeakRSSKiB int64
 	// InFlightLimit is the manager's in-flight limit at the ack (0: it exports none).
 	InFlightLimit float64
+	// Up is the time from the manager's start to its health probe answering: the dev
+	// control plane's start and the manager's own (cold and restart only; 0: not measured).
+	Up time.Duration
 }
 
 // Concurrency is the requests in flight the phase's latency bound assumes: the configured
@@ -144,6 +159,7 @@ type bench struct {
 	sim     *emulator
 	manager *process
 	metrics string
+	probe   string
 	pprof   string
 	starts  int
 }
@@ -200,13 +216,29 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		{"rewrite", b.edit(func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
 	}
 	for _, ph := range phases {
+		if !cfg.runs(ph.name) {
+			continue
+		}
 		pctx, cancel := context.WithTimeout(ctx, cfg.PhaseTimeout)
-		p, err := ph.run(pctx)
+		seq, err := b.sim.counters(pctx, false)
+		var p Phase
+		if err == nil {
+			p, err = ph.run(pctx)
+		}
+		if err == nil {
+			// The manager's metrics at the ack (reconciles, requeues, work queues), for diagnosis.
+			if ferr := fetch(pctx, "http://"+b.metrics+"/metrics", filepath.Join(b.dir, "metrics-"+ph.name+".txt")); ferr != nil {
+				b.progress("metrics at the ack of %s: %v", ph.name, ferr)
+			}
+		}
 		if err == nil {
 			p.Trailing, err = b.settle(pctx)
 		}
-		cancel()
 		p.Name = ph.name
+		if err == nil {
+			err = b.recordWrites(pctx, p, seq.WriteSeq)
+		}
+		cancel()
 		if err != nil {
 			return size, fmt.Errorf("phase %s: %w", ph.name, err)
 		}
@@ -250,10 +282,13 @@ func (b *bench) startManager() error {
 	if err != nil {
 		return err
 	}
+	b.probe = probe
 	args := []string{
 		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
-		"--metrics-bind-address", metrics, "--health-probe-bind-address", probe,
+		// Plain HTTP metrics on loopback: the benchmark reads the in-flight limit and the
+		// work queues without credentials.
+		"--metrics-bind-address", metrics, "--metrics-secure=false", "--health-probe-bind-address", probe,
 	}
 	b.pprof = ""
 	if b.cfg.Profile {
@@ -300,6 +335,26 @@ func (b *bench) pprofUp(ctx context.Context) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
+// waitUp polls the manager's health probe and returns the time from start to its first
+// answer (0 if it never answered before ctx ended).
+func (b *bench) waitUp(ctx context.Context, start time.Time) time.Duration {
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.probe+"/healthz", nil)
+		if err != nil {
+			return 0
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return time.Since(start)
+		}
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // cold starts the manager on an empty MidoNet and waits for the ack.
 func (b *bench) cold(ctx context.Context) (Phase, error) {
 	_ = os.Remove(globalview.AckPath(b.viewAt))
@@ -338,10 +393,13 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	} else {
 		close(profiled)
 	}
+	up := make(chan time.Duration, 1)
+	go func() { up <- b.waitUp(ctx, start) }()
 	p, err := b.waitAck(ctx, start, before, false)
 	if err != nil {
 		return p, err
 	}
+	p.Up = <-up
 	p.MinWrites = p.Requests.Creates
 	if b.cfg.Profile {
 		b.profile(ctx, "heap", "heap-"+label+".pprof")
@@ -447,4 +505,32 @@ func (b *bench) settle(ctx context.Context) (Counters, error) {
 		}
 	}
 	return last.minus(first), nil
+}
+
+// writesShown is how many of a phase's surplus writes the progress output shows.
+const writesShown = 20
+
+// recordWrites saves the writes MidoNet saw during a phase (its ack and the quiet after it)
+// into writes-<phase>.jsonl in the size's folder and, when the phase wrote more than its
+// minimum, shows the first of them: a churn then names the objects it touched.
+func (b *bench) recordWrites(ctx context.Context, p Phase, since int64) error {
+	ws, err := b.sim.writes(ctx, since)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(b.dir, "writes-"+p.Name+".jsonl")
+	var data []byte
+	for _, w := range ws {
+		data = append(append(data, w...), '\n')
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	if int64(len(ws)) > p.MinWrites {
+		b.progress("%s: %d writes (minimum %d), in %s; the first:", p.Name, len(ws), p.MinWrites, file)
+		for _, w := range ws[:min(len(ws), writesShown)] {
+			b.progress("  %s", w)
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -20,39 +21,105 @@ import (
 // time after it was written; releasing a reservation once the status is written (rather than
 // once the cache shows it) let two interfaces get the same metadata id. Keeping it costs one
 // map entry per owner; a restart starts afresh from the statuses, which by then are listed.
+//
+// Everything is kept incrementally, so that an allocation costs about the same with 10 or
+// 10,000 owners: the reserved numbers as a set, and for metadata ids the numbers seen in use
+// elsewhere (retired: never handed out by this process, which is always safe) with the floor
+// below which every number is reserved or retired.
 type ids struct {
 	mu       sync.Mutex
 	reserved map[string]int // owner → its number
+	held     map[int]bool   // the reserved numbers
+	retired  map[int]bool   // numbers seen in use (MidoNet, another status) or given up
+	floor    int            // every number below is held or retired
+
+	// inMidoNet is a snapshot of the numbers MidoNet uses (metadata ids), taken at most
+	// every snapshotAge: reading them walks every chain of the index.
+	inMidoNet   map[int]bool
+	snapshotted time.Time
 }
 
+// snapshotAge is how long a snapshot of MidoNet's metadata ids is used. MidoNet gains ids
+// only through this process's writes, whose numbers are reserved or recorded in a status
+// (both checked on every allocation), or behind its back, which only a resync shows the index.
+const snapshotAge = time.Second
+
 // claim returns the owner's reserved number, else the one next picks; next sees every number
-// reserved for other owners.
+// reserved for other owners and runs with a.mu held.
 func (a *ids) claim(owner string, next func(reserved map[int]bool) (int, error)) (int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if n, ok := a.reserved[owner]; ok {
 		return n, nil
 	}
-	taken := map[int]bool{}
-	for _, n := range a.reserved {
-		taken[n] = true
+	if a.reserved == nil {
+		a.reserved, a.held = map[string]int{}, map[int]bool{}
 	}
-	n, err := next(taken)
+	n, err := next(a.held)
 	if err != nil {
 		return 0, err
 	}
-	if a.reserved == nil {
-		a.reserved = map[string]int{}
-	}
 	a.reserved[owner] = n
+	a.held[n] = true
 	return n, nil
 }
 
-// forget drops an owner's reservation (its number turned out to be shared).
+// forget drops an owner's reservation (its number turned out to be shared). The number is
+// retired: another owner records it.
 func (a *ids) forget(owner string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	n, ok := a.reserved[owner]
+	if !ok {
+		return
+	}
 	delete(a.reserved, owner)
+	delete(a.held, n)
+	a.retire(n)
+}
+
+func (a *ids) retire(n int) {
+	if a.retired == nil {
+		a.retired = map[int]bool{}
+	}
+	a.retired[n] = true
+}
+
+// lowestFree returns the lowest number in [lo, hi) that is neither held nor retired and that
+// used says is not in use; the numbers used reports are retired. It runs with a.mu held
+// (inside claim's next). Each number is looked at once per process, not once per allocation.
+func (a *ids) lowestFree(lo, hi int, used func(n int) (bool, error)) (int, error) {
+	a.floor = max(a.floor, lo)
+	for a.floor < hi && (a.held[a.floor] || a.retired[a.floor]) {
+		a.floor++
+	}
+	for n := a.floor; n < hi; n++ {
+		if a.held[n] || a.retired[n] {
+			continue
+		}
+		u, err := used(n)
+		if err != nil {
+			return 0, err
+		}
+		if !u {
+			return n, nil
+		}
+		a.retire(n)
+	}
+	return 0, fmt.Errorf("allocate in [%d, %d): %w", lo, hi, translate.ErrExhausted)
+}
+
+// midonetIDs returns the metadata ids MidoNet maps, from a snapshot at most snapshotAge old.
+// It runs with a.mu held.
+func (a *ids) midonetIDs(e Engine) map[int]bool {
+	if a.inMidoNet == nil || time.Since(a.snapshotted) > snapshotAge {
+		a.inMidoNet = map[int]bool{}
+		for _, n := range e.UsedMetadataIDs() {
+			a.inMidoNet[n] = true
+		}
+		a.snapshotted = time.Now()
+	}
+	return a.inMidoNet
 }
 
 func ownerKey(obj client.Object) string {
@@ -131,34 +198,47 @@ func (d *Deps) nextRouterIndex(ctx context.Context, self client.Object, adopt fu
 
 // nextMetadataID adopts the id MidoNet already maps to the interface's private address in its
 // VPC unless another interface has it, else picks the lowest id free among those MidoNet maps,
-// the other interfaces' statuses and the reservations.
-func (d *Deps) nextMetadataID(ctx context.Context, self client.Object, vpc string, privateIP netip.Addr) func(map[int]bool) (int, error) {
+// the other interfaces' statuses and the reservations. Each candidate is looked up in the
+// status field index (no list of every interface per allocation), and ids found in use are
+// retired for the life of the process, so allocations cost the same at any scale.
+func (d *Deps) nextMetadataID(ctx context.Context, a *ids, self client.Object, vpc string, privateIP netip.Addr) func(map[int]bool) (int, error) {
 	return func(reserved map[int]bool) (int, error) {
-		others := map[int]bool{}
-		enis := &vpcv1.NetworkInterfaceList{}
-		// Read only: no deep copy of every interface for each new one.
-		if err := d.Client.List(ctx, enis, client.UnsafeDisableDeepCopy); err != nil {
-			return 0, err
-		}
-		for _, e := range enis.Items {
-			if e.UID == self.GetUID() {
-				continue
+		if id, ok := d.Engine.MetadataIDOf(vpc, privateIP); ok && !reserved[id] {
+			other, err := metadataIDRecorded(ctx, d.Client, id, self)
+			if err != nil {
+				return 0, err
 			}
-			if ip, err := parseIP(e.Status.MetadataIP); err == nil {
-				if id, ok := translate.MetadataIDOf(ip); ok {
-					others[id] = true
-				}
+			if !other {
+				return id, nil
 			}
 		}
-		if id, ok := d.Engine.MetadataIDOf(vpc, privateIP); ok && !others[id] && !reserved[id] {
-			return id, nil
-		}
-		used := d.Engine.UsedMetadataIDs()
-		for n := range others {
-			used = append(used, n)
-		}
-		return lowestFree(used, reserved, translate.MetadataIDAllocator{}.Next)
+		inMidoNet := a.midonetIDs(d.Engine)
+		return a.lowestFree(translate.MinMetadataID, translate.DefaultMaxMetadataID, func(id int) (bool, error) {
+			if inMidoNet[id] {
+				return true, nil
+			}
+			return metadataIDRecorded(ctx, d.Client, id, self)
+		})
 	}
+}
+
+// metadataIDRecorded tells whether an interface other than self records the metadata id in
+// its status (any namespace: ids are unique per cloud).
+func metadataIDRecorded(ctx context.Context, c client.Client, id int, self client.Object) (bool, error) {
+	ip, err := translate.MetadataAddress(id)
+	if err != nil {
+		return false, err
+	}
+	enis := &vpcv1.NetworkInterfaceList{}
+	if err := c.List(ctx, enis, client.MatchingFields{idxMetadataIP: ip.String()}, client.UnsafeDisableDeepCopy); err != nil {
+		return false, err
+	}
+	for _, e := range enis.Items {
+		if e.UID != self.GetUID() {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // sharedID tells whether another object of the list's kind, older (creationTimestamp, then

@@ -224,3 +224,62 @@ func TestDuplicateMetadataIDIsReplaced(t *testing.T) {
 		t.Fatalf("older %s, newer %s: want the older to keep 255.0.0.10 and the newer another", a.Status.MetadataIP, b.Status.MetadataIP)
 	}
 }
+
+// someMidoNet maps metadata ids: used lists every id MidoNet maps, adopt the id it maps to
+// one private address.
+type someMidoNet struct {
+	noMidoNet
+	used  []int
+	adopt map[netip.Addr]int
+}
+
+func (m someMidoNet) UsedMetadataIDs() []int { return m.used }
+func (m someMidoNet) MetadataIDOf(_ string, ip netip.Addr) (int, bool) {
+	id, ok := m.adopt[ip]
+	return id, ok
+}
+
+// A new interface gets the lowest metadata id that MidoNet does not map, no other interface
+// records and no allocation of this process holds; an interface whose address MidoNet
+// already maps keeps that id (adoption), even when an allocation before it saw that id in
+// MidoNet; an id another interface records is never adopted.
+func TestMetadataIDsSkipEveryUse(t *testing.T) {
+	scheme := testScheme(t)
+	recorder := &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "eni-000000aa", UID: "rec"},
+		Status: vpcv1.NetworkInterfaceStatus{MetadataIP: "255.0.0.11"}}
+	var objs []client.Object
+	objs = append(objs, recorder)
+	for i := range 5 {
+		objs = append(objs, &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{
+			Namespace: "ns", Name: fmt.Sprintf("eni-%08x", i), UID: types.UID(fmt.Sprintf("uid-%03d", i))}})
+	}
+	api := newFake(scheme, objs...)
+	ip := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 0, 1, byte(10 + i)}) }
+	mn := someMidoNet{used: []int{10, 13, 14}, adopt: map[netip.Addr]int{ip(3): 14, ip(4): 11}}
+	d := &Deps{Client: api, Engine: mn}
+	mdids := &ids{}
+	ctx := context.Background()
+	got := map[string]string{}
+	for i := range 5 {
+		eni := &vpcv1.NetworkInterface{}
+		if err := api.Get(ctx, client.ObjectKeyFromObject(objs[i+1]), eni); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ensureMetadataID(ctx, d, mdids, eni, "vpc-00000001", ip(i)); err != nil {
+			t.Fatal(err)
+		}
+		got[eni.Name] = eni.Status.MetadataIP
+	}
+	want := map[string]string{
+		"eni-00000000": "255.0.0.12", // 10 and 14 mapped in MidoNet, 11 recorded by another interface
+		"eni-00000001": "255.0.0.15",
+		"eni-00000002": "255.0.0.16",
+		"eni-00000003": "255.0.0.14", // MidoNet maps its own address to 14: adopted
+		"eni-00000004": "255.0.0.17", // MidoNet maps its address to 11, which another interface records
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s got metadata address %q, want %s (all: %v)", name, got[name], w, got)
+		}
+	}
+}

@@ -129,7 +129,7 @@ func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.Netwo
 			eni.Status.MetadataIP = ""
 		}
 	}
-	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, eni, vpc, privateIP), func(id int) error {
+	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, mdids, eni, vpc, privateIP), func(id int) error {
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err

@@ -175,3 +175,13 @@ func list[L client.ObjectList](ctx context.Context, c client.Client, l L, ns, fi
 	}
 	return l, c.List(ctx, l, opts...)
 }
+
+// listShared is list for callers that only read the result: the items share their maps and
+// slices with the cache (no deep copy of every object matched, on every reconcile or event).
+func listShared[L client.ObjectList](ctx context.Context, c client.Client, l L, ns, field, value string) (L, error) {
+	opts := []client.ListOption{client.MatchingFields{field: value}, client.UnsafeDisableDeepCopy}
+	if ns != "" {
+		opts = append(opts, client.InNamespace(ns))
+	}
+	return l, c.List(ctx, l, opts...)
+}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -71,34 +72,33 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 	if in.Egress, err = sgRules(sg.Spec.Egress, "spec.egress"); err != nil {
 		return in, 0, err
 	}
-	groups := &vpcv1.SecurityGroupList{}
-	if err := d.Client.List(ctx, groups, client.InNamespace(sg.Namespace)); err != nil {
-		return in, 0, err
-	}
-	present := map[string]bool{sg.Name: true}
-	for i := range groups.Items {
-		g := &groups.Items[i]
-		present[g.Name] = true
-		if g.Name != sg.Name && groupInForce(d, g) {
+	// Only the groups the rules name matter: one read each, not a list of every group of
+	// the namespace on every reconcile (members wake their groups, so that was quadratic).
+	for _, name := range referencedGroups(sg) {
+		if name == sg.Name {
+			continue
+		}
+		g := &vpcv1.SecurityGroup{}
+		switch err := d.Client.Get(ctx, types.NamespacedName{Namespace: sg.Namespace, Name: name}, g); {
+		case apierrors.IsNotFound(err):
+			// A group named by a rule but not applied yet is in force when MidoNet already
+			// holds it: on a fresh control plane the resources arrive one at a time, in any
+			// order, and a rule found in MidoNet must not be deleted only to be created again
+			// when its group arrives.
+			adopted, err := groupInMidoNet(ctx, d, name)
+			if err != nil {
+				return in, 0, err
+			}
+			if adopted {
+				in.KnownGroups = append(in.KnownGroups, name)
+			}
+		case err != nil:
+			return in, 0, err
+		case groupInForce(d, g):
 			in.KnownGroups = append(in.KnownGroups, g.Name)
 		}
 	}
-	// A group named by a rule but not applied yet is in force when MidoNet already holds it:
-	// on a fresh control plane the resources arrive one at a time, in any order, and a rule
-	// found in MidoNet must not be deleted only to be created again when its group arrives.
-	for _, name := range referencedGroups(sg) {
-		if present[name] {
-			continue
-		}
-		adopted, err := groupInMidoNet(ctx, d, name)
-		if err != nil {
-			return in, 0, err
-		}
-		if adopted {
-			in.KnownGroups = append(in.KnownGroups, name)
-		}
-	}
-	enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
+	enis, err := listShared(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
 	if err != nil {
 		return in, 0, err
 	}
@@ -159,19 +159,25 @@ func groupInMidoNet(ctx context.Context, d *Deps, name string) (bool, error) {
 	return len(elsewhere.Items) == 0, nil
 }
 
-// referencedGroups lists the other groups the rules of a group name, once each.
+// referencedGroups lists, once each in rule order, the groups the rules reference.
 func referencedGroups(sg *vpcv1.SecurityGroup) []string {
-	return pendingGroups(sg, []string{sg.Name})
-}
-
-// pendingGroups lists the groups the rules reference that are not in force yet.
-func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
 	var out []string
 	for _, rules := range [][]vpcv1.SecurityGroupRule{sg.Spec.Ingress, sg.Spec.Egress} {
 		for _, r := range rules {
-			if r.SecurityGroup != nil && !slices.Contains(known, *r.SecurityGroup) && !slices.Contains(out, *r.SecurityGroup) {
+			if r.SecurityGroup != nil && !slices.Contains(out, *r.SecurityGroup) {
 				out = append(out, *r.SecurityGroup)
 			}
+		}
+	}
+	return out
+}
+
+// pendingGroups lists the other groups the rules reference that are not in force yet.
+func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
+	var out []string
+	for _, g := range referencedGroups(sg) {
+		if g != sg.Name && !slices.Contains(known, g) {
+			out = append(out, g)
 		}
 	}
 	return out

@@ -54,14 +54,14 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, vpcs)), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, vpcs))), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
 				watch(&vpcv1.Subnet{}, mapVia(c, vpcOf)), watch(&vpcv1.SecurityGroup{}, mapVia(c, vpcOf)),
 				watch(&vpcv1.RouteTable{}, mapVia(c, vpcOf)), watch(&vpcv1.NetworkAcl{}, mapVia(c, vpcOf)))
 		},
 		func() error {
 			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
 			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, subnets)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, subnets))),
 				watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)), watch(&vpcv1.Subnet{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NetworkAcl{}, mapVia(c, self, byIndex(subnets, idxNetworkACL))),
@@ -81,7 +81,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, interfaces)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),
 				watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(interfaces, idxSubnet))),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet))),
@@ -91,7 +91,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		func() error {
 			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
 				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, byIndex(elasticIPs, idxInterface))),
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, elasticIPs)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, elasticIPs))),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
 				watch(&vpcv1.Vpc{}, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface))))
 		},
@@ -106,7 +106,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
-				watch(&vpcv1.CoreNetwork{}, enqueueAll(c, natGateways)),
+				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, natGateways))),
 				watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
 				watch(&vpcv1.Subnet{}, mapVia(c, self, byIndex(natGateways, idxSubnet))),

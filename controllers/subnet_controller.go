@@ -117,7 +117,7 @@ func routeTarget(r vpcv1.Route) string {
 // deleted; an edit in flight does not withdraw the routes through them).
 func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.RouteTargets, error) {
 	var t translate.RouteTargets
-	igws, err := list(ctx, d.Client, &vpcv1.InternetGatewayList{}, ns, idxVPC, vpc)
+	igws, err := listShared(ctx, d.Client, &vpcv1.InternetGatewayList{}, ns, idxVPC, vpc)
 	if err != nil {
 		return t, err
 	}
@@ -126,7 +126,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 			t.InternetGateways = append(t.InternetGateways, g.Name)
 		}
 	}
-	subnets, err := list(ctx, d.Client, &vpcv1.SubnetList{}, ns, idxVPC, vpc)
+	subnets, err := listShared(ctx, d.Client, &vpcv1.SubnetList{}, ns, idxVPC, vpc)
 	if err != nil {
 		return t, err
 	}
@@ -139,7 +139,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 		if err != nil {
 			continue
 		}
-		nats, err := list(ctx, d.Client, &vpcv1.NatGatewayList{}, ns, idxSubnet, sn.Name)
+		nats, err := listShared(ctx, d.Client, &vpcv1.NatGatewayList{}, ns, idxSubnet, sn.Name)
 		if err != nil {
 			return t, err
 		}
@@ -149,7 +149,7 @@ func routeTargets(ctx context.Context, d *Deps, ns, vpc string) (translate.Route
 				t.NATGateways = append(t.NATGateways, translate.NATGatewayTarget{ID: n.Name, Subnet: sref, PrivateIP: ip})
 			}
 		}
-		enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, ns, idxSubnet, sn.Name)
+		enis, err := listShared(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, ns, idxSubnet, sn.Name)
 		if err != nil {
 			return t, err
 		}

@@ -2,6 +2,13 @@ package controllers
 
 import (
 	"context"
+	"maps"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,7 +30,7 @@ func byIndex(newList func() client.ObjectList, field string) hop {
 		var out []string
 		for _, n := range names {
 			l := newList()
-			if err := c.List(ctx, l, client.InNamespace(ns), client.MatchingFields{field: n}); err != nil {
+			if err := c.List(ctx, l, client.InNamespace(ns), client.MatchingFields{field: n}, client.UnsafeDisableDeepCopy); err != nil {
 				continue
 			}
 			items, _ := itemsOf(l)
@@ -64,7 +71,7 @@ func self(o client.Object) []string { return []string{o.GetName()} }
 func enqueueAll(c client.Client, newList func() client.ObjectList) handler.EventHandler {
 	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, _ client.Object) []reconcile.Request {
 		l := newList()
-		if err := c.List(ctx, l); err != nil {
+		if err := c.List(ctx, l, client.UnsafeDisableDeepCopy); err != nil {
 			return nil
 		}
 		items, _ := itemsOf(l)
@@ -76,6 +83,43 @@ func enqueueAll(c client.Client, newList func() client.ObjectList) handler.Event
 	})
 }
 
+// coreChanges passes on the CoreNetwork events its dependents act on: creation, deletion,
+// a spec change (generation), labels, annotations, the start of its deletion, and a change
+// of whether it is synced or Ready (references wait for it to be in MidoNet). It drops the
+// status writes that change none of these: the global-view runner patches status.globalView
+// and a condition on every view applied and acknowledged, and the CoreNetwork's own syncs
+// rewrite its status, each of which woke every object of five kinds (10,000 interfaces
+// reconciled for nothing, several times per view).
+func coreChanges(h handler.EventHandler) handler.EventHandler {
+	return handler.TypedFuncs[client.Object, reconcile.Request]{
+		CreateFunc:  h.Create,
+		DeleteFunc:  h.Delete,
+		GenericFunc: h.Generic,
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			o, okO := e.ObjectOld.(*vpcv1.CoreNetwork)
+			n, okN := e.ObjectNew.(*vpcv1.CoreNetwork)
+			if okO && okN && !coreChanged(o, n) {
+				return
+			}
+			h.Update(ctx, e, q)
+		},
+	}
+}
+
+// coreChanged tells whether an update of the CoreNetwork changes what its dependents read.
+func coreChanged(o, n *vpcv1.CoreNetwork) bool {
+	ready := func(cn *vpcv1.CoreNetwork) metav1.ConditionStatus {
+		if c := meta.FindStatusCondition(cn.Status.Conditions, vpcv1.ConditionReady); c != nil {
+			return c.Status
+		}
+		return ""
+	}
+	return o.Generation != n.Generation || !equality.Semantic.DeepEqual(o.Spec, n.Spec) ||
+		!o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
+		!maps.Equal(o.Labels, n.Labels) || !maps.Equal(o.Annotations, n.Annotations) ||
+		synced(o) != synced(n) || ready(o) != ready(n)
+}
+
 // enqueueContenders wakes the objects of a kind, in any namespace, that want one of the
 // changed object's claims (claims.go): a refused object takes over once the holder is gone,
 // and a holder sees a newcomer.
@@ -84,7 +128,7 @@ func enqueueContenders(c client.Client, newList func() client.ObjectList) handle
 		var reqs []reconcile.Request
 		for _, key := range claimKeys(o) {
 			l := newList()
-			if err := c.List(ctx, l, client.MatchingFields{idxClaims: key}); err != nil {
+			if err := c.List(ctx, l, client.MatchingFields{idxClaims: key}, client.UnsafeDisableDeepCopy); err != nil {
 				continue
 			}
 			items, _ := itemsOf(l)

@@ -3,8 +3,7 @@
 // per phase the time to the ack, the MidoNet requests, the latency bound and the peak RSS.
 //
 //	bench-scale --manager bin/manager --midonet-sim bin/midonet-sim --sizes 1000,10000 \
-//	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--out FILE]
-//	            [--phases cold,restart-adopt]
+//	            [--latency 5ms] [--capacity N] [--concurrency 16] [--profile] [--phases cold,rule-add] [--out FILE]
 //	bench-scale --generate N --dir DIR      only write a view of N interfaces and its hosts seed
 package main
 
@@ -29,8 +28,7 @@ func main() {
 	var (
 		cfg                     benchscale.Config
 		sizes, managerArgs, out string
-		phases                  string
-		simArgs                 string
+		simArgs, phases         string
 		seed                    uint64
 		generate                int
 		dir                     string
@@ -70,15 +68,15 @@ func main() {
 	cfg.Seed = seed
 	cfg.ManagerArgs = strings.Fields(managerArgs)
 	cfg.SimArgs = strings.Fields(simArgs)
-	if phases != "" {
-		for _, p := range strings.Split(phases, ",") {
-			p = strings.TrimSpace(p)
-			if !slices.Contains(benchscale.PhaseNames, p) {
-				fmt.Fprintf(os.Stderr, "--phases: %q is not a phase (%s)\n", p, strings.Join(benchscale.PhaseNames, ", "))
-				os.Exit(2)
-			}
-			cfg.Phases = append(cfg.Phases, p)
+	for _, ph := range strings.Split(phases, ",") {
+		if ph = strings.TrimSpace(ph); ph == "" {
+			continue
 		}
+		if !slices.Contains(benchscale.PhaseNames, ph) {
+			fmt.Fprintf(os.Stderr, "--phases: no phase %q (phases: %s)\n", ph, strings.Join(benchscale.PhaseNames, ","))
+			os.Exit(2)
+		}
+		cfg.Phases = append(cfg.Phases, ph)
 	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -25,12 +25,12 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 		fmt.Fprintf(w, "\n%d interfaces: %d VPCs × %d subnets, %d security groups × %d rules, %d elastic IPs, %d nodes; view %.1f MB\n",
 			s.Interfaces, sh.VPCs, sh.SubnetsPerVPC, sh.SecurityGroups, sh.RulesPerGroup, sh.ElasticIPs, sh.Nodes, float64(s.ViewBytes)/1e6)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tup s\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
 		for _, p := range s.Phases {
 			bound := p.LatencyBound(cfg.Latency, cfg.Concurrency)
-			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
 				p.Name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads,
-				p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), firstWrite(p.FirstWrite), p.MeanInFlight(),
+				p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), upString(p.Up), firstWrite(p.FirstWrite), p.MeanInFlight(),
 				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024)
 		}
 		tw.Flush()
@@ -74,6 +74,13 @@ func ratio(seconds, bound float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f", seconds/bound)
+}
+
+func upString(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", d.Seconds())
 }
 
 func firstWrite(d time.Duration) string {

@@ -46,13 +46,18 @@ type Config struct {
 	// Quiet is how long MidoNet must see no request after an ack before the next phase
 	// (default 2s; at most 10s are waited).
 	Quiet time.Duration
-	// Phases names the phases to run (nil: all, see PhaseNames). The cold converge always
-	// runs: every other phase starts from the MidoNet it built.
+	// Phases, when not empty, names the phases to run (see PhaseNames); cold always runs,
+	// since every other phase starts from the MidoNet it built.
 	Phases []string
 }
 
-// PhaseNames are the benchmark's phases, in the order they run.
+// PhaseNames are the benchmark's phases in the order they run.
 var PhaseNames = []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"}
+
+// runs reports whether the phase is to run.
+func (c Config) runs(phase string) bool {
+	return len(c.Phases) == 0 || phase == "cold" || slices.Contains(c.Phases, phase)
+}
 
 // Phase is what one phase measured.
 type Phase struct {
@@ -72,6 +77,9 @@ type Phase struct {
 	PeakRSSKiB int64
 	// InFlightLimit is the manager's in-flight limit at the ack (0: it exports none).
 	InFlightLimit float64
+	// Up is the time from the manager's start to its health probe answering: the dev
+	// control plane's start and the manager's own (cold and restart only; 0: not measured).
+	Up time.Duration
 }
 
 // Concurrency is the requests in flight the phase's latency bound assumes: the configured
@@ -151,6 +159,7 @@ type bench struct {
 	sim     *emulator
 	manager *process
 	metrics string
+	probe   string
 	pprof   string
 	starts  int
 }
@@ -207,7 +216,7 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		{"rewrite", b.edit(func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
 	}
 	for _, ph := range phases {
-		if ph.name != "cold" && cfg.Phases != nil && !slices.Contains(cfg.Phases, ph.name) {
+		if !cfg.runs(ph.name) {
 			continue
 		}
 		pctx, cancel := context.WithTimeout(ctx, cfg.PhaseTimeout)
@@ -273,6 +282,7 @@ func (b *bench) startManager() error {
 	if err != nil {
 		return err
 	}
+	b.probe = probe
 	args := []string{
 		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
@@ -325,6 +335,26 @@ func (b *bench) pprofUp(ctx context.Context) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
+// waitUp polls the manager's health probe and returns the time from start to its first
+// answer (0 if it never answered before ctx ended).
+func (b *bench) waitUp(ctx context.Context, start time.Time) time.Duration {
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.probe+"/healthz", nil)
+		if err != nil {
+			return 0
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return time.Since(start)
+		}
+		select {
+		case <-ctx.Done():
+			return 0
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // cold starts the manager on an empty MidoNet and waits for the ack.
 func (b *bench) cold(ctx context.Context) (Phase, error) {
 	_ = os.Remove(globalview.AckPath(b.viewAt))
@@ -363,10 +393,13 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	} else {
 		close(profiled)
 	}
+	up := make(chan time.Duration, 1)
+	go func() { up <- b.waitUp(ctx, start) }()
 	p, err := b.waitAck(ctx, start, before, false)
 	if err != nil {
 		return p, err
 	}
+	p.Up = <-up
 	p.MinWrites = p.Requests.Creates
 	b.progress("%s: from the manager's start: controllers start %s, MidoNet index loaded %s, view applied %s, ack %.1fs",
 		label, b.manager.logged(start, "starting manager"), b.manager.logged(start, "loaded the MidoNet index"),

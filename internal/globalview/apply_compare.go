@@ -3,9 +3,11 @@ package globalview
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -43,6 +45,38 @@ func upToDate(desired map[string]any, cur client.Object) (bool, error) {
 		return false, nil
 	}
 	return sameMap(child(desired, "spec"), child(live, "spec"), child(owned, "f:spec"), nil), nil
+}
+
+// sameTyped tells, cheaply, whether desired and cur are equal in everything upToDate
+// compares: labels, annotations (the version annotation's value aside), owner references
+// and spec, compared as typed values. When it says no, upToDate decides (a field someone
+// else set, a server default).
+func sameTyped(desired, cur client.Object) bool {
+	if !maps.Equal(desired.GetLabels(), cur.GetLabels()) ||
+		!equality.Semantic.DeepEqual(desired.GetOwnerReferences(), cur.GetOwnerReferences()) {
+		return false
+	}
+	da, ca := desired.GetAnnotations(), cur.GetAnnotations()
+	if len(da) != len(ca) {
+		return false
+	}
+	for k, v := range da {
+		cv, ok := ca[k]
+		if !ok || (cv != v && k != vpcv1.ViewVersionAnnotation) {
+			return false
+		}
+	}
+	ds, cs := specOf(desired), specOf(cur)
+	return ds.IsValid() && cs.IsValid() && ds.Type() == cs.Type() && equality.Semantic.DeepEqual(ds.Interface(), cs.Interface())
+}
+
+// specOf is the Spec field of a typed object (invalid when it has none).
+func specOf(obj client.Object) reflect.Value {
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	return v.Elem().FieldByName("Spec")
 }
 
 // ownedFields returns the field set this manager applied to obj (the FieldsV1 of its

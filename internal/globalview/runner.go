@@ -141,7 +141,13 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.Log.Info("watching the global network view", "path", r.Path, "namespace", r.Namespace, "acknowledged", acked)
 
 	changes := make(chan struct{}, 1)
-	w := &Watcher{Path: r.Path, Debounce: r.Debounce, Poll: r.Poll, Log: r.Log}
+	created := make(chan struct{}, 1)
+	w := &Watcher{Path: r.Path, Debounce: r.Debounce, Poll: r.Poll, Log: r.Log, Created: func() {
+		select {
+		case created <- struct{}{}:
+		default:
+		}
+	}}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -161,15 +167,17 @@ func (r *Runner) Start(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-created:
+			r.sync(ctx, false)
 		case <-changes:
-			r.sync(ctx)
+			r.sync(ctx, true)
 			if r.afterSync != nil {
 				r.afterSync()
 			}
 		case now := <-ticker.C:
 			if !r.state.retryAt.IsZero() && !now.Before(r.state.retryAt) {
 				r.state.lastHash = "" // apply the file again even if unchanged
-				r.sync(ctx)
+				r.sync(ctx, true)
 			}
 			r.checkAck(ctx)
 		}
@@ -177,8 +185,10 @@ func (r *Runner) Start(ctx context.Context) error {
 }
 
 // sync reads the file and, when its content changed, parses, validates, projects and
-// applies it. Unchanged content costs one read and a hash.
-func (r *Runner) sync(ctx context.Context) {
+// applies it. Unchanged content costs one read and a hash. settled is false for a look
+// right after the file was created (a rename into place, or the first write of a new
+// file): then a view that does not parse or validate is left to the settled look.
+func (r *Runner) sync(ctx context.Context, settled bool) {
 	data, err := os.ReadFile(r.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -202,21 +212,31 @@ func (r *Runner) sync(ctx context.Context) {
 	r.state.lastHash = hash
 	r.state.retryAt = time.Time{}
 
+	start := time.Now()
 	v, err := Parse(data)
+	version := "" // the version of a view that does not parse is unknown
+	if err == nil {
+		version = v.Version
+		err = Validate(v)
+	}
+	if err != nil && !settled {
+		// Seen early (the file was just created): it may still be being written. The
+		// settled look after the burst of events decides.
+		r.state.lastHash = ""
+		return
+	}
 	if err != nil {
-		r.reject(ctx, "", err) // the version of a view that does not parse is unknown
+		r.reject(ctx, version, err)
 		return
 	}
-	if err := Validate(v); err != nil {
-		r.reject(ctx, v.Version, err)
-		return
-	}
+	parsed := time.Since(start)
+	start = time.Now()
 	p, err := Project(v, r.Namespace)
 	if err != nil {
 		r.reject(ctx, v.Version, err)
 		return
 	}
-	r.apply(ctx, p)
+	r.apply(ctx, p, parsed, time.Since(start))
 }
 
 // ProjectDocument parses, validates and projects the bytes of a view file. The error is
@@ -232,8 +252,9 @@ func ProjectDocument(data []byte, namespace string) (*Projection, error) {
 	return Project(v, namespace)
 }
 
-// apply writes a good view and prepares its acknowledgement.
-func (r *Runner) apply(ctx context.Context, p *Projection) {
+// apply writes a good view and prepares its acknowledgement. parsed and projected are the
+// times taken to parse and validate, and to project, for the log.
+func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected time.Duration) {
 	res, err := r.state.applier.Apply(ctx, p)
 	var refused *RefusedError
 	if errors.As(err, &refused) {
@@ -251,8 +272,12 @@ func (r *Runner) apply(ctx context.Context, p *Projection) {
 	r.state.retryDelay = 0
 	appliedViews.Inc()
 	lastAppliedTimestamp.SetToCurrentTime()
+	t := res.Timings
 	r.Log.Info("applied the global network view", "version", p.Version, "created", res.Created,
-		"updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged)
+		"updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged,
+		"parseMs", parsed.Milliseconds(), "projectMs", projected.Milliseconds(), "listMs", t.List.Milliseconds(),
+		"compareMs", t.Compare.Milliseconds(), "dryRunMs", t.DryRun.Milliseconds(), "applyMs", t.Apply.Milliseconds(),
+		"pruneMs", t.Prune.Milliseconds())
 	r.state.pending = nil
 	if len(res.Terminating) > 0 {
 		// Objects the view still holds are being deleted; apply again once they are gone,

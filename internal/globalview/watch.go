@@ -26,6 +26,11 @@ type Watcher struct {
 	Debounce time.Duration
 	Poll     time.Duration
 	Log      logr.Logger
+	// Created, when set, is called at once when the file is created, which is how a rename
+	// into place (the CLC's way of writing it) shows, without waiting for the burst to
+	// settle: the content is likely complete, and a view's first write should not wait
+	// Debounce. notify still follows once the burst settles.
+	Created func()
 }
 
 // Run calls notify once at the start, after every settled burst of changes to Path and
@@ -92,6 +97,9 @@ func (w *Watcher) Run(ctx context.Context, notify func()) {
 			}
 			if filepath.Base(ev.Name) != base {
 				continue
+			}
+			if ev.Op&fsnotify.Create != 0 && w.Created != nil {
+				w.Created()
 			}
 			if timer == nil {
 				timer = time.NewTimer(debounce)

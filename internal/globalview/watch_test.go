@@ -90,3 +90,28 @@ func TestWatcherDebouncesBursts(t *testing.T) {
 		t.Errorf("%d extra notifications for one burst", n)
 	}
 }
+
+// A rename into place is reported at once through Created, without waiting for the burst to
+// settle (an hour here): a view's first write should not wait for the debounce.
+func TestWatcherReportsCreationAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "global_network_info.xml")
+	created := make(chan struct{}, 10)
+	w := &Watcher{Path: path, Debounce: time.Hour, Poll: time.Hour, Created: func() { created <- struct{}{} }}
+	notes := runWatcher(t, w)
+	await(t, notes, "initial")
+	writeViewFile(t, path, []byte("v2"))
+	await(t, created, "rename into place")
+	if n := len(notes); n != 0 {
+		t.Errorf("%d settled notifications before the burst settled", n)
+	}
+	// A write in place is not a creation: it waits for the burst to settle.
+	if err := os.WriteFile(path, []byte("v3"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-created:
+		t.Error("a write in place was reported as a creation")
+	case <-time.After(500 * time.Millisecond):
+	}
+}

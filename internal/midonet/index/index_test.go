@@ -210,3 +210,62 @@ func TestResyncKeepsWritesMadeWhileReading(t *testing.T) {
 		t.Fatalf("second resync: %+v %v", d, err)
 	}
 }
+
+// RoutesTo gives what RoutesOf filtered by destination gives, through loads, write-throughs
+// of created and deleted routes, and the deletion of a port that takes its routes with it.
+func TestRoutesToFollowsWriteThroughs(t *testing.T) {
+	_, c, x := setup(t)
+	ctx := context.Background()
+	r, _ := c.CreateRouter(ctx, &midonet.Router{Name: "eucart"})
+	p1, _ := c.CreateRouterPort(ctx, r.ID, &midonet.Port{PortAddress: "10.0.0.1", NetworkAddress: "10.0.0.0", NetworkLength: 24})
+	p2, _ := c.CreateRouterPort(ctx, r.ID, &midonet.Port{PortAddress: "10.0.1.1", NetworkAddress: "10.0.1.0", NetworkLength: 24})
+	route := func(dst string, port string) midonet.Route {
+		rt, err := c.CreateRoute(ctx, r.ID, &midonet.Route{SrcNetworkAddr: "0.0.0.0", SrcNetworkLength: 0,
+			DstNetworkAddr: dst, DstNetworkLength: 32, Type: "Normal", NextHopPort: &port, Weight: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *rt
+	}
+	a := route("192.0.2.1", p1.ID)
+	if err := x.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(dst string) []string {
+		var out []string
+		for _, rt := range x.RoutesTo(r.ID, netip.MustParsePrefix(dst)) {
+			out = append(out, rt.ID)
+		}
+		var want []string
+		for _, rt := range x.RoutesOf(r.ID) {
+			if rt.DstNetworkAddr+"/32" == dst && rt.DstNetworkLength == 32 {
+				want = append(want, rt.ID)
+			}
+		}
+		if !slices.Equal(out, want) {
+			t.Errorf("RoutesTo(%s) = %v, RoutesOf filtered = %v", dst, out, want)
+		}
+		return out
+	}
+	if got := ids("192.0.2.1/32"); !slices.Equal(got, []string{a.ID}) {
+		t.Errorf("loaded route to 192.0.2.1: %v", got)
+	}
+	b := route("192.0.2.2", p2.ID)
+	x.PutRoute(r.ID, b)
+	b2 := route("192.0.2.2", p1.ID)
+	x.PutRoute(r.ID, b2)
+	if got := ids("192.0.2.2/32"); len(got) != 2 {
+		t.Errorf("two routes to 192.0.2.2 written through, RoutesTo gives %v", got)
+	}
+	_ = c.DeleteRoute(ctx, b.ID)
+	x.DeleteRoute(b.ID)
+	if got := ids("192.0.2.2/32"); !slices.Equal(got, []string{b2.ID}) {
+		t.Errorf("after deleting one route to 192.0.2.2: %v", got)
+	}
+	_ = c.DeletePort(ctx, p1.ID)
+	x.DeletePort(p1.ID)
+	if got := ids("192.0.2.1/32"); len(got) != 0 {
+		t.Errorf("the deleted port's route to 192.0.2.1 is still listed: %v", got)
+	}
+	ids("192.0.2.2/32")
+}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -208,6 +209,48 @@ func (x *Index) RoutesOf(routerID string) []midonet.Route {
 	out := make([]midonet.Route, 0, len(r.Routes))
 	for _, rt := range r.Routes {
 		out = append(out, rt)
+	}
+	slices.SortFunc(out, func(a, b midonet.Route) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// RoutesTo lists a router's routes to dst (ordered by id): what RoutesOf filtered by
+// destination would give, without going through every route of the router.
+func (x *Index) RoutesTo(routerID string, dst netip.Prefix) []midonet.Route {
+	x.mu.RLock()
+	r, ok := x.m.routers[routerID]
+	built := ok && r.byDst != nil
+	x.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	if !built {
+		x.mu.Lock()
+		if r, ok = x.m.routers[routerID]; ok && r.byDst == nil {
+			r.indexRoutes()
+		}
+		x.mu.Unlock()
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if r, ok = x.m.routers[routerID]; !ok {
+		return nil
+	}
+	if r.byDst == nil {
+		// Replaced (a resync) between the locks: look through every route.
+		var out []midonet.Route
+		for _, rt := range r.Routes {
+			if routeDst(rt) == dst {
+				out = append(out, rt)
+			}
+		}
+		slices.SortFunc(out, func(a, b midonet.Route) int { return strings.Compare(a.ID, b.ID) })
+		return out
+	}
+	ids := r.byDst[dst]
+	out := make([]midonet.Route, 0, len(ids))
+	for id := range ids {
+		out = append(out, r.Routes[id])
 	}
 	slices.SortFunc(out, func(a, b midonet.Route) int { return strings.Compare(a.ID, b.ID) })
 	return out

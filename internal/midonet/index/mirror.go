@@ -2,6 +2,7 @@ package index
 
 import (
 	"maps"
+	"net/netip"
 	"slices"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -32,6 +33,66 @@ type routerState struct {
 	Routes   map[string]midonet.Route
 	Peers    map[string]midonet.BgpPeer
 	Networks map[string]midonet.BgpNetwork
+	// byDst indexes Routes by destination (route ids), built on first use and kept by the
+	// write-throughs; nil: not built. The metadata router holds a route per interface and
+	// eucart one per public IP: a sync looks up one destination, not every route.
+	byDst map[netip.Prefix]map[string]bool
+}
+
+// routeDst is a route's destination: its address as written (not masked: lookups compare
+// the address exactly) and length; the zero prefix when the address does not parse.
+func routeDst(rt midonet.Route) netip.Prefix {
+	a, err := netip.ParseAddr(rt.DstNetworkAddr)
+	if err != nil {
+		return netip.Prefix{}
+	}
+	return netip.PrefixFrom(a, rt.DstNetworkLength)
+}
+
+// putRoute records a route, in the destination index too when it is built.
+func (r *routerState) putRoute(rt midonet.Route) {
+	if old, ok := r.Routes[rt.ID]; ok {
+		r.unindexRoute(old)
+	}
+	r.Routes[rt.ID] = rt
+	if r.byDst != nil {
+		d := routeDst(rt)
+		if r.byDst[d] == nil {
+			r.byDst[d] = map[string]bool{}
+		}
+		r.byDst[d][rt.ID] = true
+	}
+}
+
+// deleteRoute forgets a route, in the destination index too.
+func (r *routerState) deleteRoute(id string) {
+	if old, ok := r.Routes[id]; ok {
+		r.unindexRoute(old)
+	}
+	delete(r.Routes, id)
+}
+
+func (r *routerState) unindexRoute(rt midonet.Route) {
+	if r.byDst == nil {
+		return
+	}
+	d := routeDst(rt)
+	delete(r.byDst[d], rt.ID)
+	if len(r.byDst[d]) == 0 {
+		delete(r.byDst, d)
+	}
+}
+
+// indexRoutes builds the destination index.
+func (r *routerState) indexRoutes() {
+	r.byDst = map[netip.Prefix]map[string]bool{}
+	for _, rt := range r.Routes {
+		d := routeDst(rt)
+		if r.byDst[d] == nil {
+			r.byDst[d] = map[string]bool{}
+		}
+		r.byDst[d][rt.ID] = true
+	}
 }
 
 type bridgeState struct {
@@ -175,7 +236,7 @@ func (m *mirror) indexRouter(id string, r *routerState) {
 // (the objects inside are values; their slices are never modified in place).
 func (r *routerState) clone() *routerState {
 	c := *r
-	c.Ports, c.Routes = maps.Clone(r.Ports), maps.Clone(r.Routes)
+	c.Ports, c.Routes, c.byDst = maps.Clone(r.Ports), maps.Clone(r.Routes), nil
 	c.Peers, c.Networks = maps.Clone(r.Peers), maps.Clone(r.Networks)
 	return &c
 }

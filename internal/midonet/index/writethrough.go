@@ -307,7 +307,7 @@ func (x *Index) deletePortLocked(id string) {
 	if r, ok := x.m.routers[dev]; ok {
 		for rid, rt := range r.Routes {
 			if midonet.Deref(rt.NextHopPort) == id {
-				delete(r.Routes, rid)
+				r.deleteRoute(rid)
 				delete(x.m.routeRouter, rid)
 			}
 		}
@@ -410,7 +410,7 @@ func (x *Index) PutRoute(routerID string, r midonet.Route) {
 	if !ok {
 		return
 	}
-	st.Routes[r.ID] = r
+	st.putRoute(r)
 	x.m.routeRouter[r.ID] = routerID
 	x.touch(KindRouter, routerID)
 }
@@ -423,7 +423,7 @@ func (x *Index) DeleteRoute(id string) {
 	if !ok {
 		return
 	}
-	delete(x.m.routers[rid].Routes, id)
+	x.m.routers[rid].deleteRoute(id)
 	delete(x.m.routeRouter, id)
 	x.touch(KindRouter, rid)
 }

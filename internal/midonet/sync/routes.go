@@ -38,7 +38,7 @@ func (r *run) ensureRoute(router, hop string, rt topology.Route) error {
 	}
 	key := rt.Key()
 	var cands []midonet.Route
-	for _, a := range r.e.Index.RoutesOf(router) {
+	for _, a := range r.e.Index.RoutesTo(router, rt.Dst) {
 		if sameRoute(a, hop, rt) {
 			cands = append(cands, a)
 		}

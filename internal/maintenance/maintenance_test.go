@@ -24,20 +24,8 @@ type cloud struct {
 
 func converged(t *testing.T) *cloud {
 	t.Helper()
-	run, err := testcloud.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = run.Close() })
-	c, err := testcloud.Client(run.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := testcloud.Converge(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	return &cloud{t, ctx, run, c}
+	run, c := testcloud.Converged(t)
+	return &cloud{t, context.Background(), run, c}
 }
 
 func (cl *cloud) state() *maintenance.State {

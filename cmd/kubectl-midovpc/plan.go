@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -88,9 +87,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s plan: %v\n", programName, err)
 		return exitError
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := commandContext(*timeout)
 	defer cancel()
 	// A dry-run-only client: whatever Plan does, nothing reaches the cluster.
 	changes, err := (&globalview.Applier{Client: client.NewDryRunClient(c)}).Plan(ctx, p, prune)

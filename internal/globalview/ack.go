@@ -1,15 +1,19 @@
 package globalview
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -194,4 +198,28 @@ func readyObject(ctx context.Context, c client.Reader, key client.ObjectKey, obj
 		return false, err
 	}
 	return obj.GetDeletionTimestamp().IsZero() && vpcv1.IsReady(obj.GetGeneration(), obj.GetReconcileStatus()), nil
+}
+
+// firstNotGone is the first of the objects a view dropped that still exists (the same UID,
+// its finalizer still deleting its MidoNet objects); ok when every one is gone. Objects found
+// gone are removed from pruned, so each is looked at until it goes and not after.
+func firstNotGone(ctx context.Context, c client.Reader, pruned map[ObjectRef]types.UID) (ObjectRef, bool, error) {
+	for _, ref := range slices.SortedFunc(maps.Keys(pruned), func(a, b ObjectRef) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	}) {
+		obj, err := newObjectOfKind(ref.Kind)
+		if err != nil {
+			return ref, false, err
+		}
+		err = c.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, obj)
+		switch {
+		case apierrors.IsNotFound(err):
+		case err != nil:
+			return ref, false, fmt.Errorf("get %s: %w", ref, err)
+		case obj.GetUID() == pruned[ref]:
+			return ref, false, nil
+		}
+		delete(pruned, ref) // gone, or replaced by a new object of the same name
+	}
+	return ObjectRef{}, true, nil
 }

@@ -45,6 +45,10 @@ type ApplyResult struct {
 	// Generations is the metadata.generation of every projected object after the apply:
 	// Ready must be reported for at least this generation before the view is acknowledged.
 	Generations map[ObjectRef]int64
+	// Pruned lists the projected objects the view dropped that are deleted or still being
+	// deleted (their finalizers remove their MidoNet objects), with the UID deleted: the
+	// view is acknowledged only once they are gone.
+	Pruned map[ObjectRef]types.UID
 	// Terminating lists projected objects that could not be applied because an earlier
 	// version of them is still being deleted; apply again once they are gone.
 	Terminating []ObjectRef
@@ -62,7 +66,7 @@ type ApplyResult struct {
 // through the changed objects only, so that one rule edited in a view of 10,000
 // interfaces costs two API calls, not two passes over every object.
 func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error) {
-	res := &ApplyResult{Generations: map[ObjectRef]int64{}}
+	res := &ApplyResult{Generations: map[ObjectRef]int64{}, Pruned: map[ObjectRef]types.UID{}}
 	if err := a.ensureNamespace(ctx, p.Namespace, res); err != nil {
 		return res, err
 	}
@@ -331,9 +335,14 @@ func (a *Applier) prune(ctx context.Context, live map[ObjectRef]client.Object, w
 		kind := projectedKinds[i].kind
 		for _, ref := range refs {
 			obj := live[ref]
-			if ref.Kind != kind || wanted[ref] || obj.GetDeletionTimestamp() != nil ||
-				obj.GetLabels()[vpcv1.SourceLabel] != vpcv1.SourceGlobalView {
+			if ref.Kind != kind || wanted[ref] || obj.GetLabels()[vpcv1.SourceLabel] != vpcv1.SourceGlobalView {
 				continue
+			}
+			if res.Pruned != nil {
+				res.Pruned[ref] = obj.GetUID()
+			}
+			if obj.GetDeletionTimestamp() != nil {
+				continue // deleted by an earlier version; still waited for
 			}
 			res.Writes++
 			err := a.Client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID())})

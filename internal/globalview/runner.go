@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -71,6 +72,9 @@ type pendingAck struct {
 	generations map[ObjectRef]int64
 	order       []ObjectRef
 	waitingFor  ObjectRef
+	// pruned are the objects the view dropped that must be gone (their MidoNet objects
+	// deleted by their finalizers) before the version is acknowledged.
+	pruned map[ObjectRef]types.UID
 	// from is where the next check resumes in order: the objects before it were Ready when
 	// last looked at. Checking every object on every tick costs O(objects) a second for the
 	// whole converge (13,600 cache reads a second at 10,000 interfaces).
@@ -286,7 +290,7 @@ func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected tim
 			"first", res.Terminating[0].String())
 		r.state.retryAt = time.Now().Add(r.AckInterval)
 	} else if p.Version != "" && p.Version != r.state.acked {
-		r.state.pending = &pendingAck{version: p.Version, generations: res.Generations, order: refsOf(p)}
+		r.state.pending = &pendingAck{version: p.Version, generations: res.Generations, order: refsOf(p), pruned: res.Pruned}
 	}
 	r.reportApplied(ctx, p.Version, res.Writes > 0)
 	r.checkAck(ctx)
@@ -316,6 +320,18 @@ func (r *Runner) checkAck(ctx context.Context) {
 	if !ready {
 		if ref != pa.waitingFor {
 			r.Log.V(1).Info("acknowledgement waits for an object to be Ready", "version", pa.version, "object", ref.String())
+			pa.waitingFor = ref
+		}
+		return
+	}
+	ref, gone, err := firstNotGone(ctx, r.Client, pa.pruned)
+	if err != nil {
+		r.Log.Error(err, "checking deletions for the acknowledgement", "version", pa.version)
+		return
+	}
+	if !gone {
+		if ref != pa.waitingFor {
+			r.Log.V(1).Info("acknowledgement waits for an object the view dropped to be deleted", "version", pa.version, "object", ref.String())
 			pa.waitingFor = ref
 		}
 		return

@@ -1,0 +1,107 @@
+package globalview
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr/testr"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// A view that drops an interface is acknowledged only once that interface is gone: its
+// finalizer (here held by the test, in the manager by the controller while it deletes the
+// interface's MidoNet objects) must have let it go. The CLC reads the ack as "MidoNet
+// matches this view", and a removed instance's port is part of that.
+func TestAckWaitsForDroppedObjectsToGo(t *testing.T) {
+	env := controlPlane(t)
+	c := env.Client
+	deleteCoreNetwork(t, c)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "global_network_info.xml")
+	ackPath := AckPath(path)
+	example := readFixture(t, "example")
+
+	r := &Runner{
+		Client: c, Path: path, Namespace: ns, Recorder: eventRecorder(t, env), Log: testr.New(t),
+		Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond,
+	}
+	startRunner(t, r)
+	writeViewFile(t, path, example)
+	p := reproject(t, projectFixture(t, "example"), ns)
+	eventually(t, "view applied", func() error {
+		return c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "eni-e5e5e5e5"}, &vpcv1.NetworkInterface{})
+	})
+	markReady(t, c, p)
+	eventually(t, "ack of the first view", func() error {
+		if got, err := readAckFile(ackPath); err != nil || got != "3f9c1e7a" {
+			return fmt.Errorf("ack file = %q, %v", got, err)
+		}
+		return nil
+	})
+
+	// The interface's finalizer holds it, as the controller's does until MidoNet is clean.
+	const hold = "test.midovpc.io/hold"
+	eni := &vpcv1.NetworkInterface{}
+	mustGet(t, c, ns, "eni-e5e5e5e5", eni)
+	controllerutil.AddFinalizer(eni, hold)
+	if err := c.Update(ctx, eni); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next version drops the secondary interface.
+	dropped := regexp.MustCompile(`(?s)\s*<networkInterface name="eni-e5e5e5e5">.*?</networkInterface>`).ReplaceAll(example, nil)
+	dropped = bytes.Replace(dropped, []byte(`version="3f9c1e7a"`), []byte(`version="5b6c7d8e"`), 1)
+	if bytes.Contains(dropped, []byte("eni-e5e5e5e5")) || !bytes.Contains(dropped, []byte("5b6c7d8e")) {
+		t.Fatal("edit did not apply to the fixture")
+	}
+	writeViewFile(t, path, dropped)
+	eventually(t, "the dropped interface is being deleted", func() error {
+		got := &vpcv1.NetworkInterface{}
+		mustGet(t, c, ns, "eni-e5e5e5e5", got)
+		if got.DeletionTimestamp.IsZero() {
+			return errors.New("not deleted yet")
+		}
+		return nil
+	})
+	markReady(t, c, reproject(t, projectView(t, dropped), ns))
+	for i := 0; i < 10; i++ { // ten ack checks at least
+		time.Sleep(r.AckInterval)
+		if got, _ := readAckFile(ackPath); got != "3f9c1e7a" {
+			t.Fatalf("ack file = %q while the dropped interface still exists", got)
+		}
+	}
+
+	// Its finalizer lets it go: the new version is acknowledged.
+	mustGet(t, c, ns, "eni-e5e5e5e5", eni)
+	controllerutil.RemoveFinalizer(eni, hold)
+	if err := c.Update(ctx, eni); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	eventually(t, "ack of the second view", func() error {
+		if got, err := readAckFile(ackPath); err != nil || got != "5b6c7d8e" {
+			return fmt.Errorf("ack file = %q, %v", got, err)
+		}
+		return nil
+	})
+}
+
+// projectView parses, validates and projects a view held in memory.
+func projectView(t *testing.T, data []byte) *Projection {
+	t.Helper()
+	p, err := Project(parseValid(t, data), "eucalyptus-vpc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -70,9 +70,11 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		},
 		func() error {
 			return register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{},
-				watch(&vpcv1.NetworkInterface{}, mapVia(c, func(o client.Object) []string {
+				// Members only change the group's count (and let a deleted group go):
+				// coalesced, not one reconcile per member event.
+				watch(&vpcv1.NetworkInterface{}, coalesced(mapVia(c, func(o client.Object) []string {
 					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
-				})),
+				}), memberWakeDelay)),
 				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))),
 				watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)))
 		},

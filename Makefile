@@ -19,9 +19,14 @@ generate: ## Generate deepcopy code for the API types.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 
 .PHONY: manifests
-manifests: ## Generate the CRDs and the manager's RBAC role from the markers.
+manifests: ## Generate the CRDs and the manager's RBAC role from the markers, and the Helm chart.
 	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="$(GEN_PATHS)" \
 		output:crd:artifacts:config=$(CRD_DIR) output:rbac:artifacts:config=$(RBAC_DIR)
+	$(MAKE) helm
+
+.PHONY: helm
+helm: ## Generate the Helm chart dist/chart from config/default.
+	$(GO) run ./hack/helm-chart --out dist/chart
 
 .PHONY: verify-generated
 verify-generated: ## Fail when the committed generated files are stale.

@@ -6,8 +6,10 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -154,10 +156,12 @@ func outranks(a client.Object, aHolds bool, b client.Object, bHolds bool) bool {
 	return a.GetUID() < b.GetUID()
 }
 
-// contender is another object that wants what a claim wants, and whether it holds it.
+// contender is another object that wants what a claim wants, and whether it holds it (its
+// status records it) or acts on it (this process let it act before its status records it).
 type contender struct {
-	obj   client.Object
-	holds bool
+	obj    client.Object
+	holds  bool
+	acting bool
 }
 
 // contenders lists the other objects, in any namespace, that want the claim.
@@ -215,6 +219,8 @@ type refusal struct {
 	claim claim
 	by    client.Object
 	held  bool
+	// acting: by does not hold the claim yet, but this process already let it act on it.
+	acting bool
 }
 
 func (r *refusal) reason() string {
@@ -226,8 +232,11 @@ func (r *refusal) reason() string {
 
 func (r *refusal) Error() string {
 	why := "it is older"
-	if r.held {
+	switch {
+	case r.held:
 		why = "it holds it"
+	case r.acting:
+		why = "it is being synced"
 	}
 	by := fmt.Sprintf("%s %s/%s", kindOf(r.by), r.by.GetNamespace(), r.by.GetName())
 	if r.by.GetNamespace() == "" {
@@ -244,10 +253,15 @@ func (r *refusal) Error() string {
 }
 
 // refused tells whether another object comes first for one of the object's claims. Objects
-// being deleted that do not hold the claim do not count.
-func refused(ctx context.Context, c client.Client, obj client.Object) (*refusal, error) {
+// being deleted that do not hold the claim do not count. With acting (the manager's), an
+// object this process already let act on a claim counts as its holder before its status
+// records it, and obj is registered as acting on its claims when it may act.
+func refused(ctx context.Context, c client.Client, obj client.Object, acting *actingClaims) (*refusal, error) {
+	unlock := acting.lock()
+	defer unlock()
+	var passed []string
 	for _, cl := range claimsOf(obj) {
-		mine := holds(obj, cl.key)
+		mine := holds(obj, cl.key) || acting.acts(cl.key, obj)
 		others, err := contenders(ctx, c, obj, cl)
 		if err != nil {
 			return nil, err
@@ -255,18 +269,59 @@ func refused(ctx context.Context, c client.Client, obj client.Object) (*refusal,
 		var first *contender
 		for i := range others {
 			o := &others[i]
-			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds {
+			o.acting = !o.holds && acting.acts(cl.key, o.obj)
+			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds && !o.acting {
 				continue
 			}
-			if outranks(o.obj, o.holds, obj, mine) && (first == nil || outranks(o.obj, o.holds, first.obj, first.holds)) {
+			if outranks(o.obj, o.holds || o.acting, obj, mine) && (first == nil || outranks(o.obj, o.holds || o.acting, first.obj, first.holds || first.acting)) {
 				first = o
 			}
 		}
 		if first != nil {
-			return &refusal{claim: cl, by: first.obj, held: first.holds}, nil
+			return &refusal{claim: cl, by: first.obj, held: first.holds, acting: first.acting}, nil
 		}
+		passed = append(passed, cl.key)
 	}
+	acting.take(obj, passed)
 	return nil, nil
+}
+
+// actingClaims closes the window between a first sync and the status that records its claims.
+// The rank (holder, then oldest, then uid) is computed from the cache; creationTimestamp has
+// one-second resolution, so a resource created in the same second as one whose first sync is
+// in flight, with a lower uid, would outrank it and act too. The manager is the only writer
+// (leader election), so it remembers, per claim, the resource it let act, and counts it as the
+// holder from then on; after a restart the statuses decide, as before. Claim checks run one
+// at a time (they read the cache only).
+type actingClaims struct {
+	mu sync.Mutex
+	m  map[string]types.UID
+}
+
+func (a *actingClaims) lock() func() {
+	if a == nil {
+		return func() {}
+	}
+	a.mu.Lock()
+	return a.mu.Unlock
+}
+
+// acts tells whether this process let o act on the claim key (a.mu held).
+func (a *actingClaims) acts(key string, o client.Object) bool {
+	return a != nil && a.m[key] == o.GetUID() && o.GetUID() != ""
+}
+
+// take registers obj as acting on the claim keys (a.mu held).
+func (a *actingClaims) take(obj client.Object, keys []string) {
+	if a == nil {
+		return
+	}
+	if a.m == nil {
+		a.m = map[string]types.UID{}
+	}
+	for _, k := range keys {
+		a.m[k] = obj.GetUID()
+	}
 }
 
 // refusedIdentity tells whether another object owns the MidoNet objects named after this

@@ -62,7 +62,7 @@ func TestWhoOwnsACloudID(t *testing.T) {
 			a, b := &vpcv1.Vpc{}, &vpcv1.Vpc{}
 			_ = c.Get(ctx, client.ObjectKeyFromObject(tc.a), a)
 			_ = c.Get(ctx, client.ObjectKeyFromObject(tc.b), b)
-			ra, err := refused(ctx, c, a)
+			ra, err := refused(ctx, c, a, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +70,7 @@ func TestWhoOwnsACloudID(t *testing.T) {
 				t.Fatalf("a refused: %v, want a to win: %v", ra, tc.wantAWins)
 			}
 			if !tc.bDeleting {
-				rb, _ := refused(ctx, c, b)
+				rb, _ := refused(ctx, c, b, nil)
 				if (rb == nil) == (ra == nil) {
 					t.Fatalf("a refused %v, b refused %v: exactly one must act", ra, rb)
 				}
@@ -95,18 +95,18 @@ func TestAddressesInUse(t *testing.T) {
 	sn2 := &vpcv1.Subnet{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "subnet-00000002", UID: "4", CreationTimestamp: metav1.Unix(2, 0)},
 		Spec: vpcv1.SubnetSpec{VPC: "vpc-00000001", CIDR: "10.0.1.128/25"}}
 	c := claimsClient(t, eni, nat, sn1, sn2)
-	if r, _ := refused(ctx, c, eni); r != nil {
+	if r, _ := refused(ctx, c, eni, nil); r != nil {
 		t.Fatalf("the older interface is refused: %v", r)
 	}
-	r, _ := refused(ctx, c, nat)
+	r, _ := refused(ctx, c, nat, nil)
 	if r == nil || r.reason() != vpcv1.ReasonAddressInUse || !contains(r.Error(), "private IP 10.0.1.10 in subnet subnet-00000001 is in use by NetworkInterface ns/eni-00000001") {
 		t.Fatalf("NAT gateway: %v", r)
 	}
-	r, _ = refused(ctx, c, sn2)
+	r, _ = refused(ctx, c, sn2, nil)
 	if r == nil || r.reason() != vpcv1.ReasonAddressInUse || !contains(r.Error(), "overlaps Subnet ns/subnet-00000001") {
 		t.Fatalf("overlapping subnet: %v", r)
 	}
-	if r, _ := refused(ctx, c, sn1); r != nil {
+	if r, _ := refused(ctx, c, sn1, nil); r != nil {
 		t.Fatalf("the older subnet is refused: %v", r)
 	}
 }
@@ -126,3 +126,55 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 func mustIP(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func typesUID(s string) types.UID { return types.UID(s) }
+
+// The same-second window: prod's first sync is in flight (its status records nothing yet) when
+// team-a's resource arrives, created in the same second (creationTimestamp has one-second
+// resolution) with a lower uid, so the rank alone would let team-a act too. The manager lets
+// only the one it let act first go on, until that one is deleted.
+func TestSameSecondContenderWaitsForTheOneActing(t *testing.T) {
+	ctx := context.Background()
+	acting := &actingClaims{}
+	prod := vpcAt("prod", 1000, "b", false)
+	// prod is reconciled alone first: it acts.
+	c := claimsClient(t, prod)
+	if r, err := refused(ctx, c, prod, acting); err != nil || r != nil {
+		t.Fatalf("prod alone: refused %v, %v; want it to act", r, err)
+	}
+	// team-a arrives in the same second with a lower uid, before prod's status records its claim.
+	teamA := vpcAt("team-a", 1000, "a", false)
+	teamA.Finalizers = []string{vpcv1.Finalizer}
+	if err := c.Create(ctx, teamA); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := refused(ctx, c, teamA, nil); r != nil {
+		t.Fatalf("the rank alone refuses team-a (%v); the case needs it to win the tie", r)
+	}
+	r, err := refused(ctx, c, teamA, acting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r == nil || r.reason() != vpcv1.ReasonConflict || !contains(r.Error(), "prod/vpc-0a1b2c3d (it is being synced)") {
+		t.Fatalf("team-a: refused %v; want Conflict naming prod, being synced", r)
+	}
+	if r, _ := refused(ctx, c, prod, acting); r != nil {
+		t.Fatalf("prod refused %v after team-a arrived; it acts already", r)
+	}
+	// prod's sync records its claim: it holds it now, and team-a stays refused by the rank too.
+	if err := c.Get(ctx, client.ObjectKeyFromObject(prod), prod); err != nil {
+		t.Fatal(err)
+	}
+	prod.Status.Claims = []string{claimVpc + prod.Name}
+	if err := c.Update(ctx, prod); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := refused(ctx, c, teamA, acting); r == nil || !r.held {
+		t.Fatalf("team-a after prod recorded its claim: refused %v; want refused by the holder", r)
+	}
+	// prod goes: team-a takes over.
+	if err := c.Delete(ctx, prod); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := refused(ctx, c, teamA, acting); r != nil {
+		t.Fatalf("team-a after prod was deleted: refused %v; want it to act", r)
+	}
+}

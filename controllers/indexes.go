@@ -38,12 +38,26 @@ func nonEmpty(values ...string) []string {
 	return out
 }
 
+// IndexedField is one field index the reconcilers list by: a tool that runs them without a
+// manager (kubectl-midovpc plan, on a fake client) registers the same.
+type IndexedField struct {
+	Object  client.Object
+	Field   string
+	Extract client.IndexerFunc
+}
+
 func setupIndexes(ctx context.Context, mgr manager.Manager) error {
-	type index struct {
-		obj   client.Object
-		field string
-		fn    client.IndexerFunc
+	for _, ix := range IndexedFields() {
+		if err := mgr.GetFieldIndexer().IndexField(ctx, ix.Object, ix.Field, ix.Extract); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// IndexedFields are every field index the reconcilers use.
+func IndexedFields() []IndexedField {
+	type index = IndexedField
 	indexes := []index{
 		{&vpcv1.Vpc{}, idxDHCPOptionSet, func(o client.Object) []string {
 			return nonEmpty(o.(*vpcv1.Vpc).Spec.DHCPOptionSet)
@@ -112,10 +126,5 @@ func setupIndexes(ctx context.Context, mgr manager.Manager) error {
 		&vpcv1.NetworkInterface{}, &vpcv1.NatGateway{}, &vpcv1.ElasticIP{}} {
 		indexes = append(indexes, index{obj, idxClaims, claimKeys})
 	}
-	for _, ix := range indexes {
-		if err := mgr.GetFieldIndexer().IndexField(ctx, ix.obj, ix.field, ix.fn); err != nil {
-			return err
-		}
-	}
-	return nil
+	return indexes
 }

@@ -133,5 +133,8 @@ func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.Netwo
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err
+	}, func(id int) bool {
+		held, ok := d.Engine.MetadataIDOf(vpc, privateIP)
+		return ok && held == id
 	})
 }

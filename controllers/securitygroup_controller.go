@@ -59,7 +59,8 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 
 // securityGroupInput gathers the rules and the groups that rules may reference now: those in
 // force (synced once and not being deleted, or, when adopting, whose sg_all_ group is in
-// MidoNet), whether or not an edit of theirs is in flight. A rule naming a group that is not ready is left out and reported, so that two
+// MidoNet, even before the group itself is applied), whether or not an edit of theirs is in
+// flight. A rule naming a group that is not ready is left out and reported, so that two
 // groups that reference each other never wait on each other. Members put their own addresses
 // into the group's address groups (NetworkInterface and ElasticIP); the group only counts them.
 func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (translate.SecurityGroupInput, int, error) {
@@ -80,6 +81,17 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 		g := &vpcv1.SecurityGroup{}
 		switch err := d.Client.Get(ctx, types.NamespacedName{Namespace: sg.Namespace, Name: name}, g); {
 		case apierrors.IsNotFound(err):
+			// A group named by a rule but not applied yet is in force when MidoNet already
+			// holds it: on a fresh control plane the resources arrive one at a time, in any
+			// order, and a rule found in MidoNet must not be deleted only to be created again
+			// when its group arrives.
+			adopted, err := groupInMidoNet(ctx, d, name)
+			if err != nil {
+				return in, 0, err
+			}
+			if adopted {
+				in.KnownGroups = append(in.KnownGroups, name)
+			}
 		case err != nil:
 			return in, 0, err
 		case groupInForce(d, g):
@@ -133,6 +145,20 @@ func groupInForce(d *Deps, g *vpcv1.SecurityGroup) bool {
 	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name))
 }
 
+// groupInMidoNet tells whether a group that is not applied in the namespace counts as in force
+// for adoption: its sg_all_ address group is in MidoNet and no resource anywhere claims its
+// cloud id (a group of another namespace is never referenced across namespaces).
+func groupInMidoNet(ctx context.Context, d *Deps, name string) (bool, error) {
+	if !d.Engine.HasAddrGroup(translate.SGAllGroupName(name)) {
+		return false, nil
+	}
+	elsewhere, err := list(ctx, d.Client, &vpcv1.SecurityGroupList{}, "", idxClaims, claimGroup+name)
+	if err != nil {
+		return false, err
+	}
+	return len(elsewhere.Items) == 0, nil
+}
+
 // referencedGroups lists, once each in rule order, the groups the rules reference.
 func referencedGroups(sg *vpcv1.SecurityGroup) []string {
 	var out []string
@@ -146,11 +172,11 @@ func referencedGroups(sg *vpcv1.SecurityGroup) []string {
 	return out
 }
 
-// pendingGroups lists the groups the rules reference that are not in force yet.
+// pendingGroups lists the other groups the rules reference that are not in force yet.
 func pendingGroups(sg *vpcv1.SecurityGroup, known []string) []string {
 	var out []string
 	for _, g := range referencedGroups(sg) {
-		if !slices.Contains(known, g) {
+		if g != sg.Name && !slices.Contains(known, g) {
 			out = append(out, g)
 		}
 	}

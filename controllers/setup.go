@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -35,6 +37,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		Engine:                  engine,
 		MaxConcurrentReconciles: maxConcurrent,
 		DependencyRetry:         10 * time.Second,
+		Acting:                  &actingClaims{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err
@@ -129,6 +132,15 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 	return cs, nil
 }
 
+// retryLimiter spaces the retries of one object (conflicts on our own writes, MidoNet
+// errors) with exponential back-off, as controller-runtime does by default, but without the
+// default's overall bucket of 10 retries a second per controller: converging a thousand
+// interfaces starts with about as many conflicts on their first status writes, and that bucket
+// held the whole cloud behind it for minutes while MidoNet sat idle.
+func retryLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
+	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](5*time.Millisecond, 1000*time.Second)
+}
+
 type watchSpec struct {
 	obj client.Object
 	h   handler.EventHandler
@@ -157,7 +169,7 @@ func register[T object](cs *Controllers, mgr manager.Manager, k kind[T], forObj 
 	b := builder.ControllerManagedBy(mgr).
 		For(forObj).
 		Named(k.name).
-		WithOptions(controller.Options{MaxConcurrentReconciles: cs.deps.MaxConcurrentReconciles}).
+		WithOptions(controller.Options{MaxConcurrentReconciles: cs.deps.MaxConcurrentReconciles, RateLimiter: retryLimiter()}).
 		WatchesRawSource(source.Channel(ch, &handler.EnqueueRequestForObject{}))
 	for _, w := range watches {
 		b = b.Watches(w.obj, w.h)

@@ -96,6 +96,8 @@ type Deps struct {
 	// DependencyRetry is how soon a reconcile waiting on MidoNet (not on a watched
 	// Kubernetes object) tries again.
 	DependencyRetry time.Duration
+	// Acting remembers which resource this process let act on each claim (claims.go).
+	Acting *actingClaims
 }
 
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
@@ -120,18 +122,22 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	// Another resource (in any namespace) that owns this one's cloud id or an address it
 	// wants comes first: this one writes nothing, and waits (its contenders' watches wake it).
-	if ref, err := refused(ctx, r.Client, obj); err != nil {
+	if ref, err := refused(ctx, r.Client, obj, r.Acting); err != nil {
 		return ctrl.Result{}, err
 	} else if ref != nil {
 		return ctrl.Result{}, r.refuse(ctx, obj, ref)
 	}
-	if controllerutil.AddFinalizer(obj, vpcv1.Finalizer) {
+	// The finalizer and the owner reference go in one update: every write to the API server
+	// counts when a thousand resources arrive at once (a restart on a fresh control plane).
+	added := controllerutil.AddFinalizer(obj, vpcv1.Finalizer)
+	owned, err := r.ensureOwnerReference(ctx, obj)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if added || owned {
 		if err := r.Client.Update(ctx, obj); err != nil {
 			return ctrl.Result{}, err
 		}
-	}
-	if err := r.ensureOwnerReference(ctx, obj); err != nil {
-		return ctrl.Result{}, err
 	}
 
 	// Plans consult MidoNet through the engine's index (hosts, router names, adoption).
@@ -160,7 +166,12 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 			reason, msg := vpcv1.ReasonDependencyNotReady, err.Error()
 			if p.missingHost != "" {
 				reason = vpcv1.ReasonHostNotFound
-				msg = fmt.Sprintf("node %s has no MidoNet host (matched by address or host name): %s", p.missingHost, msg)
+				msg = fmt.Sprintf("node %s has no MidoNet host (none has that address or host name); "+
+					"the interface is not plugged in until a MidoNet agent on that node registers", p.missingHost)
+				// Said once when it starts, not at every retry.
+				if c := meta.FindStatusCondition(orig.GetReconcileStatus().Conditions, vpcv1.ConditionReady); c == nil || c.Reason != reason {
+					r.Recorder.Event(obj, "Warning", reason, msg)
+				}
 			}
 			if serr := r.setReady(ctx, obj, orig, metav1.ConditionFalse, reason, msg); serr != nil {
 				return ctrl.Result{}, serr
@@ -293,24 +304,25 @@ func (r *reconciler[T]) refuse(ctx context.Context, obj T, ref *refusal) error {
 }
 
 // ensureOwnerReference makes the object owned by its parent (decision 6), for objects
-// applied by hand as well as projected ones.
-func (r *reconciler[T]) ensureOwnerReference(ctx context.Context, obj T) error {
+// applied by hand as well as projected ones. It reports whether it changed the object, which
+// the caller then updates.
+func (r *reconciler[T]) ensureOwnerReference(ctx context.Context, obj T) (bool, error) {
 	if r.kind.owner == nil {
-		return nil
+		return false, nil
 	}
 	parent, err := r.kind.owner(ctx, obj)
 	if err != nil || parent == nil {
-		return client.IgnoreNotFound(err)
+		return false, client.IgnoreNotFound(err)
 	}
 	for _, ref := range obj.GetOwnerReferences() {
 		if ref.UID == parent.GetUID() {
-			return nil
+			return false, nil
 		}
 	}
 	if err := controllerutil.SetOwnerReference(parent, obj, r.Client.Scheme()); err != nil {
-		return err
+		return false, err
 	}
-	return r.Client.Update(ctx, obj)
+	return true, nil
 }
 
 // setReady records the Ready condition and observedGeneration, writing status only when

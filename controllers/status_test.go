@@ -33,6 +33,8 @@ var _ = Describe("status that tells the truth", Ordered, func() {
 	It("says HostNotFound for an interface on a node MidoNet does not know", func() {
 		e := eni(1, func(s *vpcv1.NetworkInterfaceSpec) { s.Node = "10.111.5.99" })
 		expectRefused(e, vpcv1.ReasonHostNotFound, "10.111.5.99")
+		Eventually(func() []string { return warningEvents(e, vpcv1.ReasonHostNotFound) }, 10*time.Second, 200*time.Millisecond).
+			Should(ContainElement(ContainSubstring("node 10.111.5.99 has no MidoNet host")))
 		deleteAndWait(e) // it would retry (and its port wait for a binding) every few seconds
 	})
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates deepcopy code, CRDs and RBAC into a scratch folder and compares them with the
+# Regenerates deepcopy code, CRDs, RBAC and the Helm chart into a scratch folder and compares them with the
 # files in the tree: a change to the API or to the RBAC markers must be committed together
 # with its generated files.
 set -euo pipefail
@@ -24,4 +24,12 @@ for f in config/crd/bases/*.yaml; do
   [ -f "$tmp/crd/$(basename "$f")" ] || { echo "generated file without a source: $f" >&2; stale=1; }
 done
 check "$tmp/rbac/role.yaml" config/rbac/role.yaml
+# The Helm chart is rendered from config/default (with the committed CRDs and RBAC): any
+# change there must come with 'make helm'.
+go run ./hack/helm-chart --out "$tmp/chart"
+if ! diff -r "$tmp/chart" dist/chart >/dev/null 2>&1; then
+  echo "stale generated chart: dist/chart (run 'make helm')" >&2
+  diff -ru dist/chart "$tmp/chart" | head -20 >&2 || true
+  stale=1
+fi
 exit $stale

@@ -21,7 +21,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/dryrun"
 	"github.com/midovpc/midovpc/internal/globalview"
+	"github.com/midovpc/midovpc/internal/topoview"
 )
 
 func init() {
@@ -31,7 +33,12 @@ func init() {
 	})
 }
 
-const planSynopsis = programName + " plan (--global-view FILE | -f MANIFESTS) [--kubeconfig F] [--namespace " + globalview.DefaultNamespace + "] [-o text|json]\n\n" +
+const planSynopsis = programName + " plan (--global-view FILE | -f MANIFESTS) [--kubeconfig F] [--namespace " + globalview.DefaultNamespace + "]\n" +
+	"    [--snapshot FILE | --midonet-url URL [--tenant T] [--token-file F] [--ca-file F]] [-o text|json]\n\n" +
+	"  Lists the Kubernetes objects the change creates, updates and deletes, and under each the MidoNet\n" +
+	"  writes the controllers would then make (predicted against MidoNet's current state, live or from a\n" +
+	"  snapshot file; nothing is written to either). Without --midonet-url or --snapshot, MidoNet is the\n" +
+	"  one the manager publishes; when none is found, only Kubernetes objects are listed.\n" +
 	"  Exit 0 when nothing would change, 2 when something would, 1 on failure."
 
 // exitChanges is plan's answer "something would change".
@@ -46,7 +53,9 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	var output string
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	fs.StringVar(&output, "output", "text", "same as -o")
-	timeout := fs.Duration("timeout", time.Minute, "give up reading the cluster after this long")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up reading the cluster and MidoNet after this long")
+	var src sourceFlags
+	src.bind(fs)
 	if code, done := parseFlags(fs, planSynopsis, args, stdout, stderr); done {
 		return code
 	}
@@ -89,14 +98,70 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s plan: %v\n", programName, err)
 		return exitError
 	}
-	if err := writePlan(stdout, output, changes); err != nil {
+	predicted, err := predictMidoNet(ctx, &src, c, p, changes)
+	if err != nil {
 		fmt.Fprintf(stderr, "%s plan: %v\n", programName, err)
 		return exitError
 	}
-	if len(changes) > 0 {
+	if err := writePlan(stdout, output, changes, predicted); err != nil {
+		fmt.Fprintf(stderr, "%s plan: %v\n", programName, err)
+		return exitError
+	}
+	if predicted.note != "" {
+		fmt.Fprintf(stderr, "%s plan: %s\n", programName, predicted.note)
+	}
+	if len(changes) > 0 || (predicted.result != nil && predicted.result.Create+predicted.result.Update+predicted.result.Delete > 0) {
 		return exitChanges
 	}
 	return exitOK
+}
+
+// midonetPlan is the MidoNet side of a plan: the prediction, or why there is none.
+type midonetPlan struct {
+	source string
+	result *dryrun.Result
+	note   string // why nothing was predicted
+}
+
+// predictMidoNet reads MidoNet's state (the --snapshot file, else the live API, found as
+// every command finds it) and predicts the writes of applying p. When no MidoNet was named
+// and none is published, it says so and predicts nothing.
+func predictMidoNet(ctx context.Context, src *sourceFlags, c client.Client, p *globalview.Projection, changes []globalview.Change) (midonetPlan, error) {
+	var snap *topoview.Snapshot
+	var err error
+	mp := midonetPlan{}
+	if src.snapshotFile != "" {
+		if snap, err = topoview.ReadSnapshotFile(src.snapshotFile); err != nil {
+			return mp, err
+		}
+	} else {
+		explicit := src.url != ""
+		mn, err := src.client()
+		if err != nil {
+			if !explicit && errors.Is(err, errNoURL) {
+				mp.note = "MidoNet writes not predicted: " + err.Error()
+				return mp, nil
+			}
+			return mp, err
+		}
+		if snap, err = topoview.ReadSnapshot(ctx, mn, src.tenant); err != nil {
+			return mp, errors.New(src.explain(err))
+		}
+	}
+	mp.source = src.describe()
+	live, err := dryrun.LiveObjects(ctx, c)
+	if err != nil {
+		return mp, err
+	}
+	pruned, err := dryrun.Pruned(live, changes)
+	if err != nil {
+		return mp, err
+	}
+	mp.result, err = dryrun.Run(ctx, dryrun.Input{Tenant: snap.Tenant, MidoNet: dryrun.ContentsOf(snap), Live: live, Apply: p.Objects(), Delete: pruned})
+	if err != nil {
+		return mp, fmt.Errorf("predict the MidoNet writes: %w", err)
+	}
+	return mp, nil
 }
 
 // planInput projects the view (pruning what left it) or reads the manifests (no pruning).
@@ -182,26 +247,81 @@ func readManifests(data []byte, namespace string) (*globalview.Projection, error
 	return p, nil
 }
 
-func writePlan(w io.Writer, output string, changes []globalview.Change) error {
+// planEntry is one Kubernetes object of a plan with the MidoNet writes its reconciles would
+// make. Action is create, update or delete for a changed object, "" for an unchanged object
+// whose writes follow from the changes (a route table's routes live on its subnets) or repair
+// drift.
+type planEntry struct {
+	Action string               `json:"action,omitempty"`
+	Object globalview.ObjectRef `json:"object"`
+	// MidoNet are the writes, in the order the controllers make them.
+	MidoNet []dryrun.Write `json:"midonet,omitempty"`
+	// Error is why the prediction did not converge for the object.
+	Error string `json:"error,omitempty"`
+}
+
+func writePlan(w io.Writer, output string, changes []globalview.Change, mp midonetPlan) error {
 	counts := map[string]int{}
+	var entries []planEntry
+	at := map[globalview.ObjectRef]int{}
 	for _, c := range changes {
 		counts[c.Action]++
+		at[c.Object] = len(entries)
+		entries = append(entries, planEntry{Action: c.Action, Object: c.Object})
+	}
+	if mp.result != nil {
+		for _, o := range mp.result.Objects {
+			ref := globalview.ObjectRef{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+			i, ok := at[ref]
+			if !ok {
+				i = len(entries)
+				at[ref] = i
+				entries = append(entries, planEntry{Object: ref})
+			}
+			entries[i].MidoNet = append(entries[i].MidoNet, o.Writes...)
+			entries[i].Error = o.Error
+		}
 	}
 	if output == "json" {
+		type midonetTotals struct {
+			Source string `json:"source"`
+			Create int    `json:"create"`
+			Update int    `json:"update"`
+			Delete int    `json:"delete"`
+		}
+		doc := struct {
+			Changes []planEntry    `json:"changes"`
+			Create  int            `json:"create"`
+			Update  int            `json:"update"`
+			Delete  int            `json:"delete"`
+			MidoNet *midonetTotals `json:"midonet,omitempty"`
+			Note    string         `json:"note,omitempty"`
+		}{Changes: append([]planEntry{}, entries...), Create: counts["create"], Update: counts["update"], Delete: counts["delete"], Note: mp.note}
+		if r := mp.result; r != nil {
+			doc.MidoNet = &midonetTotals{mp.source, r.Create, r.Update, r.Delete}
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Changes []globalview.Change `json:"changes"`
-			Create  int                 `json:"create"`
-			Update  int                 `json:"update"`
-			Delete  int                 `json:"delete"`
-		}{append([]globalview.Change{}, changes...), counts["create"], counts["update"], counts["delete"]})
+		return enc.Encode(doc)
 	}
-	for _, c := range changes {
-		fmt.Fprintf(w, "%-6s %s\n", c.Action, c.Object)
+	for _, e := range entries {
+		action := e.Action
+		if action == "" {
+			action = "also" // unchanged in Kubernetes, written in MidoNet
+		}
+		fmt.Fprintf(w, "%-6s %s\n", action, e.Object)
+		for _, mw := range e.MidoNet {
+			fmt.Fprintf(w, "         %-6s %s\n", mw.Action, mw.What)
+		}
+		if e.Error != "" {
+			fmt.Fprintf(w, "         not predicted further: %s\n", e.Error)
+		}
 	}
-	_, err := fmt.Fprintf(w, "%d to create, %d to update, %d to delete\n", counts["create"], counts["update"], counts["delete"])
-	return err
+	fmt.Fprintf(w, "%d to create, %d to update, %d to delete\n", counts["create"], counts["update"], counts["delete"])
+	if r := mp.result; r != nil {
+		fmt.Fprintf(w, "MidoNet (%s): %d to create, %d to update, %d to delete\n", mp.source, r.Create, r.Update, r.Delete)
+	}
+	return nil
 }
 
 // onlyComments reports whether a YAML document holds nothing but comments and blank lines.

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -17,15 +20,38 @@ import (
 // phase to count the requests a phase cost.
 const CountersPath = "/_sim/counters"
 
+// WritesPath serves the log of writes (creates, updates, deletes) as JSON lines, from the
+// sequence number given by ?since=N (0: from the start): what the scale benchmark prints when a
+// phase writes more than its minimum, so that a churn names its objects.
+const WritesPath = "/_sim/writes"
+
+// writeLogSize bounds the write log (the oldest entries are dropped); a cold converge of
+// 10,000 interfaces writes about 350,000 objects.
+const writeLogSize = 500_000
+
+// bodyExcerpt is how much of a write's body the log keeps.
+const bodyExcerpt = 400
+
+// Write is one logged write.
+type Write struct {
+	Seq    int64  `json:"seq"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Status int    `json:"status"`
+	Body   string `json:"body,omitempty"`
+}
+
 // Counters are the totals since the emulator started. Requests are counted by method (creates
 // are POSTs, updates PUTs, deletes DELETEs, reads GETs), whatever their answer; Status counts
 // answers by code (0: the connection was dropped or the client gave up).
 type Counters struct {
-	Requests int64            `json:"requests"`
-	Reads    int64            `json:"reads"`
-	Creates  int64            `json:"creates"`
-	Updates  int64            `json:"updates"`
-	Deletes  int64            `json:"deletes"`
+	Requests int64 `json:"requests"`
+	Reads    int64 `json:"reads"`
+	Creates  int64 `json:"creates"`
+	Updates  int64 `json:"updates"`
+	Deletes  int64 `json:"deletes"`
+	// WriteSeq is the sequence number of the last logged write (see WritesPath).
+	WriteSeq int64            `json:"writeSeq"`
 	Status   map[string]int64 `json:"status"`
 	// InFlight is the requests being served now, InFlightPeak the most at once since the last
 	// read of the counters with ?resetPeak=1.
@@ -46,6 +72,8 @@ type counting struct {
 
 	mu     sync.Mutex
 	status map[int]int64
+	writes []Write // the last writeLogSize writes, in sequence order
+	seq    int64
 }
 
 func countRequests(next http.Handler) *counting {
@@ -53,9 +81,17 @@ func countRequests(next http.Handler) *counting {
 }
 
 func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == CountersPath {
+	switch r.URL.Path {
+	case CountersPath:
 		c.serveCounters(w, r)
 		return
+	case WritesPath:
+		c.serveWrites(w, r)
+		return
+	}
+	var body string
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Body != nil {
+		body = excerpt(r)
 	}
 	start := time.Now()
 	n := c.inFlight.Add(1)
@@ -67,6 +103,9 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.busyNanos.Add(int64(time.Since(start)))
 		c.mu.Lock()
 		c.status[sw.status]++
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			c.logWrite(Write{Method: r.Method, Path: r.URL.RequestURI(), Status: sw.status, Body: body})
+		}
 		c.mu.Unlock()
 	}()
 	c.total.Add(1)
@@ -97,9 +136,51 @@ func (c *counting) serveCounters(w http.ResponseWriter, r *http.Request) {
 	for code, n := range c.status {
 		out.Status[strconv.Itoa(code)] = n
 	}
+	out.WriteSeq = c.seq
 	c.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out) // the client went away: nothing left to tell it
+}
+
+// logWrite appends a write to the log (c.mu held).
+func (c *counting) logWrite(wr Write) {
+	c.seq++
+	wr.Seq = c.seq
+	if len(c.writes) >= writeLogSize {
+		c.writes = append(c.writes[:0], c.writes[len(c.writes)-writeLogSize/2:]...)
+	}
+	c.writes = append(c.writes, wr)
+}
+
+// serveWrites answers the writes after ?since=N, one JSON object a line.
+func (c *counting) serveWrites(w http.ResponseWriter, r *http.Request) {
+	since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	c.mu.Lock()
+	i := sort.Search(len(c.writes), func(i int) bool { return c.writes[i].Seq > since })
+	out := append([]Write(nil), c.writes[i:]...)
+	c.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	for _, wr := range out {
+		if enc.Encode(wr) != nil {
+			return // the client went away
+		}
+	}
+}
+
+// excerpt reads the start of a request's body for the write log and puts the whole body back
+// for the handler.
+func excerpt(r *http.Request) string {
+	data, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return ""
+	}
+	if len(data) > bodyExcerpt {
+		data = data[:bodyExcerpt]
+	}
+	return string(data)
 }
 
 // statusWriter remembers the status a handler answered with.

@@ -127,6 +127,7 @@ type Counters struct {
 	Creates      int64            `json:"creates"`
 	Updates      int64            `json:"updates"`
 	Deletes      int64            `json:"deletes"`
+	WriteSeq     int64            `json:"writeSeq"`
 	Status       map[string]int64 `json:"status"`
 	InFlightPeak int64            `json:"inFlightPeak"`
 	BusySeconds  float64          `json:"busySeconds"`
@@ -151,7 +152,7 @@ func (c Counters) minus(earlier Counters) Counters {
 	d := Counters{
 		Requests: c.Requests - earlier.Requests, Reads: c.Reads - earlier.Reads,
 		Creates: c.Creates - earlier.Creates, Updates: c.Updates - earlier.Updates,
-		Deletes: c.Deletes - earlier.Deletes, Status: map[string]int64{},
+		Deletes: c.Deletes - earlier.Deletes, WriteSeq: c.WriteSeq, Status: map[string]int64{},
 		InFlightPeak: c.InFlightPeak, BusySeconds: c.BusySeconds - earlier.BusySeconds,
 	}
 	for code, n := range c.Status {
@@ -190,6 +191,31 @@ func (e *emulator) counters(ctx context.Context, resetPeak bool) (Counters, erro
 		return c, fmt.Errorf("read the emulator's counters: %s (is cmd/midonet-sim older than /_sim/counters?)", resp.Status)
 	}
 	return c, json.NewDecoder(resp.Body).Decode(&c)
+}
+
+// writes reads the emulator's log of the writes after sequence number since, one JSON object a
+// line (cmd/midonet-sim, /_sim/writes).
+func (e *emulator) writes(ctx context.Context, since int64) ([]string, error) {
+	u := fmt.Sprintf("http://%s/_sim/writes?since=%d", e.addr, since)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("read the emulator's writes: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("read the emulator's writes: %s", resp.Status)
+	}
+	var out []string
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out, sc.Err()
 }
 
 // waitReady waits until the emulator answers its counters.

@@ -220,12 +220,25 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 			continue
 		}
 		pctx, cancel := context.WithTimeout(ctx, cfg.PhaseTimeout)
-		p, err := ph.run(pctx)
+		seq, err := b.sim.counters(pctx, false)
+		var p Phase
+		if err == nil {
+			p, err = ph.run(pctx)
+		}
+		if err == nil {
+			// The manager's metrics at the ack (reconciles, requeues, work queues), for diagnosis.
+			if ferr := fetch(pctx, "http://"+b.metrics+"/metrics", filepath.Join(b.dir, "metrics-"+ph.name+".txt")); ferr != nil {
+				b.progress("metrics at the ack of %s: %v", ph.name, ferr)
+			}
+		}
 		if err == nil {
 			p.Trailing, err = b.settle(pctx)
 		}
-		cancel()
 		p.Name = ph.name
+		if err == nil {
+			err = b.recordWrites(pctx, p, seq.WriteSeq)
+		}
+		cancel()
 		if err != nil {
 			return size, fmt.Errorf("phase %s: %w", ph.name, err)
 		}
@@ -273,6 +286,8 @@ func (b *bench) startManager() error {
 	args := []string{
 		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
+		// Plain HTTP metrics on loopback: the benchmark reads the in-flight limit and the
+		// work queues without credentials.
 		"--metrics-bind-address", metrics, "--metrics-secure=false", "--health-probe-bind-address", probe,
 	}
 	b.pprof = ""
@@ -490,4 +505,32 @@ func (b *bench) settle(ctx context.Context) (Counters, error) {
 		}
 	}
 	return last.minus(first), nil
+}
+
+// writesShown is how many of a phase's surplus writes the progress output shows.
+const writesShown = 20
+
+// recordWrites saves the writes MidoNet saw during a phase (its ack and the quiet after it)
+// into writes-<phase>.jsonl in the size's folder and, when the phase wrote more than its
+// minimum, shows the first of them: a churn then names the objects it touched.
+func (b *bench) recordWrites(ctx context.Context, p Phase, since int64) error {
+	ws, err := b.sim.writes(ctx, since)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(b.dir, "writes-"+p.Name+".jsonl")
+	var data []byte
+	for _, w := range ws {
+		data = append(append(data, w...), '\n')
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	if int64(len(ws)) > p.MinWrites {
+		b.progress("%s: %d writes (minimum %d), in %s; the first:", p.Name, len(ws), p.MinWrites, file)
+		for _, w := range ws[:min(len(ws), writesShown)] {
+			b.progress("  %s", w)
+		}
+	}
+	return nil
 }

@@ -69,14 +69,25 @@ func TestMaxInFlightCap(t *testing.T) {
 	}
 }
 
-// TestRateLimit uses a limiter that refills once an hour: the burst passes, the next request
-// waits, and cancelling the caller's context ends the wait without a request being sent.
+// TestRateLimit counts tokens, not time: the limiter refills once an hour, so within the
+// test the bucket holds exactly what the requests left in it. Each request takes one token and
+// reaches the server once (retries are off, and an attempt may take as long as the test, so a
+// slow machine cannot turn one call into two); the request after the burst reserves the next
+// token and waits; cancelling it returns the token without a request being sent; a deadline
+// shorter than the refill is refused at once.
 func TestRateLimit(t *testing.T) {
 	const burst = 3
 	f := newFakeAPI(t)
 	f.put(apiPrefix+"/routers/r", map[string]any{"id": "r"})
-	c := newTestClient(t, f, func(cfg *Config) { cfg.QPS = 1.0 / 3600; cfg.Burst = burst + 1 })
+	c := newTestClient(t, f, func(cfg *Config) {
+		cfg.QPS = 1.0 / 3600
+		cfg.Burst = burst + 1
+		cfg.Retry.Attempts = 1
+		cfg.Timeout = time.Hour
+	})
 	ctx := testContext(t)
+	// The bucket refills 1/3600 token per second: exact to 0.03 for the test's 30 s.
+	tokens := func() float64 { return c.limiter.Tokens() }
 	if _, err := c.Discover(ctx); err != nil { // takes one token
 		t.Fatal(err)
 	}
@@ -85,22 +96,49 @@ func TestRateLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitCtx, cancel := context.WithCancel(ctx)
+	if n := f.count("GET", apiPrefix+"/routers/r"); n != burst {
+		t.Fatalf("server saw %d requests, want the burst of %d", n, burst)
+	}
+	if got := tokens(); got < -0.1 || got > 0.1 {
+		t.Fatalf("after the burst the bucket holds %.2f tokens, want 0", got)
+	}
+
+	// No deadline on the waiting caller: with one shorter than the refill the limiter refuses
+	// at once instead of waiting (the flake this test had: cancel raced that refusal).
+	waitCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan error, 1)
 	go func() { _, err := c.GetRouter(waitCtx, "r"); done <- err }()
+	// The caller is waiting once it has reserved the next token (the bucket goes negative).
+	for tokens() > -0.9 {
+		select {
+		case err := <-done:
+			t.Fatalf("the request after the burst returned (%v) instead of waiting for a token", err)
+		case <-ctx.Done():
+			t.Fatal("the request after the burst never reserved a token")
+		case <-time.After(time.Millisecond):
+		}
+	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if n := f.count("GET", apiPrefix+"/routers/r"); n != burst {
-		t.Errorf("server saw %d requests, want the burst of %d", n, burst)
+		t.Errorf("server saw %d requests, want the burst of %d (the cancelled one must not be sent)", n, burst)
+	}
+	if got := tokens(); got < -0.1 || got > 0.1 {
+		t.Errorf("after the cancel the bucket holds %.2f tokens, want its reservation returned (0)", got)
 	}
 
-	// With a deadline shorter than the refill, the limiter refuses at once.
+	// With a deadline shorter than the refill, the limiter refuses at once, with an error that
+	// is not retried.
 	dl, cancelDL := context.WithTimeout(ctx, time.Minute)
 	defer cancelDL()
 	if _, err := c.GetRouter(dl, "r"); err == nil || IsTransient(err) {
 		t.Errorf("err = %v, want a non-transient rate-limit error", err)
+	}
+	if n := f.count("GET", apiPrefix+"/routers/r"); n != burst {
+		t.Errorf("server saw %d requests, want the burst of %d", n, burst)
 	}
 }
 

@@ -56,8 +56,9 @@ type Cloud struct {
 	// built (and midovpc reproduces) departs from AWS: a group reference also matches its
 	// members' elastic IPs (sg_all_<sg> holds private and public addresses), and a packet from
 	// an instance without a public address to an elastic IP of the cloud is carried there with
-	// its private source (eucart routes it back in; AWS drops it at the internet gateway), where
-	// a private source inside the target subnet's CIDR (an overlapping VPC) skips its ACL.
+	// its private source (eucart routes it back in; AWS drops it at the internet gateway). It
+	// meets the target subnet's ACL even when that source falls inside the subnet's CIDR (an
+	// overlapping VPC), as midovpc's sc_<subnet>_in sends it through the ACL.
 	Eucanetd bool
 
 	vpcs    map[string]*vpcv1.Vpc
@@ -266,10 +267,10 @@ func (c *Cloud) toElasticIP(e *vpcv1.ElasticIP, p packet) Verdict {
 // arrive is a packet reaching interface t from subnet fromSubnet ("" from outside the VPC).
 func (c *Cloud) arrive(t *vpcv1.NetworkInterface, p packet, fromSubnet string) Verdict {
 	ts := c.subnets[t.Spec.Subnet]
-	// With Eucanetd, a source inside the subnet's CIDR skips the ACL (sc_<subnet>_in accepts
-	// it before the jump to the ACL), even when it comes from another VPC that overlaps.
-	sameCIDR := c.Eucanetd && cidr(ts.Spec.CIDR).Contains(p.src)
-	if fromSubnet != ts.Name && !sameCIDR && !c.aclAllows(ts, p, true) {
+	// A packet from outside the subnet meets its ingress ACL, also with Eucanetd when its
+	// private source falls inside the subnet's CIDR (another VPC that overlaps): eucanetd's
+	// sc_<subnet>_in accepted it by source before the ACL; midovpc's sends it through the ACL.
+	if fromSubnet != ts.Name && !c.aclAllows(ts, p, true) {
 		return Verdict{Reason: "ingress ACL of " + ts.Name}
 	}
 	if !c.sgAllows(t, p, true) {

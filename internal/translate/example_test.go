@@ -175,6 +175,10 @@ func TestWorkedExampleSubnet(t *testing.T) {
 	dhcp := topology.Rule{Type: "accept", NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
 	assertRules(t, "sc_in", chainOf(t, sub, "sc_subnet-11112222_in").Rules, []topology.Rule{
 		{Type: "accept", NWSrc: src("10.0.1.0/30")}, {Type: "accept", NWSrc: src("169.254.0.0/16")}, dhcp,
+		// midovpc's difference: the subnet's own addresses coming back from outside the VPC
+		// (through the router port, both inside the CIDR) are sent through the ACL.
+		{Type: "jump", InPorts: []topology.PortRef{{Device: "vb_vpc-1a2b3c4d_subnet-11112222", Role: "router"}},
+			NWSrc: src("10.0.1.0/24"), NWDst: src("10.0.1.0/24"), JumpChain: "acl_ingress_vpc-1a2b3c4d_acl-77778888"},
 		{Type: "accept", NWSrc: src("10.0.1.0/24")}, {Type: "jump", JumpChain: "acl_ingress_vpc-1a2b3c4d_acl-77778888"}})
 	assertRules(t, "sc_out", chainOf(t, sub, "sc_subnet-11112222_out").Rules, []topology.Rule{
 		{Type: "accept", NWDst: src("10.0.1.0/30")}, {Type: "accept", NWDst: src("169.254.0.0/16")}, dhcp,

@@ -28,8 +28,9 @@ type SubnetInput struct {
 // resolved are left out and returned as Skipped; they never fail the subnet.
 //
 // The four default accepts are always in the sc_ chains, with or without an ACL (without one
-// they change nothing, since a filter without verdict accepts); only the jump depends on the
-// association, so a new association costs one rule insert.
+// they change nothing, since a filter without verdict accepts); only the jumps depend on the
+// association, so a new association costs three rule inserts (the jump at the end of each
+// chain, and the in-chain's jump for addresses of the subnet that come from outside the VPC).
 func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment, []Skipped, error) {
 	f := topology.Fragment{Owner: owner}
 	if err := in.VPC.validate(); err != nil {
@@ -54,7 +55,7 @@ func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment
 	f.Routes = append(f.Routes, route(router, sub.CIDR, rtPort, netip.Addr{}, 0))
 	f.Bridges = append(f.Bridges, topology.Bridge{Name: bridge,
 		InboundFilter: SubnetInChainName(sub.ID), OutboundFilter: SubnetOutChainName(sub.ID)})
-	f.Chains = append(f.Chains, subnetChains(vpc.ID, sub, in.NetworkACL)...)
+	f.Chains = append(f.Chains, subnetChains(vpc.ID, sub, in.NetworkACL, brPort)...)
 	f.DHCPSubnets = append(f.DHCPSubnets, topology.DHCPSubnet{Bridge: bridge, Prefix: sub.CIDR, DefaultGateway: gw,
 		DNSServers: append([]netip.Addr(nil), s.dnsServers(in.DHCPOptions)...)})
 	f.ARPEntries = append(f.ARPEntries, topology.ARPEntry{Bridge: bridge, IP: SubnetAddress(sub.CIDR, 2), MACOfPort: &rtPort})
@@ -67,9 +68,19 @@ func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment
 // subnetChains builds sc_<subnet>_in (source side) and sc_<subnet>_out (destination side):
 // accepts for N/30 (reserved .0–.3), 169.254.0.0/16, UDP to 67–68 (DHCP) and N/L
 // (intra-subnet), then the jump to the ACL chain of that direction.
-func subnetChains(vpc string, sub SubnetRef, acl string) []topology.Chain {
+//
+// With an ACL, sc_<subnet>_in also sends through the ACL, before the intra-subnet accept, a
+// packet that enters the bridge from the VPC router (routerPort) with both addresses inside
+// the subnet: it cannot come from the subnet itself (same-subnet traffic never crosses the
+// router), so it came back from outside the VPC with a private source that merely falls
+// inside N/L, as when an instance of another VPC whose CIDR overlaps reaches an elastic IP
+// here (eucart routes it back in unchanged). eucanetd accepts it by its source and skips the
+// ACL; midovpc checks it (docs/midonet-objects.md). Traffic the router sends on to an
+// interface or NAT target in the same subnet keeps its destination outside N/L and is
+// accepted as before.
+func subnetChains(vpc string, sub SubnetRef, acl string, routerPort topology.PortRef) []topology.Chain {
 	reserved := netip.PrefixFrom(sub.CIDR.Addr(), 30)
-	build := func(side func(r *topology.Rule, p netip.Prefix), aclChain string) []topology.Rule {
+	build := func(side func(r *topology.Rule, p netip.Prefix), aclChain string, inbound bool) []topology.Rule {
 		var rules []topology.Rule
 		for _, p := range []netip.Prefix{reserved, LinkLocalNetwork} {
 			r := accept()
@@ -79,9 +90,16 @@ func subnetChains(vpc string, sub SubnetRef, acl string) []topology.Chain {
 		dhcp := accept()
 		dhcp.NWProto = num(ProtocolUDP)
 		dhcp.TPDst = &topology.Range{Start: 67, End: 68}
+		rules = append(rules, dhcp)
+		if inbound && acl != "" {
+			fromOutside := jumpTo(aclChain)
+			fromOutside.InPorts = []topology.PortRef{routerPort}
+			fromOutside.NWSrc, fromOutside.NWDst = prefixOf(sub.CIDR), prefixOf(sub.CIDR)
+			rules = append(rules, fromOutside)
+		}
 		local := accept()
 		side(&local, sub.CIDR)
-		rules = append(rules, dhcp, local)
+		rules = append(rules, local)
 		if acl != "" {
 			rules = append(rules, jumpTo(aclChain))
 		}
@@ -90,7 +108,7 @@ func subnetChains(vpc string, sub SubnetRef, acl string) []topology.Chain {
 	src := func(r *topology.Rule, p netip.Prefix) { r.NWSrc = prefixOf(p) }
 	dst := func(r *topology.Rule, p netip.Prefix) { r.NWDst = prefixOf(p) }
 	return []topology.Chain{
-		{Name: SubnetInChainName(sub.ID), Rules: build(src, ACLIngressChainName(vpc, acl))},
-		{Name: SubnetOutChainName(sub.ID), Rules: build(dst, ACLEgressChainName(vpc, acl))},
+		{Name: SubnetInChainName(sub.ID), Rules: build(src, ACLIngressChainName(vpc, acl), true)},
+		{Name: SubnetOutChainName(sub.ID), Rules: build(dst, ACLEgressChainName(vpc, acl), false)},
 	}
 }

@@ -69,7 +69,11 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 				watch(&vpcv1.DhcpOptionSet{}, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC))),
 				watch(&vpcv1.InternetGateway{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NatGateway{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NatGateway{}, mapVia(c, subnetOf)),
-				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NetworkInterface{}, mapVia(c, subnetOf)))
+				// An interface matters to its subnet as a route target (viaTargets, at once) and
+				// as a child its deletion waits for: that wake-up is coalesced, not one
+				// reconcile of the subnet per event of each of its interfaces.
+				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, viaTargets...)),
+				watch(&vpcv1.NetworkInterface{}, coalesced(mapVia(c, subnetOf), memberWakeDelay)))
 		},
 		func() error {
 			return register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{},

@@ -117,7 +117,8 @@ type delayedQueue struct {
 
 func (q delayedQueue) Add(r reconcile.Request) { q.AddAfter(r, q.d) }
 
-// memberWakeDelay coalesces the wake-ups of a security group by its members.
+// memberWakeDelay coalesces the wake-ups of a security group by its members and of a subnet
+// by its interfaces.
 const memberWakeDelay = time.Second
 
 // coreChanges passes on the CoreNetwork events its dependents act on: creation, deletion,

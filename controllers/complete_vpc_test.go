@@ -148,7 +148,9 @@ var _ = Describe("a complete VPC", Ordered, func() {
 			Expect(err).NotTo(HaveOccurred())
 			return d.DNSServerAddrs
 		}, 20*time.Second, 100*time.Millisecond).Should(Equal([]string{"10.12.0.2", "10.12.0.3"}))
-		// One PUT per subnet, nothing else.
+		// One PUT per subnet, nothing else. The private subnet's PUT can land before the other
+		// subnet's: wait for both, then make sure nothing follows.
+		Eventually(func() int64 { return mido.Server.Writes() }, 20*time.Second, 100*time.Millisecond).Should(BeNumerically(">=", 2))
 		Consistently(func() int64 { return mido.Server.Writes() }, 2*time.Second, 200*time.Millisecond).Should(Equal(int64(2)))
 		for _, r := range mido.Server.Requests() {
 			if r.Method != "GET" {

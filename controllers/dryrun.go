@@ -22,6 +22,9 @@ type KindReconciler struct {
 // that cannot write to MidoNet, running them predicts what the controllers would do
 // (kubectl-midovpc plan). d.Client must have IndexedFields registered.
 func Reconcilers(d *Deps) []KindReconciler {
+	if d.Acting == nil {
+		d.Acting = &actingClaims{} // as Setup: claims one of these reconcilers lets act on
+	}
 	rtids, mdids := &ids{}, &ids{}
 	return []KindReconciler{
 		{"CoreNetwork", func() client.ObjectList { return &vpcv1.CoreNetworkList{} }, &reconciler[*vpcv1.CoreNetwork]{Deps: *d, kind: coreNetworkKind(d)}},

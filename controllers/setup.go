@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/client-go/util/workqueue"
@@ -26,6 +27,11 @@ type Controllers struct {
 	kinds map[string]kindObjects
 }
 
+// WithoutGarbageCollector says the control plane runs no garbage collector (the dev control
+// plane, envtest): the reconcilers finish kubectl delete --cascade=orphan themselves by
+// removing the orphan finalizer. Call it before the manager starts.
+func (c *Controllers) WithoutGarbageCollector() { c.deps.noGC.Store(true) }
+
 // Setup registers the field indexes and one controller per kind with the manager.
 func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurrent int) (*Controllers, error) {
 	if maxConcurrent < 1 {
@@ -37,6 +43,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		Engine:                  engine,
 		MaxConcurrentReconciles: maxConcurrent,
 		DependencyRetry:         10 * time.Second,
+		noGC:                    &atomic.Bool{},
 		Acting:                  &actingClaims{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -15,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -50,6 +52,9 @@ type kind[T object] struct {
 	plan func(ctx context.Context, obj T) (*plan, error)
 	// children lists the objects that must be gone before this one (decision 6).
 	children func(ctx context.Context, obj T) ([]client.Object, error)
+	// dependents lists every object this one owns (children lists them in waves), for
+	// kubectl delete --cascade=orphan; nil means children.
+	dependents func(ctx context.Context, obj T) ([]client.Object, error)
 	// owner returns the object this one is owned by (for its owner reference), or nil.
 	owner func(ctx context.Context, obj T) (client.Object, error)
 	// blockers are objects whose presence keeps this one from being deleted (they are not
@@ -96,6 +101,11 @@ type Deps struct {
 	// DependencyRetry is how soon a reconcile waiting on MidoNet (not on a watched
 	// Kubernetes object) tries again.
 	DependencyRetry time.Duration
+	// noGC is set when the control plane runs no kube-controller-manager (--dev, envtest):
+	// the reconcilers then also remove the orphan finalizer that kubectl delete
+	// --cascade=orphan puts on an object, once they have orphaned its dependents. A pointer,
+	// shared by every reconciler's copy of Deps.
+	noGC *atomic.Bool
 	// Acting remembers which resource this process let act on each claim (claims.go).
 	Acting *actingClaims
 }
@@ -224,18 +234,26 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
 		}
 	}
+	if controllerutil.ContainsFinalizer(obj, metav1.FinalizerOrphanDependents) && r.kind.children != nil {
+		return r.orphanDependents(ctx, obj)
+	}
 	if r.kind.children != nil {
 		children, err := r.kind.children(ctx, obj)
 		if err != nil {
 			return ctrl.Result{}, err
 		}
 		if len(children) > 0 {
+			var deleting []client.Object
 			for _, c := range children {
 				if c.GetDeletionTimestamp().IsZero() {
 					if err := r.Client.Delete(ctx, c); client.IgnoreNotFound(err) != nil {
 						return ctrl.Result{}, fmt.Errorf("delete %T %s: %w", c, c.GetName(), err)
 					}
+					deleting = append(deleting, c)
 				}
+			}
+			if len(deleting) > 0 {
+				r.Recorder.Event(obj, "Normal", vpcv1.ReasonDeletingChildren, "deleting "+r.describe(deleting))
 			}
 			msg := fmt.Sprintf("waiting for %d dependent objects to be deleted", len(children))
 			if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
@@ -245,17 +263,18 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 			return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
 		}
 	}
+	return ctrl.Result{}, r.deleteOwn(ctx, obj)
+}
+
+// deleteOwn removes the object's MidoNet objects, then lets it go.
+func (r *reconciler[T]) deleteOwn(ctx context.Context, obj T) error {
 	// A resource refused for its cloud id never owned the MidoNet objects named after it:
 	// they are the owner's, and stay.
 	if ref, err := refusedIdentity(ctx, r.Client, obj); err != nil {
-		return ctrl.Result{}, err
+		return err
 	} else if ref != nil {
 		logf.FromContext(ctx).Info("deleted without touching MidoNet", "reason", ref.Error())
-		controllerutil.RemoveFinalizer(obj, vpcv1.Finalizer)
-		if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
-			return ctrl.Result{}, err
-		}
-		return ctrl.Result{}, nil
+		return r.letGo(ctx, obj)
 	}
 	frag := &topology.Fragment{Owner: ownerOf(r.kind.name, obj)}
 	if r.kind.deletePlan != nil {
@@ -265,13 +284,102 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 	}
 	if err := r.Engine.Delete(ctx, frag, obj.GetReconcileStatus().MidoNetIDs); err != nil {
 		r.Recorder.Event(obj, "Warning", vpcv1.ReasonMidoNetError, "delete: "+err.Error())
-		return ctrl.Result{}, err
+		return err
 	}
+	return r.letGo(ctx, obj)
+}
+
+// letGo removes the finalizer, and without a garbage collector the orphan finalizer of a
+// kind that has no dependents to orphan, so the object goes.
+func (r *reconciler[T]) letGo(ctx context.Context, obj T) error {
 	controllerutil.RemoveFinalizer(obj, vpcv1.Finalizer)
+	if r.noGC != nil && r.noGC.Load() {
+		controllerutil.RemoveFinalizer(obj, metav1.FinalizerOrphanDependents)
+	}
 	if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// orphanDependents is kubectl delete --cascade=orphan of a Vpc or Subnet: its dependents stay,
+// with their owner references to it removed (as the garbage collector would; done here so
+// that it holds without one, and harmless beside one). In MidoNet, nothing of another owner
+// is deleted: while orphans remain, the parent's router or bridge carries their ports,
+// routes and DHCP entries (MidoNet deletes those with their container), so its MidoNet
+// objects stay in place, unowned, and the orphans stay in force. Re-creating the parent
+// adopts them (same names); once the orphans are gone too, kubectl-midovpc check lists what
+// is left. Without orphans the parent's MidoNet objects are deleted as usual.
+func (r *reconciler[T]) orphanDependents(ctx context.Context, obj T) (ctrl.Result, error) {
+	list := r.kind.dependents
+	if list == nil {
+		list = r.kind.children
+	}
+	deps, err := list(ctx, obj)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{}, nil
+	var orphaned, deleting []client.Object
+	for _, d := range deps {
+		if !d.GetDeletionTimestamp().IsZero() {
+			deleting = append(deleting, d)
+		}
+		refs := d.GetOwnerReferences()
+		kept := slices.DeleteFunc(slices.Clone(refs), func(ref metav1.OwnerReference) bool { return ref.UID == obj.GetUID() })
+		if len(kept) == len(refs) {
+			continue
+		}
+		d.SetOwnerReferences(kept)
+		if err := r.Client.Update(ctx, d); client.IgnoreNotFound(err) != nil {
+			return ctrl.Result{}, fmt.Errorf("remove the owner reference of %T %s: %w", d, d.GetName(), err)
+		}
+		orphaned = append(orphaned, d)
+	}
+	if len(orphaned) > 0 {
+		r.Recorder.Event(obj, "Normal", vpcv1.ReasonOrphaningChildren,
+			"orphaning "+r.describe(orphaned)+": they stay, without their owner reference to "+obj.GetName())
+	}
+	if len(deleting) > 0 {
+		// Dependents deleted on their own are let finish first: after them the parent's
+		// MidoNet objects may be free to go.
+		msg := fmt.Sprintf("waiting for %d dependent objects to be deleted", len(deleting))
+		if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
+			return ctrl.Result{}, err
+		}
+		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+	}
+	if len(deps) == 0 {
+		// Nothing stands on the parent's MidoNet objects: delete them as without orphaning.
+		return ctrl.Result{}, r.deleteOwn(ctx, obj)
+	}
+	names := slices.Sorted(slices.Values(obj.GetReconcileStatus().MidoNetIDs))
+	r.Recorder.Event(obj, "Normal", vpcv1.ReasonOrphaningChildren, fmt.Sprintf(
+		"kept its %d MidoNet objects in place: the orphans %s stand on them (re-creating %s adopts them)",
+		len(names), r.describe(deps), obj.GetName()))
+	logf.FromContext(ctx).Info("deleted with --cascade=orphan: MidoNet objects kept for the orphans",
+		"orphans", r.describe(deps), "midonetObjects", len(names))
+	return ctrl.Result{}, r.letGo(ctx, obj)
+}
+
+// describe names objects by kind, in the order met: "Subnet subnet-a, subnet-b; NatGateway nat-…".
+func (r *reconciler[T]) describe(objs []client.Object) string {
+	var kinds []string
+	names := map[string][]string{}
+	for _, o := range objs {
+		k := fmt.Sprintf("%T", o)
+		if gvk, err := apiutil.GVKForObject(o, r.Client.Scheme()); err == nil {
+			k = gvk.Kind
+		}
+		if names[k] == nil {
+			kinds = append(kinds, k)
+		}
+		names[k] = append(names[k], o.GetName())
+	}
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, k+" "+strings.Join(names[k], ", "))
+	}
+	return truncate(strings.Join(parts, "; "), 900)
 }
 
 // setReferences records whether every reference of an object in force is resolved, with a
@@ -313,6 +421,12 @@ func (r *reconciler[T]) ensureOwnerReference(ctx context.Context, obj T) (bool, 
 	parent, err := r.kind.owner(ctx, obj)
 	if err != nil || parent == nil {
 		return false, client.IgnoreNotFound(err)
+	}
+	if !parent.GetDeletionTimestamp().IsZero() {
+		// Never point at a parent on its way out: one deleted with --cascade=orphan has just
+		// removed this reference, and a reference to a parent that is gone makes a garbage
+		// collector delete the object.
+		return false, nil
 	}
 	for _, ref := range obj.GetOwnerReferences() {
 		if ref.UID == parent.GetUID() {

@@ -49,6 +49,10 @@ func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 			return childrenOf(ctx, d.Client, vpc.Namespace, idxVPC, vpc.Name,
 				&vpcv1.SecurityGroupList{}, &vpcv1.RouteTableList{}, &vpcv1.NetworkAclList{})
 		},
+		dependents: func(ctx context.Context, vpc *vpcv1.Vpc) ([]client.Object, error) {
+			return childrenOf(ctx, d.Client, vpc.Namespace, idxVPC, vpc.Name,
+				&vpcv1.SubnetList{}, &vpcv1.SecurityGroupList{}, &vpcv1.RouteTableList{}, &vpcv1.NetworkAclList{})
+		},
 		deletePlan: func(ctx context.Context, vpc *vpcv1.Vpc) *topology.Fragment {
 			return deleteFragment(topology.KindVpc, vpc, func(s translate.Settings) (topology.Fragment, error) {
 				ref, err := vpcRef(vpc)

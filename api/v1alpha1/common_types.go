@@ -39,6 +39,11 @@ const (
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonDeleting           = "Deleting"
 	ReasonHostNotFound       = "HostNotFound"
+	// ReasonDeletingChildren (an event) names the dependents a Vpc or Subnet deletes first.
+	ReasonDeletingChildren = "DeletingChildren"
+	// ReasonOrphaningChildren (an event) names the dependents kubectl delete --cascade=orphan
+	// leaves behind, and says what happens to the parent's MidoNet objects.
+	ReasonOrphaningChildren = "OrphaningChildren"
 	// ReasonConflict: another resource (in any namespace) already owns the MidoNet objects
 	// named after this resource's cloud id; this one writes and deletes nothing.
 	ReasonConflict = "Conflict"

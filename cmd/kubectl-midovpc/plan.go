@@ -256,7 +256,8 @@ type planEntry struct {
 	Object globalview.ObjectRef `json:"object"`
 	// MidoNet are the writes, in the order the controllers make them.
 	MidoNet []dryrun.Write `json:"midonet,omitempty"`
-	// Error is why the prediction did not converge for the object.
+	// Error says why the object would not be Ready once the controllers settle (its writes
+	// stop there), or why its reconcile failed.
 	Error string `json:"error,omitempty"`
 }
 
@@ -314,7 +315,7 @@ func writePlan(w io.Writer, output string, changes []globalview.Change, mp midon
 			fmt.Fprintf(w, "         %-6s %s\n", mw.Action, mw.What)
 		}
 		if e.Error != "" {
-			fmt.Fprintf(w, "         not predicted further: %s\n", e.Error)
+			fmt.Fprintf(w, "         ! %s\n", e.Error)
 		}
 	}
 	fmt.Fprintf(w, "%d to create, %d to update, %d to delete\n", counts["create"], counts["update"], counts["delete"])

@@ -50,6 +50,9 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 	if err != nil {
 		return fmt.Errorf("set up controllers: %w", err)
 	}
+	if o.dev {
+		ctrls.WithoutGarbageCollector() // the dev control plane has no kube-controller-manager
+	}
 	if err := addHealthChecks(mgr, mn, ix); err != nil {
 		return err
 	}

@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 
 	"github.com/midovpc/midovpc/internal/dryrun"
 	"github.com/midovpc/midovpc/internal/globalview"
@@ -178,5 +181,60 @@ func TestPredictionIsWhatTheControllersDo(t *testing.T) {
 				t.Errorf("predicted %d creates, %d deletes, router created: %v", res.Create, res.Delete, router)
 			}
 		})
+	})
+
+	t.Run("route added to a route table", func(t *testing.T) {
+		view = strings.Replace(view, "<destinationCidr>0.0.0.0/0</destinationCidr>\n                            <gatewayId>igw-7a8b9c0d</gatewayId>\n                        </route>\n",
+			"<destinationCidr>0.0.0.0/0</destinationCidr>\n                            <gatewayId>igw-7a8b9c0d</gatewayId>\n                        </route>\n"+
+				"                        <route>\n                            <destinationCidr>192.0.2.0/24</destinationCidr>\n                            <networkInterfaceId>eni-c3c3c3c3</networkInterfaceId>\n                        </route>\n", 1)
+		step(t, next(view), func(t *testing.T, res *dryrun.Result) {
+			// The routes of a route table live on its subnets' router: the subnets write.
+			var subnets int
+			for _, o := range res.Objects {
+				if o.Kind != "Subnet" {
+					t.Errorf("%s writes: %+v", o.Ref(), o.Writes)
+					continue
+				}
+				subnets++
+				if len(o.Writes) != 1 || o.Writes[0].Action != "create" || !strings.Contains(o.Writes[0].What, "→ 192.0.2.0/24 gw ") {
+					t.Errorf("%s writes %+v, want one route to 192.0.2.0/24", o.Ref(), o.Writes)
+				}
+			}
+			if subnets == 0 {
+				t.Error("no subnet writes the new route")
+			}
+		})
+	})
+
+	t.Run("interface on an unknown node", func(t *testing.T) {
+		// A manifest applied by hand: an interface on a node MidoNet has no host for. The
+		// prediction stops where the controllers would, and says why.
+		snap, err := cloud.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := dryrun.LiveObjects(ctx, cloud.Env.Client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eni := &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{Namespace: globalview.DefaultNamespace, Name: "eni-d9d9d9d9"},
+			Spec: vpcv1.NetworkInterfaceSpec{Subnet: "subnet-11aa22bb", InstanceID: "i-d9d9d9d9", MACAddress: "d0:0d:d9:d9:d9:d9",
+				PrivateIP: "10.0.1.99", SecurityGroups: []string{"sg-5e5e5e5e"}, SourceDestCheck: true, Node: "10.111.5.99"}}
+		writes := cloud.MidoNet.Server.Writes()
+		res, err := dryrun.Run(ctx, dryrun.Input{Tenant: cloud.Tenant, MidoNet: dryrun.ContentsOf(snap), Live: live, Apply: []client.Object{eni}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cloud.MidoNet.Server.Writes() != writes {
+			t.Error("the prediction wrote to MidoNet")
+		}
+		var said bool
+		for _, o := range res.Objects {
+			t.Logf("%s: %d writes, %s", o.Ref(), len(o.Writes), o.Error)
+			said = said || (o.Ref() == "NetworkInterface eucalyptus-vpc/eni-d9d9d9d9" && strings.Contains(o.Error, "HostNotFound") && strings.Contains(o.Error, "10.111.5.99"))
+		}
+		if !said {
+			t.Errorf("the prediction does not say the interface would wait for its node's host: %+v", res.Objects)
+		}
 	})
 }

@@ -50,8 +50,9 @@ type ObjectWrites struct {
 	Namespace string  `json:"namespace,omitempty"`
 	Name      string  `json:"name"`
 	Writes    []Write `json:"writes"`
-	// Error is what its last reconcile failed with, when the prediction did not converge
-	// for it (a dependency that would still be missing).
+	// Error says why the object would not be Ready once the controllers settle (a
+	// dependency missing, a node without a MidoNet host, a refused claim; its writes stop
+	// there), or what its last reconcile failed with.
 	Error string `json:"error,omitempty"`
 }
 
@@ -192,6 +193,24 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if len(tr.reads) > 0 {
 		return nil, fmt.Errorf("the sync engine needed to read MidoNet (%s): the snapshot does not hold everything it compares", tr.reads[0])
 	}
+	// An object the controllers would leave not Ready (a dependency missing, a node without a
+	// MidoNet host, a refused claim) is reported: its writes stop where they would stop.
+	for _, r := range reconcilers {
+		l := r.NewList()
+		if err := kc.List(ctx, l); err != nil {
+			return nil, err
+		}
+		items, err := metaItems(l)
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range items {
+			ow := ObjectWrites{Kind: r.Kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+			if msg := notReady(obj); msg != "" && lastErr[ow.Ref()] == "" {
+				lastErr[ow.Ref()], errRef[ow.Ref()] = msg, ow
+			}
+		}
+	}
 	for key, msg := range lastErr {
 		if byRef[key] == nil {
 			ow := errRef[key]
@@ -220,6 +239,26 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		res.Objects = append(res.Objects, *ow)
 	}
 	return res, nil
+}
+
+// notReady says why an object would not be Ready once the controllers settle, or "".
+func notReady(obj client.Object) string {
+	st, ok := obj.(interface{ GetReconcileStatus() *vpcv1.ReconcileStatus })
+	if !ok {
+		return ""
+	}
+	c := meta.FindStatusCondition(st.GetReconcileStatus().Conditions, vpcv1.ConditionReady)
+	switch {
+	case !obj.GetDeletionTimestamp().IsZero():
+		msg := "would still be being deleted"
+		if c != nil {
+			msg += ": " + c.Message
+		}
+		return msg
+	case c != nil && c.Status == metav1.ConditionFalse:
+		return "would not be Ready (" + c.Reason + "): " + c.Message
+	}
+	return ""
 }
 
 // desiredState is the cluster once in.Apply is applied: live objects keep their identity,

@@ -14,7 +14,9 @@ const yamlHeader = `# Objects projected from a Eucalyptus global network view by
 # Owner references are omitted: they need the UIDs the API server gives the parent
 # objects; midovpc's controllers add them once the objects are applied. Deleting a Vpc
 # deletes its subnets, security groups, route tables and network ACLs, and deleting a
-# Subnet its network interfaces and NAT gateways, as owner references cascade in Kubernetes.
+# Subnet its network interfaces and NAT gateways, as owner references cascade in Kubernetes
+# (the parent records a DeletingChildren event naming them). kubectl delete --cascade=orphan
+# deletes the parent only: its children stay, and so do its MidoNet objects while they do.
 # The label vpc.midovpc.io/source=global-view is kept: a midovpc that reads the same
 # view treats these objects as its own and prunes those that leave the view. Remove
 # the label from objects you want to keep by hand.

@@ -59,6 +59,7 @@ func (e *Env) StartManager(o ManagerOptions) (*Manager, error) {
 		cancel()
 		return nil, err
 	}
+	cs.WithoutGarbageCollector() // envtest runs kube-apiserver and etcd only
 	if o.Resync > 0 {
 		err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { return se.RunResync(ctx, o.Resync, cs.Requeue) }))
 		if err != nil {

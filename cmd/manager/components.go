@@ -17,15 +17,22 @@ import (
 	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 )
 
-// setupComponents adds midovpc's parts to the manager: the MidoNet client, index and sync
-// engine behind the controllers, the periodic resync that finds drift, and the global-view
-// projector.
-func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
-	log := ctrl.Log.WithName("setup")
+// midonetParts are the MidoNet client, index and sync engine behind the controllers. They do
+// not need Kubernetes, so they are made before the control plane is reached (or, with --dev,
+// started) and the index can load meanwhile.
+type midonetParts struct {
+	mn     *midonet.Client
+	ix     *index.Index
+	se     *msync.Engine
+	engine controllers.Engine
+}
+
+// newMidoNet makes the MidoNet parts (and, with --dev and no URL, the embedded emulator).
+func newMidoNet(o *options) (*midonetParts, error) {
 	if o.dev && o.midonetURL == "" {
 		url, err := startEmbeddedMidoNet(o)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o.midonetURL = url
 	}
@@ -41,11 +48,30 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 		UserAgent:   "midovpc-manager",
 	})
 	if err != nil {
-		return fmt.Errorf("MidoNet client: %w", err)
+		return nil, fmt.Errorf("MidoNet client: %w", err)
 	}
 	ix := index.New(mn, o.midonetTenant)
 	se := &msync.Engine{Client: mn, Index: ix, Tenant: o.midonetTenant, Logger: ctrl.Log.WithName("sync")}
-	engine := controllers.NewMidoNetEngine(se)
+	return &midonetParts{mn: mn, ix: ix, se: se, engine: controllers.NewMidoNetEngine(se)}, nil
+}
+
+// loadIndexEarly starts loading the MidoNet index at once, while the control plane starts and
+// the caches fill (a restart over a converged MidoNet reads it all, thousands of requests), when
+// this replica will act anyway: without leader election. With it, a standby must not read
+// MidoNet, and the index loads once elected.
+func loadIndexEarly(ctx context.Context, o *options, parts *midonetParts) {
+	if o.leaderElect {
+		return
+	}
+	go func() { _ = loadIndexWhenElected(parts.engine).Start(ctx) }()
+}
+
+// setupComponents adds midovpc's parts to the manager: the MidoNet client, index and sync
+// engine behind the controllers, the periodic resync that finds drift, and the global-view
+// projector.
+func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options, parts *midonetParts) error {
+	log := ctrl.Log.WithName("setup")
+	mn, ix, se, engine := parts.mn, parts.ix, parts.se, parts.engine
 	ctrls, err := controllers.Setup(ctx, mgr, engine, o.maxConcurrentReconciles)
 	if err != nil {
 		return fmt.Errorf("set up controllers: %w", err)
@@ -56,8 +82,10 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options) error {
 	if err := addHealthChecks(mgr, mn, ix); err != nil {
 		return err
 	}
-	if err := mgr.Add(loadIndexWhenElected(engine)); err != nil {
-		return err
+	if o.leaderElect {
+		if err := mgr.Add(loadIndexWhenElected(engine)); err != nil {
+			return err
+		}
 	}
 	if err := mgr.Add(publishEndpoint(mgr.GetClient(), o.dev, endpoint.Endpoint{URL: o.midonetURL, Tenant: o.midonetTenant})); err != nil {
 		return err

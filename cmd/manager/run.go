@@ -26,6 +26,15 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 	log.Info("soft memory limit", "limit", limit)
+	if o.dev && o.globalView == "" {
+		o.globalView = defaultDevView
+	}
+	// MidoNet first: its index loads while the control plane starts (or is reached).
+	parts, err := newMidoNet(o)
+	if err != nil {
+		return err
+	}
+	loadIndexEarly(ctx, o, parts)
 	var cfg *rest.Config
 	if o.dev {
 		env, err := startDevControlPlane(o)
@@ -38,9 +47,6 @@ func run(ctx context.Context, o *options) error {
 			}
 		}()
 		cfg = env.Config
-		if o.globalView == "" {
-			o.globalView = defaultDevView
-		}
 	} else {
 		var err error
 		if cfg, err = ctrl.GetConfig(); err != nil {
@@ -63,7 +69,7 @@ func run(ctx context.Context, o *options) error {
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
 	}
-	if err := setupComponents(ctx, mgr, o); err != nil {
+	if err := setupComponents(ctx, mgr, o, parts); err != nil {
 		return err
 	}
 	log.Info("starting manager", "midonet", o.midonetURL, "globalView", o.globalView, "namespace", o.namespace)

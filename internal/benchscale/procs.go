@@ -78,6 +78,32 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
+// logged finds the first line of the process's log that contains msg and tells, in seconds,
+// how long after start its timestamp (the manager's ISO 8601 first field) is: where a phase's
+// time went. "-" when there is none.
+func (p *process) logged(start time.Time, msg string) string {
+	f, err := os.Open(p.log)
+	if err != nil {
+		return "-"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.Contains(line, msg) {
+			continue
+		}
+		ts, _, _ := strings.Cut(line, "\t")
+		t, err := time.Parse("2006-01-02T15:04:05.000Z0700", ts)
+		if err != nil {
+			continue
+		}
+		return fmt.Sprintf("%.1fs", t.Sub(start).Seconds())
+	}
+	return "-"
+}
+
 // failure describes a process that ended too early, with the end of its log.
 func (p *process) failure() error {
 	return fmt.Errorf("%s ended early (%v); the end of %s:\n%s", p.name, p.err, p.log, tail(p.log, 30))

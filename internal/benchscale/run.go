@@ -401,6 +401,9 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	}
 	p.Up = <-up
 	p.MinWrites = p.Requests.Creates
+	b.progress("%s: from the manager's start: controllers start %s, MidoNet index loaded %s, view applied %s, ack %.1fs",
+		label, b.manager.logged(start, "starting manager"), b.manager.logged(start, "loaded the MidoNet index"),
+		b.manager.logged(start, "applied the global network view"), p.Seconds)
 	if b.cfg.Profile {
 		b.profile(ctx, "heap", "heap-"+label+".pprof")
 		<-profiled

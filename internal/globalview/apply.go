@@ -371,7 +371,10 @@ func (a *Applier) ensureNamespace(ctx context.Context, name string, res *ApplyRe
 	return nil
 }
 
-// projectedKinds are the namespaced kinds the projector writes, in apply order.
+// projectedKinds are the namespaced kinds the projector writes, in apply order: parents first,
+// and what a reconcile needs before what needs it (a Subnet cannot sync before its NetworkAcl;
+// applied the other way round, a fresh control plane reconciled every subnet in vain, some
+// 600 times at 1,000 interfaces, before the first ACL arrived).
 var projectedKinds = []struct {
 	kind    string
 	newList func() client.ObjectList
@@ -379,9 +382,9 @@ var projectedKinds = []struct {
 	{"DhcpOptionSet", func() client.ObjectList { return &vpcv1.DhcpOptionSetList{} }},
 	{"Vpc", func() client.ObjectList { return &vpcv1.VpcList{} }},
 	{"InternetGateway", func() client.ObjectList { return &vpcv1.InternetGatewayList{} }},
-	{"Subnet", func() client.ObjectList { return &vpcv1.SubnetList{} }},
 	{"RouteTable", func() client.ObjectList { return &vpcv1.RouteTableList{} }},
 	{"NetworkAcl", func() client.ObjectList { return &vpcv1.NetworkAclList{} }},
+	{"Subnet", func() client.ObjectList { return &vpcv1.SubnetList{} }},
 	{"SecurityGroup", func() client.ObjectList { return &vpcv1.SecurityGroupList{} }},
 	{"NatGateway", func() client.ObjectList { return &vpcv1.NatGatewayList{} }},
 	{"NetworkInterface", func() client.ObjectList { return &vpcv1.NetworkInterfaceList{} }},

@@ -18,8 +18,8 @@ import (
 // been synced at least once and is not being deleted. It need not be Ready for its current
 // generation: an edit in flight leaves its objects in place, so references to it stay in
 // force (editing a group never withdraws another group's rules that name it).
-func getSynced[T object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, what string) (T, error) {
-	if err := c.Get(ctx, key, obj); err != nil {
+func getSynced[T object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, what string, opts ...client.GetOption) (T, error) {
+	if err := c.Get(ctx, key, obj, opts...); err != nil {
 		if apierrors.IsNotFound(err) {
 			return obj, notReady("%s %s does not exist", what, key.Name)
 		}
@@ -50,13 +50,16 @@ func inForce(o object) bool {
 	return o.GetDeletionTimestamp().IsZero() && synced(o)
 }
 
+// core reads the CoreNetwork from the cache without a deep copy: the result is read only.
+// Its spec lists every node with its instances, which every interface's reconcile reads:
+// copying it each time made a reconcile cost grow with the size of the cloud.
 func (d *Deps) core(ctx context.Context, mustBeReady bool) (*vpcv1.CoreNetwork, error) {
 	key := types.NamespacedName{Name: vpcv1.CoreNetworkName}
 	if mustBeReady {
-		return getSynced(ctx, d.Client, key, &vpcv1.CoreNetwork{}, "CoreNetwork")
+		return getSynced(ctx, d.Client, key, &vpcv1.CoreNetwork{}, "CoreNetwork", client.UnsafeDisableDeepCopy)
 	}
 	cn := &vpcv1.CoreNetwork{}
-	if err := d.Client.Get(ctx, key, cn); err != nil {
+	if err := d.Client.Get(ctx, key, cn, client.UnsafeDisableDeepCopy); err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, notReady("CoreNetwork %s does not exist", vpcv1.CoreNetworkName)
 		}

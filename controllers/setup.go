@@ -76,13 +76,19 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 				watch(&vpcv1.DhcpOptionSet{}, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC))),
 				watch(&vpcv1.InternetGateway{}, mapVia(c, vpcOf, byIndex(subnets, idxVPC))),
 				watch(&vpcv1.NatGateway{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NatGateway{}, mapVia(c, subnetOf)),
-				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, viaTargets...)), watch(&vpcv1.NetworkInterface{}, mapVia(c, subnetOf)))
+				// An interface matters to its subnet as a route target (viaTargets, at once) and
+				// as a child its deletion waits for: that wake-up is coalesced, not one
+				// reconcile of the subnet per event of each of its interfaces.
+				watch(&vpcv1.NetworkInterface{}, mapVia(c, self, viaTargets...)),
+				watch(&vpcv1.NetworkInterface{}, coalesced(mapVia(c, subnetOf), memberWakeDelay)))
 		},
 		func() error {
 			return register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{},
-				watch(&vpcv1.NetworkInterface{}, mapVia(c, func(o client.Object) []string {
+				// Members only change the group's count (and let a deleted group go):
+				// coalesced, not one reconcile per member event.
+				watch(&vpcv1.NetworkInterface{}, coalesced(mapVia(c, func(o client.Object) []string {
 					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
-				})),
+				}), memberWakeDelay)),
 				watch(&vpcv1.SecurityGroup{}, mapVia(c, self, byIndex(groups, idxGroupRefs))),
 				watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)))
 		},

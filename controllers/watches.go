@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"maps"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -82,6 +83,43 @@ func enqueueAll(c client.Client, newList func() client.ObjectList) handler.Event
 		return reqs
 	})
 }
+
+// coalesced delays the wake-ups h makes by d, so that a burst of events (the members of a
+// security group created one after another, each with its status writes) costs one
+// reconcile of the woken object per d instead of one per event: the workqueue keeps one
+// delayed entry per object. Only for wake-ups that nothing waits on promptly (a count in
+// status, a deletion waiting for its users to be gone).
+func coalesced(h handler.EventHandler, d time.Duration) handler.EventHandler {
+	wrap := func(q workqueue.TypedRateLimitingInterface[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
+		return delayedQueue{q, d}
+	}
+	return handler.TypedFuncs[client.Object, reconcile.Request]{
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			h.Create(ctx, e, wrap(q))
+		},
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			h.Update(ctx, e, wrap(q))
+		},
+		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			h.Delete(ctx, e, wrap(q))
+		},
+		GenericFunc: func(ctx context.Context, e event.GenericEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			h.Generic(ctx, e, wrap(q))
+		},
+	}
+}
+
+// delayedQueue turns Add into AddAfter.
+type delayedQueue struct {
+	workqueue.TypedRateLimitingInterface[reconcile.Request]
+	d time.Duration
+}
+
+func (q delayedQueue) Add(r reconcile.Request) { q.AddAfter(r, q.d) }
+
+// memberWakeDelay coalesces the wake-ups of a security group by its members and of a subnet
+// by its interfaces.
+const memberWakeDelay = time.Second
 
 // coreChanges passes on the CoreNetwork events its dependents act on: creation, deletion,
 // a spec change (generation), labels, annotations, the start of its deletion, and a change

@@ -48,6 +48,8 @@ type options struct {
 	dev           bool
 	devKubeconfig string
 	devHosts      string
+
+	memoryLimit string
 }
 
 func parseFlags(args []string) (*options, *zap.Options, error) {
@@ -74,6 +76,7 @@ func parseFlags(args []string) (*options, *zap.Options, error) {
 	fs.BoolVar(&o.dev, "dev", false, "embedded mode: start a local control plane (and the MidoNet emulator when --midonet-url is empty)")
 	fs.StringVar(&o.devKubeconfig, "dev-kubeconfig", "bin/dev/kubeconfig", "with --dev, where to write the kubeconfig of the local control plane")
 	fs.StringVar(&o.devHosts, "dev-hosts", "", "with --dev, a hosts file for the emulator (default: hosts made from the view's nodes, gateways and CLC)")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "", "soft memory limit of the Go heap, e.g. 450Mi (0: none; default: GOMEMLIMIT, else 90% of the container's memory limit)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	zopts := &zap.Options{Development: false, TimeEncoder: zapcore.ISO8601TimeEncoder}
 	zopts.BindFlags(fs)

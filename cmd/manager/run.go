@@ -21,6 +21,11 @@ const defaultDevView = "config/samples/global_network_info.xml"
 
 func run(ctx context.Context, o *options) error {
 	log := ctrl.Log.WithName("setup")
+	limit, err := memoryLimit(o.memoryLimit, cgroupMemoryMax)
+	if err != nil {
+		return err
+	}
+	log.Info("soft memory limit", "limit", limit)
 	if o.dev && o.globalView == "" {
 		o.globalView = defaultDevView
 	}

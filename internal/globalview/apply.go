@@ -402,6 +402,7 @@ var projectedKinds = []struct {
 
 // liveObjects reads the CoreNetwork and every object of the projected kinds in the
 // namespace (labelled or not: a hand-made object of a projected name is compared too).
+// The objects may be the cache's own: they are only read.
 func (a *Applier) liveObjects(ctx context.Context, namespace string) (map[ObjectRef]client.Object, error) {
 	live := map[ObjectRef]client.Object{}
 	cn := &vpcv1.CoreNetwork{}
@@ -413,7 +414,10 @@ func (a *Applier) liveObjects(ctx context.Context, namespace string) (map[Object
 	}
 	for _, k := range projectedKinds {
 		list := k.newList()
-		if err := a.Client.List(ctx, list, client.InNamespace(namespace)); err != nil {
+		// Read only (compared, and their UIDs used): the cache's objects, not a deep copy
+		// of every projected object on every view (13,600 at 10,000 interfaces, held for
+		// the whole apply).
+		if err := a.Client.List(ctx, list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("list %s in %s: %w", k.kind, namespace, err)
 		}
 		items, err := meta.ExtractList(list)

@@ -18,6 +18,8 @@ import (
 // Defaults of Runner.
 const (
 	DefaultAckInterval = time.Second
+	// ackPoll is how often a version waiting for its acknowledgement is checked.
+	ackPoll = 50 * time.Millisecond
 	// maxRetryDelay caps the back-off of a view whose apply failed.
 	maxRetryDelay = time.Minute
 )
@@ -167,10 +169,20 @@ func (r *Runner) Start(ctx context.Context) error {
 
 	ticker := time.NewTicker(r.AckInterval)
 	defer ticker.Stop()
+	// While a version waits for its acknowledgement it is checked more often: an edit's
+	// objects are Ready a few tens of milliseconds after the apply, and waiting for the next
+	// AckInterval tick added up to a second to the ack. A check resumes at the first object
+	// not Ready yet, so it costs about one cache read.
+	pending := time.NewTicker(min(r.AckInterval, ackPoll))
+	defer pending.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-pending.C:
+			if r.state.pending != nil {
+				r.checkAck(ctx)
+			}
 		case <-created:
 			r.sync(ctx, false)
 		case <-changes:

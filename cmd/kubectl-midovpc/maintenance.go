@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/midovpc/midovpc/internal/maintenance"
@@ -58,19 +56,12 @@ func (m *maintenanceFlags) open(fs *flag.FlagSet, stderr io.Writer) (s *session,
 	}
 	var client *midonet.Client
 	if m.snapshot == "" {
-		var err error
-		client, err = m.mn.client()
-		if errors.Is(err, errNoURL) {
-			return nil, usageError(fs, stderr, err), false
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
-			return nil, exitError, false
+		if client, code, ok = m.mn.clientFor(fs, stderr); !ok {
+			return nil, code, false
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	ctx, cancel := context.WithTimeout(ctx, m.timeout)
-	return &session{flags: m, fs: fs, stderr: stderr, client: client, ctx: ctx, cancel: func() { cancel(); stop() }}, exitOK, true
+	ctx, cancel := commandContext(m.timeout)
+	return &session{flags: m, fs: fs, stderr: stderr, client: client, ctx: ctx, cancel: cancel}, exitOK, true
 }
 
 // loadState reads what MidoNet holds for the tenant, live.

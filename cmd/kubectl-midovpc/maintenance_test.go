@@ -20,18 +20,7 @@ import (
 // startCloud serves the maintenance test cloud, converged, and returns its URL and a client.
 func startCloud(t *testing.T) (string, *midonet.Client) {
 	t.Helper()
-	run, err := testcloud.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = run.Close() })
-	c, err := testcloud.Client(run.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := testcloud.Converge(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
+	run, c := testcloud.Converged(t)
 	return run.URL, c
 }
 

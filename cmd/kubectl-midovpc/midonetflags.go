@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 	"time"
 
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
@@ -95,6 +97,28 @@ func (m *midonetFlags) client() (*midonet.Client, error) {
 		return nil, fmt.Errorf("configure the MidoNet client: %w", err)
 	}
 	return c, nil
+}
+
+// clientFor builds the client for the command fs parses; when ok is false, code is the exit
+// code and the reason is printed: a missing URL is a command-line error, shown with the usage.
+func (m *midonetFlags) clientFor(fs *flag.FlagSet, stderr io.Writer) (c *midonet.Client, code int, ok bool) {
+	c, err := m.client()
+	if errors.Is(err, errNoURL) {
+		return nil, usageError(fs, stderr, err), false
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s %s: %v\n", programName, fs.Name(), err)
+		return nil, exitError, false
+	}
+	return c, exitOK, true
+}
+
+// commandContext is a command's context with MidoNet: it ends on Ctrl-C or after timeout,
+// whichever comes first.
+func commandContext(timeout time.Duration) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, func() { cancel(); stop() }
 }
 
 // explain turns a MidoNet failure into a sentence an operator can act on.

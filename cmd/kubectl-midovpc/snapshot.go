@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"time"
 
@@ -37,17 +35,11 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	if out == "" {
 		return usageError(fs, stderr, errors.New("-o FILE is required"))
 	}
-	client, err := mn.client()
-	if errors.Is(err, errNoURL) {
-		return usageError(fs, stderr, err)
+	client, code, ok := mn.clientFor(fs, stderr)
+	if !ok {
+		return code
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "%s snapshot: %v\n", programName, err)
-		return exitError
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := commandContext(*timeout)
 	defer cancel()
 	snap, err := topoview.ReadSnapshot(ctx, client, mn.tenant)
 	if err != nil {

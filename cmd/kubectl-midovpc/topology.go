@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -44,18 +40,11 @@ func runTopology(args []string, stdout, stderr io.Writer) int {
 	if output != "tree" && output != "json" && output != "yaml" {
 		return usageError(fs, stderr, fmt.Errorf("-o %q: want tree, json or yaml", output))
 	}
-	client, err := mn.client()
-	if errors.Is(err, errNoURL) {
-		return usageError(fs, stderr, err)
+	client, code, ok := mn.clientFor(fs, stderr)
+	if !ok {
+		return code
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "%s topology: %v\n", programName, err)
-		return exitError
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := commandContext(*timeout)
 	defer cancel()
 	topo, err := topoview.Load(ctx, client, mn.tenant)
 	if err != nil {

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -135,9 +132,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 // loadNetwork reads the topology from the source and indexes it for walking; on failure it
 // reports and returns the exit code.
 func loadNetwork(fs *flag.FlagSet, src *sourceFlags, timeout time.Duration, stderr io.Writer) (*trace.Network, int) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := commandContext(timeout)
 	defer cancel()
 	snap, err := src.load(ctx)
 	if errors.Is(err, errNoSource) {

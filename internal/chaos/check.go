@@ -69,7 +69,7 @@ func Check(topo *topoview.Topology, want []byte) (*Report, error) {
 		}
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		r.Diff = LineDiff(string(want), got.String())
+		r.Diff = topoview.TreeDiff(string(want), got.String())
 	}
 	return r, nil
 }
@@ -134,13 +134,7 @@ var (
 )
 
 func duplicates(t *topoview.Topology, tree string) []string {
-	var out []string
-	named := namedObjects(t)
-	for _, k := range sortedKeys(named) {
-		if ids := named[k]; len(ids) > 1 {
-			out = append(out, fmt.Sprintf("%s: %d objects (ids %s)", k, len(ids), strings.Join(ids, ", ")))
-		}
-	}
+	out := appendShared(nil, namedObjects(t), "%s: %d objects (ids %s)")
 	// Router indexes: one per owner, one owner per index.
 	byOwner, byIndex := map[string][]string{}, map[string][]string{}
 	for _, r := range t.Routers {
@@ -151,32 +145,16 @@ func duplicates(t *topoview.Topology, tree string) []string {
 		byOwner[m[1]] = appendUnique(byOwner[m[1]], m[2])
 		byIndex[m[2]] = appendUnique(byIndex[m[2]], r.Name)
 	}
-	for _, k := range sortedKeys(byOwner) {
-		if len(byOwner[k]) > 1 {
-			out = append(out, fmt.Sprintf("router indexes: %s has %d routers (indexes %s)", k, len(byOwner[k]), strings.Join(byOwner[k], ", ")))
-		}
-	}
-	for _, k := range sortedKeys(byIndex) {
-		if len(byIndex[k]) > 1 {
-			out = append(out, fmt.Sprintf("router index %s handed to %d routers: %s", k, len(byIndex[k]), strings.Join(byIndex[k], ", ")))
-		}
-	}
+	out = appendShared(out, byOwner, "router indexes: %s has %d routers (indexes %s)")
+	out = appendShared(out, byIndex, "router index %s handed to %d routers: %s")
 	// Metadata ids: one per interface, one interface per id.
 	byID, byIP := map[string][]string{}, map[string][]string{}
 	for _, m := range metadataDNAT.FindAllStringSubmatch(tree, -1) {
 		byID[m[1]] = appendUnique(byID[m[1]], m[2])
 		byIP[m[2]] = appendUnique(byIP[m[2]], m[1])
 	}
-	for _, k := range sortedKeys(byID) {
-		if len(byID[k]) > 1 {
-			out = append(out, fmt.Sprintf("metadata id %s handed to %d interfaces: %s", k, len(byID[k]), strings.Join(byID[k], ", ")))
-		}
-	}
-	for _, k := range sortedKeys(byIP) {
-		if len(byIP[k]) > 1 {
-			out = append(out, fmt.Sprintf("interface %s has %d metadata ids: %s", k, len(byIP[k]), strings.Join(byIP[k], ", ")))
-		}
-	}
+	out = appendShared(out, byID, "metadata id %s handed to %d interfaces: %s")
+	out = appendShared(out, byIP, "interface %s has %d metadata ids: %s")
 	// Taps: one port bound to each host interface.
 	taps := map[string][]string{}
 	for _, b := range t.Bridges {
@@ -187,9 +165,16 @@ func duplicates(t *topoview.Topology, tree string) []string {
 			}
 		}
 	}
-	for _, k := range sortedKeys(taps) {
-		if len(taps[k]) > 1 {
-			out = append(out, fmt.Sprintf("tap %s bound to %d ports: %s", k, len(taps[k]), strings.Join(taps[k], ", ")))
+	out = appendShared(out, taps, "tap %s bound to %d ports: %s")
+	return out
+}
+
+// appendShared adds, for each key of m (in order) that has more than one value, the sentence
+// format makes of the key, the number of values and the values.
+func appendShared(out []string, m map[string][]string, format string) []string {
+	for _, k := range sortedKeys(m) {
+		if vs := m[k]; len(vs) > 1 {
+			out = append(out, fmt.Sprintf(format, k, len(vs), strings.Join(vs, ", ")))
 		}
 	}
 	return out
@@ -211,27 +196,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// LineDiff shows the first ten lines that differ.
-func LineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var out strings.Builder
-	n := 0
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&out, "line %d\n  want: %s\n  got:  %s\n", i+1, w, g)
-			if n++; n == 10 {
-				break
-			}
-		}
-	}
-	return out.String()
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -228,7 +227,7 @@ func (h *harness) assertGoldenTopology() {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("MidoNet topology differs from %s (run with -update to accept):\n%s", golden, lineDiff(string(want), got.String()))
+		t.Errorf("MidoNet topology differs from %s (run with -update to accept):\n%s", golden, topoview.TreeDiff(string(want), got.String()))
 	}
 }
 
@@ -240,27 +239,4 @@ func (h *harness) assertNoWrites() {
 	if w := h.mido.Server.Writes(); w != 0 {
 		h.t.Errorf("a converged cloud made %d writes", w)
 	}
-}
-
-// lineDiff shows the first lines that differ.
-func lineDiff(want, got string) string {
-	wl, gl := bytes.Split([]byte(want), []byte("\n")), bytes.Split([]byte(got), []byte("\n"))
-	var out bytes.Buffer
-	n := 0
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g []byte
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if !bytes.Equal(w, g) {
-			fmt.Fprintf(&out, "line %d\n  want: %s\n  got:  %s\n", i+1, w, g)
-			if n++; n == 10 {
-				break
-			}
-		}
-	}
-	return out.String()
 }

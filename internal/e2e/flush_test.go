@@ -70,7 +70,7 @@ func TestFlushDynamicThenManagerStartRebuilds(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the restarted manager did not rebuild the golden topology (err %v):\n%s", err,
-				lineDiff(sharedChainsSorted(string(want)), sharedChainsSorted(got.String())))
+				topoview.TreeDiff(sharedChainsSorted(string(want)), sharedChainsSorted(got.String())))
 		}
 		time.Sleep(250 * time.Millisecond)
 	}

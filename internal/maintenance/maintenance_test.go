@@ -3,7 +3,6 @@ package maintenance_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -25,20 +24,8 @@ type cloud struct {
 
 func converged(t *testing.T) *cloud {
 	t.Helper()
-	run, err := testcloud.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = run.Close() })
-	c, err := testcloud.Client(run.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := testcloud.Converge(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	return &cloud{t, ctx, run, c}
+	run, c := testcloud.Converged(t)
+	return &cloud{t, context.Background(), run, c}
 }
 
 func (cl *cloud) state() *maintenance.State {
@@ -177,7 +164,7 @@ func TestFlushDynamicThenConvergeRebuilds(t *testing.T) {
 		}
 	}
 	if got := cl.tree(); got != want {
-		t.Errorf("the converge after flush --dynamic built another topology:\n%s", lineDiff(want, got))
+		t.Errorf("the converge after flush --dynamic built another topology:\n%s", topoview.TreeDiff(want, got))
 	}
 }
 
@@ -214,29 +201,6 @@ func TestFlushAllLeavesOnlyForeignObjects(t *testing.T) {
 			t.Errorf("foreign %s (%s) was deleted", k, before.objects[k])
 		}
 	}
-}
-
-// lineDiff shows the first lines that differ.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&b, "line %d\n  want: %s\n  got:  %s\n", i+1, w, g)
-			if n++; n == 10 {
-				break
-			}
-		}
-	}
-	return b.String()
 }
 
 // TestObjectsOfEachModel: every model of the converged cloud lists its objects present, and

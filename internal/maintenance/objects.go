@@ -222,14 +222,20 @@ func (o *objectLister) namesLike(kind string, match func(translate.Name) bool) [
 	return names
 }
 
-func (o *objectLister) vpc(id string) {
-	routers := o.namesLike(KindRouter, func(n translate.Name) bool { return n.Kind == translate.NameVPCRouter && n.VPC == id })
+// expectRouters expects the model's routers (those whose names match), each linked to the
+// uplink; with none, the router is listed missing under pattern, since its index is unknown.
+func (o *objectLister) expectRouters(match func(translate.Name) bool, pattern string) {
+	routers := o.namesLike(KindRouter, match)
 	if len(routers) == 0 {
-		o.m.Objects = append(o.m.Objects, Object{Kind: KindRouter, Name: "vr_" + id + "_<index>", Status: StatusMissing})
+		o.m.Objects = append(o.m.Objects, Object{Kind: KindRouter, Name: pattern, Status: StatusMissing})
 	}
 	for _, name := range routers {
 		o.expect(KindRouter, name, o.uplinkLinked)
 	}
+}
+
+func (o *objectLister) vpc(id string) {
+	o.expectRouters(func(n translate.Name) bool { return n.Kind == translate.NameVPCRouter && n.VPC == id }, "vr_"+id+"_<index>")
 	o.expect(KindChain, translate.VPCPreChainName(id), o.usedAsFilter)
 	o.expect(KindChain, translate.VPCPreElipChainName(id), o.used)
 	o.expect(KindChain, translate.VPCPostChainName(id), o.usedAsFilter)
@@ -322,13 +328,7 @@ func (o *objectLister) iface(id string) {
 }
 
 func (o *objectLister) nat(id string) {
-	routers := o.namesLike(KindRouter, func(n translate.Name) bool { return n.Kind == translate.NameNATRouter && n.NAT == id })
-	if len(routers) == 0 {
-		o.m.Objects = append(o.m.Objects, Object{Kind: KindRouter, Name: "natr_" + id + "_<subnet>_<index>", Status: StatusMissing})
-	}
-	for _, name := range routers {
-		o.expect(KindRouter, name, o.uplinkLinked)
-	}
+	o.expectRouters(func(n translate.Name) bool { return n.Kind == translate.NameNATRouter && n.NAT == id }, "natr_"+id+"_<subnet>_<index>")
 	o.expect(KindChain, translate.NATInChainName(id), o.usedAsFilter)
 	o.expect(KindChain, translate.NATOutChainName(id), o.usedAsFilter)
 	o.expect(KindAddrGroup, translate.ElipPreGroupName(id), nil)

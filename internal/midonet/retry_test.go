@@ -29,6 +29,38 @@ func failFirst(f *fakeAPI, method, path string, n int, fault func(w http.Respons
 	})
 }
 
+// loseFirstAnswer makes the first request of method a lost answer: the fake API applies it,
+// as MidoNet did the work, and the client is answered lost instead (a 5xx with no body).
+// Later requests of method go to rest.
+func loseFirstAnswer(f *fakeAPI, method string, lost int, rest func(w http.ResponseWriter, rec recorded)) {
+	var mu sync.Mutex
+	seen := 0
+	f.setIntercept(func(w http.ResponseWriter, r *http.Request, rec recorded) bool {
+		if rec.Method != method {
+			return false
+		}
+		mu.Lock()
+		seen++
+		first := seen == 1
+		mu.Unlock()
+		if first {
+			f.apply(rec)
+			writeAnswer(w, lost, http.Header{}, nil)
+			return true
+		}
+		rest(w, rec)
+		return true
+	})
+}
+
+// answerApplied answers a request as the fake API applies it.
+func answerApplied(f *fakeAPI) func(w http.ResponseWriter, rec recorded) {
+	return func(w http.ResponseWriter, rec recorded) {
+		status, h, body := f.apply(rec)
+		writeAnswer(w, status, h, body)
+	}
+}
+
 var faults = map[string]func(w http.ResponseWriter){
 	"503": func(w http.ResponseWriter) {
 		writeAnswer(w, http.StatusServiceUnavailable, http.Header{}, []byte(`{"message":"Resource read timeout","code":503}`))
@@ -113,24 +145,7 @@ func TestNoRetryForPostWithoutID(t *testing.T) {
 func TestCreateRetryConflictResolvedByGet(t *testing.T) {
 	const id = "33333333-3333-3333-3333-333333333333"
 	f := newFakeAPI(t)
-	var mu sync.Mutex
-	posts := 0
-	f.setIntercept(func(w http.ResponseWriter, r *http.Request, rec recorded) bool {
-		if rec.Method != http.MethodPost {
-			return false
-		}
-		mu.Lock()
-		posts++
-		first := posts == 1
-		mu.Unlock()
-		status, h, body := f.apply(rec)
-		if first {
-			writeAnswer(w, http.StatusServiceUnavailable, http.Header{}, nil)
-			return true
-		}
-		writeAnswer(w, status, h, body)
-		return true
-	})
+	loseFirstAnswer(f, http.MethodPost, http.StatusServiceUnavailable, answerApplied(f))
 	c := newTestClient(t, f, nil)
 	rule, err := c.CreateRule(testContext(t), "c1", &Rule{ID: id, Type: RuleTypeDrop, Position: 1})
 	if err != nil {
@@ -164,23 +179,7 @@ func TestRetriedDeleteNotFoundIsSuccess(t *testing.T) {
 	const id = "44444444-4444-4444-4444-444444444444"
 	f := newFakeAPI(t)
 	f.put(apiPrefix+"/ports/"+id, map[string]any{"id": id, "type": "Bridge"})
-	var mu sync.Mutex
-	deletes := 0
-	f.setIntercept(func(w http.ResponseWriter, r *http.Request, rec recorded) bool {
-		if rec.Method != http.MethodDelete {
-			return false
-		}
-		mu.Lock()
-		deletes++
-		first := deletes == 1
-		mu.Unlock()
-		status, h, body := f.apply(rec)
-		if first { // deleted, answer lost
-			status, h, body = http.StatusBadGateway, http.Header{}, nil
-		}
-		writeAnswer(w, status, h, body)
-		return true
-	})
+	loseFirstAnswer(f, http.MethodDelete, http.StatusBadGateway, answerApplied(f))
 	c := newTestClient(t, f, nil)
 	if err := c.DeletePort(testContext(t), id); err != nil {
 		t.Fatalf("DeletePort: %v", err)
@@ -283,24 +282,9 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 func TestCreateRetryDuplicate400ResolvedByGet(t *testing.T) {
 	const id = "55555555-5555-5555-5555-555555555555"
 	f := newFakeAPI(t)
-	var mu sync.Mutex
-	posts := 0
-	f.setIntercept(func(w http.ResponseWriter, r *http.Request, rec recorded) bool {
-		if rec.Method != http.MethodPost {
-			return false
-		}
-		mu.Lock()
-		posts++
-		first := posts == 1
-		mu.Unlock()
-		if first {
-			f.apply(rec)
-			writeAnswer(w, http.StatusServiceUnavailable, http.Header{}, nil)
-			return true
-		}
+	loseFirstAnswer(f, http.MethodPost, http.StatusServiceUnavailable, func(w http.ResponseWriter, _ recorded) {
 		writeAnswer(w, http.StatusBadRequest, http.Header{},
 			[]byte(`{"message":"A BGP peer with address 10.0.0.254 and AS number 65001 already exists.","code":400}`))
-		return true
 	})
 	c := newTestClient(t, f, nil)
 	peer, err := c.CreateBgpPeer(testContext(t), "r", &BgpPeer{ID: id, ASNumber: 65001, Address: "10.0.0.254"})

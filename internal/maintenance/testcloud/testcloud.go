@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"testing"
 	"time"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -160,6 +161,25 @@ func Start() (*sim.Running, error) {
 func Client(url string) (*midonet.Client, error) {
 	return midonet.New(midonet.Config{URL: url, Tenant: Tenant, QPS: -1,
 		Retry: midonet.RetryConfig{Attempts: 3, BaseDelay: 2 * time.Millisecond, MaxDelay: 20 * time.Millisecond}})
+}
+
+// Converged serves the cloud converged (Start, Client and Converge) for a test, and closes it
+// when the test ends.
+func Converged(t testing.TB) (*sim.Running, *midonet.Client) {
+	t.Helper()
+	run, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = run.Close() })
+	c, err := Client(run.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Converge(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return run, c
 }
 
 // Converge syncs every fragment of the cloud with a fresh index and engine, as a freshly

@@ -49,64 +49,20 @@ func sameVLAN(a, b *int64) bool {
 // serveMacTable is /bridges/{id}[/vlans/{vlan}]/mac_table[/{mac-dashes}_{portId}]. The
 // un-VLANed list shows every VLAN's entries.
 func (c *call) serveMacTable(bridgeID string, vlan *int64, rest []string) (reply, error) {
-	b, found := c.st.Bridges[bridgeID]
-	if len(rest) == 0 {
-		switch c.method() {
-		case http.MethodGet:
-			mt, err := c.produce(jersey, mtMacPortList...)
-			if err != nil {
-				return reply{}, err
-			}
-			if !found {
-				return reply{}, notFound(classNetwork, bridgeID)
-			}
-			out := []any{}
-			for _, e := range b.MacTable {
-				if vlan == nil || sameVLAN(vlan, e.VlanID) {
-					out = append(out, c.renderMacEntry(bridgeID, e))
-				}
-			}
-			return ok(mt, out)
-		case http.MethodPost:
-			return c.addMacEntry(b, bridgeID, vlan)
-		}
-		return reply{}, methodNotAllowed()
-	}
-	if len(rest) > 1 {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	if !found {
-		return reply{}, notFound(classNetwork, bridgeID)
-	}
-	macPart, portPart, _ := strings.Cut(rest[0], "_")
-	mac, validMAC := normMAC(macPart)
-	portID, err := pathUUID(portPart)
-	if !validMAC || err != nil {
-		return reply{}, bare(http.StatusNotFound)
-	}
-	match := func(e macEntry) bool {
-		return e.Mac == mac && e.PortID == portID && (vlan == nil || sameVLAN(vlan, e.VlanID))
-	}
-	switch c.method() {
-	case http.MethodGet:
-		mt, err := c.produce(jersey, mtMacPort...)
-		if err != nil {
-			return reply{}, err
-		}
-		i := slices.IndexFunc(b.MacTable, match)
-		if i < 0 {
-			return reply{}, notFoundMsg("MAC table entry %s not found.", rest[0])
-		}
-		return ok(mt, c.renderMacEntry(bridgeID, b.MacTable[i]))
-	case http.MethodDelete:
-		before := len(b.MacTable)
-		b.MacTable = slices.DeleteFunc(b.MacTable, match)
-		if len(b.MacTable) != before {
-			c.st.touch()
-		}
-		return noContent()
-	}
-	return reply{}, methodNotAllowed()
+	inVLAN := func(e macEntry) bool { return vlan == nil || sameVLAN(vlan, e.VlanID) }
+	return serveBridgeTable(c, bridgeID, rest, bridgeTable[macEntry]{
+		what: "MAC", mt: mtMacPort, mtList: mtMacPortList,
+		entries: func(b *bridge) *[]macEntry { return &b.MacTable },
+		listed:  inVLAN,
+		add:     func(b *bridge) (reply, error) { return c.addMacEntry(b, bridgeID, vlan) },
+		key: func(key string) (func(macEntry) bool, bool) {
+			macPart, portPart, _ := strings.Cut(key, "_")
+			mac, validMAC := normMAC(macPart)
+			portID, err := pathUUID(portPart)
+			return func(e macEntry) bool { return e.Mac == mac && e.PortID == portID && inVLAN(e) }, validMAC && err == nil
+		},
+		render: func(e macEntry) map[string]any { return c.renderMacEntry(bridgeID, e) },
+	})
 }
 
 func (c *call) addMacEntry(b *bridge, bridgeID string, vlan *int64) (reply, error) {
@@ -168,20 +124,55 @@ func (c *call) renderMacEntry(bridgeID string, e macEntry) map[string]any {
 
 // serveArpTable is /bridges/{id}/arp_table[/{ip}_{mac-dashes}]; DELETE is idempotent.
 func (c *call) serveArpTable(bridgeID string, rest []string) (reply, error) {
+	return serveBridgeTable(c, bridgeID, rest, bridgeTable[arpEntry]{
+		what: "ARP", mt: mtIP4Mac, mtList: mtIP4MacList,
+		entries: func(b *bridge) *[]arpEntry { return &b.ArpTable },
+		add:     func(b *bridge) (reply, error) { return c.addArpEntry(b, bridgeID) },
+		key: func(key string) (func(arpEntry) bool, bool) {
+			ip, macPart, _ := strings.Cut(key, "_")
+			mac, validMAC := normMAC(macPart)
+			want := arpEntry{IP: ip, Mac: mac}
+			return func(e arpEntry) bool { return e == want }, validMAC && isIPv4(ip)
+		},
+		render: func(e arpEntry) map[string]any { return c.renderArpEntry(bridgeID, e) },
+	})
+}
+
+// bridgeTable is what a bridge's static MAC and ARP tables share (spec §2.14): the table lists
+// its entries and takes a new one by POST; an entry named in the path is read by GET and
+// removed by an idempotent DELETE. A missing bridge is a 404 naming it, a malformed entry key
+// a bare 404.
+type bridgeTable[E any] struct {
+	what       string // "MAC" or "ARP", as the 404 of a missing entry names the table
+	mt, mtList []string
+	entries    func(b *bridge) *[]E
+	listed     func(E) bool // which entries the list shows; nil: all
+	add        func(b *bridge) (reply, error)
+	key        func(key string) (match func(E) bool, valid bool)
+	render     func(E) map[string]any
+}
+
+func serveBridgeTable[E any](c *call, bridgeID string, rest []string, t bridgeTable[E]) (reply, error) {
 	b, found := c.st.Bridges[bridgeID]
 	if len(rest) == 0 {
 		switch c.method() {
 		case http.MethodGet:
-			mt, err := c.produce(jersey, mtIP4MacList...)
+			mt, err := c.produce(jersey, t.mtList...)
 			if err != nil {
 				return reply{}, err
 			}
 			if !found {
 				return reply{}, notFound(classNetwork, bridgeID)
 			}
-			return ok(mt, renderAll(b.ArpTable, func(e arpEntry) map[string]any { return c.renderArpEntry(bridgeID, e) }))
+			out := []any{}
+			for _, e := range *t.entries(b) {
+				if t.listed == nil || t.listed(e) {
+					out = append(out, t.render(e))
+				}
+			}
+			return ok(mt, out)
 		case http.MethodPost:
-			return c.addArpEntry(b, bridgeID)
+			return t.add(b)
 		}
 		return reply{}, methodNotAllowed()
 	}
@@ -191,26 +182,26 @@ func (c *call) serveArpTable(bridgeID string, rest []string) (reply, error) {
 	if !found {
 		return reply{}, notFound(classNetwork, bridgeID)
 	}
-	ip, macPart, _ := strings.Cut(rest[0], "_")
-	mac, validMAC := normMAC(macPart)
-	if !validMAC || !isIPv4(ip) {
+	match, valid := t.key(rest[0])
+	if !valid {
 		return reply{}, bare(http.StatusNotFound)
 	}
-	want := arpEntry{IP: ip, Mac: mac}
+	entries := t.entries(b)
 	switch c.method() {
 	case http.MethodGet:
-		mt, err := c.produce(jersey, mtIP4Mac...)
+		mt, err := c.produce(jersey, t.mt...)
 		if err != nil {
 			return reply{}, err
 		}
-		if !slices.Contains(b.ArpTable, want) {
-			return reply{}, notFoundMsg("ARP table entry %s not found.", rest[0])
+		i := slices.IndexFunc(*entries, match)
+		if i < 0 {
+			return reply{}, notFoundMsg("%s table entry %s not found.", t.what, rest[0])
 		}
-		return ok(mt, c.renderArpEntry(bridgeID, want))
+		return ok(mt, t.render((*entries)[i]))
 	case http.MethodDelete:
-		before := len(b.ArpTable)
-		b.ArpTable = slices.DeleteFunc(b.ArpTable, func(e arpEntry) bool { return e == want })
-		if len(b.ArpTable) != before {
+		before := len(*entries)
+		*entries = slices.DeleteFunc(*entries, match)
+		if len(*entries) != before {
 			c.st.touch()
 		}
 		return noContent()

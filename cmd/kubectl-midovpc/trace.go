@@ -19,10 +19,12 @@ func init() {
 	})
 }
 
-const traceSynopsis = programName + " trace (--midonet-url URL | --snapshot FILE) --from SRC --to DST [--proto tcp|udp|icmp|N] [--dport N] [--sport N] [--icmp-type T --icmp-code C] [--reply] [-o text|json]\n\n" +
+const traceSynopsis = programName + " trace (--midonet-url URL | --snapshot FILE) --from SRC --to DST [--proto tcp|udp|icmp|N] [--dport N] [--sport N] [--icmp-type T --icmp-code C] [--reply] [-o text|json]\n" +
+	"       " + programName + " trace (--midonet-url URL | --snapshot FILE) --from SRC --dhcp [-o text|json]\n\n" +
 	"  SRC and DST: an instance id (its primary interface), an interface id, a private address\n" +
 	"  (VPC/ADDRESS where VPCs overlap, e.g. vpc-0a1b2c3d/10.0.1.11), or an external address\n" +
-	"  (a source outside the cloud enters at the gateway uplink)."
+	"  (a source outside the cloud enters at the gateway uplink).\n" +
+	"  --dhcp: the reply MidoNet's DHCP server sends SRC (an interface), out of its port's filter."
 
 // flowFlags are the packet's protocol and ports, shared by trace and reachability.
 type flowFlags struct {
@@ -75,6 +77,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	from := fs.String("from", "", "where the packet enters (see above)")
 	to := fs.String("to", "", "where it is addressed (see above)")
 	reply := fs.Bool("reply", false, "also trace the answer, with the forward packet's connection state")
+	dhcp := fs.Bool("dhcp", false, "trace MidoNet's answer to SRC's DHCP request instead (no --to)")
 	var output string
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	fs.StringVar(&output, "output", "text", "same as -o")
@@ -85,7 +88,10 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	if output != "text" && output != "json" {
 		return usageError(fs, stderr, fmt.Errorf("-o %q: want text or json", output))
 	}
-	if *from == "" || *to == "" {
+	switch {
+	case *dhcp && (*from == "" || *to != ""):
+		return usageError(fs, stderr, errors.New("--dhcp takes --from (an interface) and no --to"))
+	case !*dhcp && (*from == "" || *to == ""):
 		return usageError(fs, stderr, errors.New("--from and --to are required"))
 	}
 	flow, err := ff.flow()
@@ -96,7 +102,12 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	if net == nil {
 		return code
 	}
-	res, err := net.Trace(*from, *to, flow)
+	var res *trace.Result
+	if *dhcp {
+		res, err = net.DHCP(*from)
+	} else {
+		res, err = net.Trace(*from, *to, flow)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s trace: %v\n", programName, err)
 		return exitError

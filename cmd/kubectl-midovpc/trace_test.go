@@ -27,6 +27,8 @@ func TestTraceCommandLine(t *testing.T) {
 		{"bad output", []string{"trace", "--snapshot", bad, "--from", "a", "--to", "b", "-o", "yaml"}, exitUsage, `-o "yaml"`},
 		{"foreign snapshot", []string{"trace", "--snapshot", bad, "--from", "i-1", "--to", "i-2"}, exitError, "format 9, want 1"},
 		{"missing snapshot", []string{"trace", "--snapshot", bad + ".nope", "--from", "i-1", "--to", "i-2"}, exitError, "no such file"},
+		{"dhcp with a destination", []string{"trace", "--snapshot", bad, "--from", "i-1", "--to", "i-2", "--dhcp"}, exitUsage, "--dhcp takes --from (an interface) and no --to"},
+		{"dhcp of an external address", []string{"trace", "--midonet-url", url, "--from", "203.0.113.5", "--dhcp"}, exitError, "is not an interface"},
 		{"unknown interface", []string{"trace", "--midonet-url", url, "--from", "i-nothere", "--to", "10.0.0.1"}, exitError, `"i-nothere" is neither an interface`},
 		{"reachability without interfaces", []string{"reachability", "--midonet-url", url}, exitError, "no interface in MidoNet at"},
 		{"plan needs an input", []string{"plan"}, exitUsage, "exactly one of --global-view FILE and -f MANIFESTS"},

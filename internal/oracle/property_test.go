@@ -114,7 +114,9 @@ type flowSpec struct {
 
 var flowKinds = []struct {
 	proto, dport, icmpType int
-}{{6, 22, 0}, {6, 80, 0}, {6, 3306, 0}, {6, 8080, 0}, {17, 53, 0}, {1, 0, 8}}
+}{{6, 22, 0}, {6, 80, 0}, {6, 3306, 0}, {6, 8080, 0}, {17, 53, 0}, {1, 0, 8},
+	// UDP 67 and 68: eucanetd's DHCP accepts let these past the ACL and the groups.
+	{17, 67, 0}, {17, 68, 0}}
 
 // flows draws random flows: from an interface or the internet, to an interface's private
 // address (in the source's VPC, or another's), an elastic IP, the internet, or behind a route.

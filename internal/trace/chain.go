@@ -113,6 +113,9 @@ func (w *walk) ruleNote(r *midonet.Rule) string {
 	if r.NwDstAddress != nil {
 		parts = append(parts, inv(r.InvNwDst)+"dst "+*r.NwDstAddress+"/"+strconv.Itoa(r.NwDstLength))
 	}
+	if r.TpSrc != nil {
+		parts = append(parts, fmt.Sprintf("%ssport %d-%d", inv(r.InvTpSrc), r.TpSrc.Start, r.TpSrc.End))
+	}
 	if r.TpDst != nil {
 		parts = append(parts, fmt.Sprintf("%sdport %d-%d", inv(r.InvTpDst), r.TpDst.Start, r.TpDst.End))
 	}

@@ -212,3 +212,39 @@ func sameSource(got, want string) bool {
 	}
 	return got == want
 }
+
+// TestDHCPOnlyFromMidoNet: eucanetd's DHCP accepts matched UDP to 67–68 from anywhere, so the
+// internet reached an elastic IP on those ports past the network ACL and the security group.
+// Now such a packet meets both, as in AWS, while MidoNet's own DHCP reply still reaches the
+// instance through its postchain.
+func TestDHCPOnlyFromMidoNet(t *testing.T) {
+	base, _ := converged(t)
+	dhcpFrom := func(sport, dport int) trace.Flow {
+		return trace.Flow{Proto: trace.ProtoUDP, SrcPort: sport, DstPort: dport}
+	}
+	check(t, base, []flowCase{
+		// i-01234567's subnet has the ACL that denies UDP from the internet.
+		{name: "internet to an elastic IP, UDP 67", from: "203.0.113.5", to: "10.116.150.11", flow: udp(67),
+			want: trace.Dropped, wantWhy: "acl_ingress_vpc-0a1b2c3d_acl-3c3c3c3c #6"},
+		{name: "internet to an elastic IP, DHCP-shaped 67 → 68", from: "203.0.113.5", to: "10.116.150.11", flow: dhcpFrom(67, 68),
+			want: trace.Dropped, wantWhy: "acl_ingress_vpc-0a1b2c3d_acl-3c3c3c3c #6"},
+		{name: "internet to another elastic IP, UDP 68", from: "203.0.113.5", to: "10.116.150.12", flow: dhcpFrom(67, 68),
+			want: trace.Dropped, wantWhy: "acl_ingress_vpc-0a1b2c3d_acl-3c3c3c3c #6"},
+		// On the way out, the DHCP accept of sc_<subnet>_out (#3) no longer matches a packet
+		// leaving to the router: it meets the egress ACL (which allows everything here).
+		{name: "instance to the internet, UDP 67, meets the egress ACL", from: "i-01234567", to: "8.8.8.8", flow: dhcpFrom(68, 67),
+			want: trace.Delivered, wantTo: "uplink", wantWhy: "sc_subnet-11aa22bb_out #5 jump: → acl_egress_vpc-0a1b2c3d_acl-3c3c3c3c"},
+	})
+	for _, inst := range []string{"i-01234567", "i-12345678"} {
+		res, err := base.DHCP(inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != trace.Delivered || !reaches(res, inst) || !strings.Contains(res.String(), "ic_"+inst+"_postchain #3") {
+			t.Errorf("MidoNet's DHCP reply to %s: want delivered by postchain rule 3:\n%s", inst, res)
+		}
+	}
+	if _, err := base.DHCP("203.0.113.5"); err == nil {
+		t.Error("an external address has no DHCP: want an error")
+	}
+}

@@ -28,6 +28,11 @@ var (
 	MetadataNATNetwork = netip.MustParsePrefix("255.0.0.0/8")
 	// LinkLocalNetwork is accepted by the subnet bridge filters ahead of any ACL (§12).
 	LinkLocalNetwork = netip.MustParsePrefix("169.254.0.0/16")
+	// DHCPReplySource is the source of MidoNet's DHCP replies: the DHCP subnet's serverAddr,
+	// which is left unset, so MidoNet sends from 0.0.0.0 (DhcpImpl).
+	DHCPReplySource = netip.MustParsePrefix("0.0.0.0/32")
+	// DHCPReplyDestination is where MidoNet's DHCP replies go: the limited broadcast.
+	DHCPReplyDestination = netip.MustParsePrefix("255.255.255.255/32")
 	// AnyNetwork is 0.0.0.0/0.
 	AnyNetwork = netip.MustParsePrefix("0.0.0.0/0")
 )

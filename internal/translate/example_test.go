@@ -172,16 +172,20 @@ func TestWorkedExampleSubnet(t *testing.T) {
 		t.Errorf("bridge = %+v", sub.Bridges)
 	}
 	src := func(p string) *netip.Prefix { q := cidr(p); return &q }
-	dhcp := topology.Rule{Type: "accept", NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
+	// midovpc's difference: the DHCP accepts leave out what enters from (in) or leaves to (out)
+	// the VPC router, so UDP 67–68 from or to outside the subnet meets the ACL.
+	routerPort := []topology.PortRef{{Device: "vb_vpc-1a2b3c4d_subnet-11112222", Role: "router"}}
+	dhcpIn := topology.Rule{Type: "accept", InPorts: routerPort, InvInPorts: true, NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
+	dhcpOut := topology.Rule{Type: "accept", OutPorts: routerPort, InvOutPorts: true, NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
 	assertRules(t, "sc_in", chainOf(t, sub, "sc_subnet-11112222_in").Rules, []topology.Rule{
-		{Type: "accept", NWSrc: src("10.0.1.0/30")}, {Type: "accept", NWSrc: src("169.254.0.0/16")}, dhcp,
+		{Type: "accept", NWSrc: src("10.0.1.0/30")}, {Type: "accept", NWSrc: src("169.254.0.0/16")}, dhcpIn,
 		// midovpc's difference: the subnet's own addresses coming back from outside the VPC
 		// (through the router port, both inside the CIDR) are sent through the ACL.
 		{Type: "jump", InPorts: []topology.PortRef{{Device: "vb_vpc-1a2b3c4d_subnet-11112222", Role: "router"}},
 			NWSrc: src("10.0.1.0/24"), NWDst: src("10.0.1.0/24"), JumpChain: "acl_ingress_vpc-1a2b3c4d_acl-77778888"},
 		{Type: "accept", NWSrc: src("10.0.1.0/24")}, {Type: "jump", JumpChain: "acl_ingress_vpc-1a2b3c4d_acl-77778888"}})
 	assertRules(t, "sc_out", chainOf(t, sub, "sc_subnet-11112222_out").Rules, []topology.Rule{
-		{Type: "accept", NWDst: src("10.0.1.0/30")}, {Type: "accept", NWDst: src("169.254.0.0/16")}, dhcp,
+		{Type: "accept", NWDst: src("10.0.1.0/30")}, {Type: "accept", NWDst: src("169.254.0.0/16")}, dhcpOut,
 		{Type: "accept", NWDst: src("10.0.1.0/24")}, {Type: "jump", JumpChain: "acl_egress_vpc-1a2b3c4d_acl-77778888"}})
 	wantDHCP := topology.DHCPSubnet{Bridge: "vb_vpc-1a2b3c4d_subnet-11112222", Prefix: cidr("10.0.1.0/24"),
 		DefaultGateway: ip("10.0.1.1"), DNSServers: []netip.Addr{ip("10.111.5.11")}}
@@ -245,7 +249,9 @@ func TestWorkedExampleInterface(t *testing.T) {
 	assertRules(t, "postchain", chainOf(t, eni, "ic_i-0000aaaa_postchain").Rules, []topology.Rule{
 		{Type: "drop", DLType: num(2054), NWDst: h32("10.0.1.10"), InvNWDst: true},
 		{Type: "drop", DLType: num(2054), DLDst: mac, InvDLDst: true, NWProto: num(2)},
-		{Type: "accept", NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}},
+		// midovpc's difference: only MidoNet's DHCP reply, 0.0.0.0:67 → 255.255.255.255:68.
+		{Type: "accept", NWProto: num(17), NWSrc: pf("0.0.0.0/32"), NWDst: pf("255.255.255.255/32"),
+			TPSrc: &topology.Range{Start: 67, End: 67}, TPDst: &topology.Range{Start: 68, End: 68}},
 		{Type: "drop", DLType: num(2048), NWDst: h32("10.0.1.10"), InvNWDst: true},
 		{Type: "accept", MatchReturnFlow: true},
 		{Type: "jump", JumpChain: "sg_ingress_sg-55556666"},

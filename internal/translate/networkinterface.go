@@ -135,7 +135,7 @@ func interfaceChains(ifname, mac string, in NetworkInterfaceInput, s Settings) [
 	}
 	if srcDst {
 		ingress = append(ingress,
-			topology.Rule{Type: topology.RuleAccept, NWProto: num(ProtocolUDP), TPDst: &topology.Range{Start: 67, End: 68}},
+			dhcpReply(),
 			topology.Rule{Type: topology.RuleDrop, DLType: num(etherIPv4), NWDst: ip, InvNWDst: true})
 	}
 	ingress = append(ingress, topology.Rule{Type: topology.RuleAccept, MatchReturnFlow: true})
@@ -148,6 +148,19 @@ func interfaceChains(ifname, mac string, in NetworkInterfaceInput, s Settings) [
 		{Name: InterfacePreChainName(ifname), Rules: egress},
 		{Name: InterfacePostChainName(ifname), Rules: ingress},
 	}
+}
+
+// dhcpReply accepts what MidoNet's own DHCP server sends the VM, and nothing else: a generated
+// packet that egresses the VM's bridge port through ic_<if>_postchain (not the bridge's
+// filters), UDP 67 → 68 from the DHCP subnet's serverAddr, which midovpc (like eucanetd)
+// leaves unset so MidoNet sends from 0.0.0.0, to 255.255.255.255 (midolman DhcpImpl
+// makeDhcpReply). eucanetd's rule matched UDP to 67–68 from anywhere, so a packet from the
+// internet to an elastic IP on those ports skipped the security groups. A DHCP request never
+// reaches a filter: MidoNet answers it before simulating the packet.
+func dhcpReply() topology.Rule {
+	return topology.Rule{Type: topology.RuleAccept, NWProto: num(ProtocolUDP),
+		NWSrc: prefixOf(DHCPReplySource), NWDst: prefixOf(DHCPReplyDestination),
+		TPSrc: &topology.Range{Start: 67, End: 67}, TPDst: &topology.Range{Start: 68, End: 68}}
 }
 
 // interfaceMetadata adds the static NAT between the interface's private IP and its metadata

@@ -69,6 +69,17 @@ func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment
 // accepts for N/30 (reserved .0–.3), 169.254.0.0/16, UDP to 67–68 (DHCP) and N/L
 // (intra-subnet), then the jump to the ACL chain of that direction.
 //
+// The DHCP accept is narrower than eucanetd's, which matched UDP to 67–68 from anywhere and so
+// let the internet reach an elastic IP on those ports past the ACL (and, in ic_<if>_postchain,
+// past the security groups). MidoNet answers a DHCP request of a bridge port before any filter
+// and sends its reply out of that port only (midolman PacketWorkflow.handleDHCP, DhcpImpl), so
+// neither crosses the bridge's filters; what the accept still serves is DHCP between the
+// subnet's own ports (a request MidoNet does not answer, flooded on the bridge). It therefore
+// excludes the VPC router's port: in the in-chain by the port the packet enters from
+// (invInPorts), in the out-chain by the port it leaves to (invOutPorts; MidoNet sets the out
+// port for unicast, a flood has none and still matches). Same position, one rule replaced per
+// chain on adoption.
+//
 // With an ACL, sc_<subnet>_in also sends through the ACL, before the intra-subnet accept, a
 // packet that enters the bridge from the VPC router (routerPort) with both addresses inside
 // the subnet: it cannot come from the subnet itself (same-subnet traffic never crosses the
@@ -87,9 +98,17 @@ func subnetChains(vpc string, sub SubnetRef, acl string, routerPort topology.Por
 			side(&r, p)
 			rules = append(rules, r)
 		}
+		// DHCP between the subnet's own ports only: not from (in) or to (out) the VPC
+		// router, so a packet routed in from outside, or out towards it, on UDP 67–68 meets
+		// the ACL like any other.
 		dhcp := accept()
 		dhcp.NWProto = num(ProtocolUDP)
 		dhcp.TPDst = &topology.Range{Start: 67, End: 68}
+		if inbound {
+			dhcp.InPorts, dhcp.InvInPorts = []topology.PortRef{routerPort}, true
+		} else {
+			dhcp.OutPorts, dhcp.InvOutPorts = []topology.PortRef{routerPort}, true
+		}
 		rules = append(rules, dhcp)
 		if inbound && acl != "" {
 			fromOutside := jumpTo(aclChain)

@@ -121,3 +121,28 @@ func TestAdoptionOfAnExistingTopologyCostsNoWrite(t *testing.T) {
 		t.Fatalf("second sync after adoption made %d writes", again.Writes)
 	}
 }
+
+// TestAdoptionNarrowsEucanetdsDHCPAccept: eucanetd's DHCP accept of sc_<subnet>_in (UDP to
+// 67–68 from anywhere) becomes midovpc's (not from the VPC router's port) in place: one insert
+// and one delete, the rule keeping its position, the rest of the chain untouched.
+func TestAdoptionNarrowsEucanetdsDHCPAccept(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	built := buildLikeEucanetd(t, e)
+	e.reload()
+	e.reset()
+	f := smallTopology()
+	dhcp := &f.Chains[0].Rules[1]
+	dhcp.InPorts, dhcp.InvInPorts = []topology.PortRef{brPort}, true
+	res := e.sync(f, nil)
+	if res.Writes != 2 {
+		t.Fatalf("adoption with the narrowed DHCP accept made %d writes, want 2 (insert, delete):%s", res.Writes, describe(e.writes()))
+	}
+	rules := e.chainRules(subInChain)
+	if len(rules) != 2 {
+		t.Fatalf("%s has %d rules, want 2", subInChain, len(rules))
+	}
+	got := rules[1]
+	if !got.InvInPorts || len(got.InPorts) != 1 || got.InPorts[0] != built["port:"+brPort.String()] || got.TpDst == nil || got.TpDst.Start != 67 {
+		t.Errorf("rule 2 of %s = %+v, want the DHCP accept not from the router's bridge port %s", subInChain, got, built["port:"+brPort.String()])
+	}
+}

@@ -73,7 +73,7 @@ func (d describer) what(method string, p []string, body []byte) string {
 	case sub == "routes":
 		var rt midonet.Route
 		_ = json.Unmarshal(body, &rt)
-		return describeRoute(rt, d.bareName(seg(1)))
+		return rt.Describe(d.bareName(seg(1)))
 	case sub == "rules":
 		var r midonet.Rule
 		_ = json.Unmarshal(body, &r)
@@ -196,7 +196,7 @@ func (d describer) name(id, kind string) string {
 	case index.KindRoute:
 		for _, rt := range d.x.RoutesOf(ref.Parent) {
 			if rt.ID == id {
-				return describeRoute(rt, d.bareName(ref.Parent))
+				return rt.Describe(d.bareName(ref.Parent))
 			}
 		}
 	case index.KindRouter, index.KindBridge, index.KindChain:
@@ -301,13 +301,4 @@ func describePort(p midonet.Port, device string) string {
 		parts = append(parts, p.ID)
 	}
 	return fmt.Sprintf("port %s of %s", strings.Join(parts, " "), device)
-}
-
-func describeRoute(rt midonet.Route, router string) string {
-	gw := ""
-	if rt.NextHopGateway != nil && *rt.NextHopGateway != "" {
-		gw = " gw " + *rt.NextHopGateway
-	}
-	return fmt.Sprintf("route %s/%d → %s/%d%s w %d on %s", rt.SrcNetworkAddr, rt.SrcNetworkLength,
-		rt.DstNetworkAddr, rt.DstNetworkLength, gw, rt.Weight, router)
 }

@@ -324,29 +324,26 @@ func (r *Runner) checkAck(ctx context.Context) {
 	if pa == nil {
 		return
 	}
-	ref, ready, err := pa.firstNotReady(ctx, r.Client)
-	if err != nil {
-		r.Log.Error(err, "checking readiness for the acknowledgement", "version", pa.version)
-		return
+	checks := []struct {
+		waitsFor string
+		first    func() (ObjectRef, bool, error)
+	}{
+		{"to be Ready", func() (ObjectRef, bool, error) { return pa.firstNotReady(ctx, r.Client) }},
+		{"the view dropped to be deleted", func() (ObjectRef, bool, error) { return firstNotGone(ctx, r.Client, pa.pruned) }},
 	}
-	if !ready {
-		if ref != pa.waitingFor {
-			r.Log.V(1).Info("acknowledgement waits for an object to be Ready", "version", pa.version, "object", ref.String())
-			pa.waitingFor = ref
+	for _, c := range checks {
+		ref, done, err := c.first()
+		if err != nil {
+			r.Log.Error(err, "checking the acknowledgement", "version", pa.version)
+			return
 		}
-		return
-	}
-	ref, gone, err := firstNotGone(ctx, r.Client, pa.pruned)
-	if err != nil {
-		r.Log.Error(err, "checking deletions for the acknowledgement", "version", pa.version)
-		return
-	}
-	if !gone {
-		if ref != pa.waitingFor {
-			r.Log.V(1).Info("acknowledgement waits for an object the view dropped to be deleted", "version", pa.version, "object", ref.String())
-			pa.waitingFor = ref
+		if !done {
+			if ref != pa.waitingFor {
+				r.Log.V(1).Info("acknowledgement waits for an object "+c.waitsFor, "version", pa.version, "object", ref.String())
+				pa.waitingFor = ref
+			}
+			return
 		}
-		return
 	}
 	if err := WriteAck(AckPath(r.Path), pa.version); err != nil {
 		r.Log.Error(err, "writing the ack file", "version", pa.version)

@@ -213,7 +213,7 @@ func (c *checker) duplicateRulesAndRoutes() {
 		for _, route := range routes {
 			k := routeKey(route)
 			if kept, dup := first[k]; dup {
-				c.find(ProblemDuplicateRoute, describeRoute(route, rt.Name)+" "+route.ID, "same as route "+kept+", which is kept",
+				c.find(ProblemDuplicateRoute, route.Describe(rt.Name)+" "+route.ID, "same as route "+kept+", which is kept",
 					&Deletion{Kind: KindRoute, ID: route.ID})
 				continue
 			}

@@ -55,15 +55,6 @@ func describePort(p midonet.Port, device string) string {
 	return fmt.Sprintf("port %s of %s", strings.Join(parts, " "), device)
 }
 
-func describeRoute(rt midonet.Route, router string) string {
-	gw := ""
-	if rt.NextHopGateway != nil && *rt.NextHopGateway != "" {
-		gw = " gw " + *rt.NextHopGateway
-	}
-	return fmt.Sprintf("route %s/%d → %s/%d%s w %d on %s", rt.SrcNetworkAddr, rt.SrcNetworkLength,
-		rt.DstNetworkAddr, rt.DstNetworkLength, gw, rt.Weight, router)
-}
-
 func describeRule(r midonet.Rule, pos int, chain string) string {
 	return fmt.Sprintf("rule #%d %s of %s", pos, r.Type, chain)
 }

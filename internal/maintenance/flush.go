@@ -114,7 +114,7 @@ func planCoreLeftovers(st *State, r *refs, p *Plan, gonePorts map[string]bool, g
 		}
 		for _, route := range userRoutes(rt.Routes) {
 			if via, ok := goneAddrs[deref(route.NextHopGateway)]; ok {
-				p.add(Deletion{Kind: KindRoute, ID: route.ID, What: describeRoute(route, rt.Name),
+				p.add(Deletion{Kind: KindRoute, ID: route.ID, What: route.Describe(rt.Name),
 					Reason: "its gateway goes with " + via})
 			}
 		}

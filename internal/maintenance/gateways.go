@@ -89,7 +89,7 @@ func ListGateways(st *State) (Gateways, error) {
 		}
 		for _, rt := range userRoutes(core.Routes) {
 			if deref(rt.NextHopPort) == p.ID {
-				up.Routes = append(up.Routes, describeRoute(rt, core.Name))
+				up.Routes = append(up.Routes, rt.Describe(core.Name))
 			}
 		}
 		slices.Sort(up.Routes)

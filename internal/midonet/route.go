@@ -1,6 +1,9 @@
 package midonet
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Route types. Local routes are created by MidoNet 5 for every router port; midovpc creates
 // Normal routes (and BlackHole/Reject where a table says so).
@@ -52,4 +55,15 @@ func (c *Client) CreateRoute(ctx context.Context, routerID string, r *Route) (*R
 // DeleteRoute deletes a route (204 from MidoNet even when it does not exist).
 func (c *Client) DeleteRoute(ctx context.Context, id string) error {
 	return removeAt(ctx, c, ResRoutes, "routes", id)
+}
+
+// Describe names the route for an operator: source → destination, next hop, weight and the
+// router it is on.
+func (rt Route) Describe(router string) string {
+	gw := ""
+	if rt.NextHopGateway != nil && *rt.NextHopGateway != "" {
+		gw = " gw " + *rt.NextHopGateway
+	}
+	return fmt.Sprintf("route %s/%d → %s/%d%s w %d on %s", rt.SrcNetworkAddr, rt.SrcNetworkLength,
+		rt.DstNetworkAddr, rt.DstNetworkLength, gw, rt.Weight, router)
 }

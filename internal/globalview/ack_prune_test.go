@@ -105,3 +105,52 @@ func projectView(t *testing.T, data []byte) *Projection {
 	}
 	return p
 }
+
+// The view is the source of truth for what it projects: a projected object deleted by hand
+// comes back (a new object, the view's spec) without a new version of the view, and an
+// object applied by hand beside the projection is left alone.
+func TestRunnerPutsBackDeletedObjects(t *testing.T) {
+	env := controlPlane(t)
+	c := env.Client
+	deleteCoreNetwork(t, c)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "global_network_info.xml")
+
+	r := &Runner{
+		Client: c, Path: path, Namespace: ns, Recorder: eventRecorder(t, env), Log: testr.New(t),
+		Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond,
+		Repair: 100 * time.Millisecond,
+	}
+	startRunner(t, r)
+	writeViewFile(t, path, readFixture(t, "example"))
+	sg := &vpcv1.SecurityGroup{}
+	eventually(t, "view applied", func() error {
+		return c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sg-6f6f6f6f"}, sg)
+	})
+	mine := &vpcv1.SecurityGroup{}
+	mine.Namespace, mine.Name, mine.Spec.VPC = ns, "sg-0c0c0c0c", "vpc-4e5f6a7b"
+	if err := c.Create(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := c.Delete(ctx, sg); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the deleted group put back", func() error {
+		back := &vpcv1.SecurityGroup{}
+		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sg-6f6f6f6f"}, back); err != nil {
+			return err
+		}
+		if back.UID == sg.UID {
+			return errors.New("still the deleted object")
+		}
+		if len(back.Spec.Ingress) != len(sg.Spec.Ingress) || back.Labels[vpcv1.SourceLabel] != vpcv1.SourceGlobalView {
+			return fmt.Errorf("put back as %+v", back)
+		}
+		return nil
+	})
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: mine.Name}, &vpcv1.SecurityGroup{}); err != nil {
+		t.Errorf("the hand-applied group: %v", err)
+	}
+}

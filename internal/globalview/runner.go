@@ -3,6 +3,7 @@ package globalview
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"sync"
@@ -22,6 +23,9 @@ const (
 	ackPoll = 50 * time.Millisecond
 	// maxRetryDelay caps the back-off of a view whose apply failed.
 	maxRetryDelay = time.Minute
+	// DefaultRepair is how often the last applied view is compared with the cluster, so that
+	// projected objects deleted or edited by hand are put back.
+	DefaultRepair = 30 * time.Second
 )
 
 // Runner keeps the cluster in step with the view file: it watches Path, projects each
@@ -45,6 +49,10 @@ type Runner struct {
 	Debounce    time.Duration
 	Poll        time.Duration
 	AckInterval time.Duration
+	// Repair is how often the last applied view is applied again (DefaultRepair): the view
+	// is the source of truth for what it projects, and a projected object deleted or edited
+	// by hand is put back. With nothing to put back it costs a comparison and no write.
+	Repair time.Duration
 
 	state runnerState
 	// afterSync, when set (by tests), is called after every look at the file.
@@ -62,7 +70,8 @@ type runnerState struct {
 	lastHash      string // content last handled (applied or rejected)
 	missingLogged bool
 	readErrLogged string
-	retryAt       time.Time // non-zero: apply again then
+	retryAt       time.Time   // non-zero: apply again then
+	last          *Projection // the last view applied, repaired every Repair
 	retryDelay    time.Duration
 	pending       *pendingAck
 	acked         string // last version written to the ack file
@@ -175,6 +184,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	// not Ready yet, so it costs about one cache read.
 	pending := time.NewTicker(min(r.AckInterval, ackPoll))
 	defer pending.Stop()
+	if r.Repair <= 0 {
+		r.Repair = DefaultRepair
+	}
+	repair := time.NewTicker(r.Repair)
+	defer repair.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -183,6 +197,8 @@ func (r *Runner) Start(ctx context.Context) error {
 			if r.state.pending != nil {
 				r.checkAck(ctx)
 			}
+		case <-repair.C:
+			r.repair(ctx)
 		case <-created:
 			r.sync(ctx, false)
 		case <-changes:
@@ -286,6 +302,7 @@ func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected tim
 		return
 	}
 	r.state.retryDelay = 0
+	r.state.last = p
 	appliedViews.Inc()
 	lastAppliedTimestamp.SetToCurrentTime()
 	t := res.Timings
@@ -316,6 +333,28 @@ func (r *Runner) retryLater() {
 	}
 	r.state.retryDelay = min(d, maxRetryDelay)
 	r.state.retryAt = time.Now().Add(r.state.retryDelay)
+}
+
+// repair applies the last applied view again, so that projected objects deleted or edited
+// outside the view come back (a version waiting for its acknowledgement then waits for them
+// to be Ready too). Nothing is done while an apply waits for its retry.
+func (r *Runner) repair(ctx context.Context) {
+	p := r.state.last
+	if p == nil || !r.state.retryAt.IsZero() {
+		return
+	}
+	res, err := r.state.applier.Apply(ctx, p)
+	if err != nil {
+		r.Log.Error(err, "putting back the projection of the global network view", "version", p.Version)
+		return
+	}
+	if res.Created+res.Updated+res.Deleted == 0 {
+		return
+	}
+	msg := fmt.Sprintf("put back what was changed outside version %s of the view: %d created, %d updated, %d deleted",
+		p.Version, res.Created, res.Updated, res.Deleted)
+	r.Log.Info(msg)
+	r.event(ctx, "Warning", ReasonProjectionRepaired, msg)
 }
 
 // checkAck writes the ack file once every object of the pending version is Ready.

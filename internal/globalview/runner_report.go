@@ -23,6 +23,8 @@ import (
 const (
 	ReasonInvalidGlobalView = "InvalidGlobalView"
 	ReasonApplyFailed       = "GlobalViewApplyFailed"
+	// ReasonProjectionRepaired: projected objects changed or deleted by hand were put back.
+	ReasonProjectionRepaired = "ProjectionRepaired"
 )
 
 // maxReportedErrors bounds how many field errors an event or status message lists.

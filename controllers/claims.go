@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/translate"
@@ -144,16 +145,29 @@ func holds(o client.Object, key string) bool {
 }
 
 // outranks tells whether a (holding the claim or not) comes before b: the holder first, then
-// the oldest, then the lowest uid. Every reconcile of every contender agrees on it.
+// one that acted before (see actedBefore), then the oldest, then the lowest uid. Every
+// reconcile of every contender agrees on it.
 func outranks(a client.Object, aHolds bool, b client.Object, bHolds bool) bool {
 	if aHolds != bHolds {
 		return aHolds
+	}
+	if aActed, bActed := actedBefore(a), actedBefore(b); aActed != bActed {
+		return aActed
 	}
 	ta, tb := a.GetCreationTimestamp(), b.GetCreationTimestamp()
 	if !ta.Equal(&tb) {
 		return ta.Before(&tb)
 	}
 	return a.GetUID() < b.GetUID()
+}
+
+// actedBefore tells whether o was let act on its claims at some point, by this process or an
+// earlier one: the finalizer is added only once every claim check has passed, before the first
+// MidoNet write. After a restart that came before its first sync recorded its claims, this
+// keeps it ahead of a contender created in the same second with a lower uid, which was refused
+// and wrote nothing.
+func actedBefore(o client.Object) bool {
+	return controllerutil.ContainsFinalizer(o, vpcv1.Finalizer)
 }
 
 // contender is another object that wants what a claim wants, and whether it holds it (its
@@ -221,6 +235,8 @@ type refusal struct {
 	held  bool
 	// acting: by does not hold the claim yet, but this process already let it act on it.
 	acting bool
+	// acted: by was let act before (actedBefore), the refused object was not.
+	acted bool
 }
 
 func (r *refusal) reason() string {
@@ -237,6 +253,8 @@ func (r *refusal) Error() string {
 		why = "it holds it"
 	case r.acting:
 		why = "it is being synced"
+	case r.acted:
+		why = "it was synced first"
 	}
 	by := fmt.Sprintf("%s %s/%s", kindOf(r.by), r.by.GetNamespace(), r.by.GetName())
 	if r.by.GetNamespace() == "" {
@@ -270,7 +288,7 @@ func refused(ctx context.Context, c client.Client, obj client.Object, acting *ac
 		for i := range others {
 			o := &others[i]
 			o.acting = !o.holds && acting.acts(cl.key, o.obj)
-			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds && !o.acting {
+			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds && !o.acting && !actedBefore(o.obj) {
 				continue
 			}
 			if outranks(o.obj, o.holds || o.acting, obj, mine) && (first == nil || outranks(o.obj, o.holds || o.acting, first.obj, first.holds || first.acting)) {
@@ -278,7 +296,8 @@ func refused(ctx context.Context, c client.Client, obj client.Object, acting *ac
 			}
 		}
 		if first != nil {
-			return &refusal{claim: cl, by: first.obj, held: first.holds, acting: first.acting}, nil
+			return &refusal{claim: cl, by: first.obj, held: first.holds, acting: first.acting,
+				acted: actedBefore(first.obj) && !actedBefore(obj)}, nil
 		}
 		passed = append(passed, cl.key)
 	}

@@ -22,6 +22,11 @@ func claimsClient(t *testing.T, objs ...client.Object) client.Client {
 	return b.WithIndex(&vpcv1.Subnet{}, idxVPC, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.VPC) }).Build()
 }
 
+func withFinalizer(v *vpcv1.Vpc) *vpcv1.Vpc {
+	v.Finalizers = []string{vpcv1.Finalizer}
+	return v
+}
+
 func vpcAt(ns string, created int64, uid string, held bool) *vpcv1.Vpc {
 	v := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpc-0a1b2c3d", UID: typesUID(uid),
 		CreationTimestamp: metav1.Unix(created, 0)}, Spec: vpcv1.VpcSpec{CIDR: "10.0.0.0/16"}}
@@ -31,27 +36,34 @@ func vpcAt(ns string, created int64, uid string, held bool) *vpcv1.Vpc {
 	return v
 }
 
-// The rule every contender computes alike: the holder first, else the oldest, else the lowest
-// uid; a contender being deleted that does not hold the id does not count.
+// The rule every contender computes alike: the holder first, else the one that was let act
+// before (it carries the finalizer), else the oldest, else the lowest uid; a contender being
+// deleted that neither holds the id nor ever acted does not count.
 func TestWhoOwnsACloudID(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
 		name        string
 		a, b        *vpcv1.Vpc
-		bDeleting   bool
+		bDeleting   bool // b is being deleted, held by bFinalizer
+		bFinalizer  string
 		wantAWins   bool
 		wantMessage string
 	}{
-		{"the older wins", vpcAt("prod", 1000, "z", false), vpcAt("team-a", 2000, "a", false), false, true, "prod/vpc-0a1b2c3d (it is older)"},
-		{"the lower uid breaks a tie", vpcAt("prod", 1000, "a", false), vpcAt("team-a", 1000, "b", false), false, true, ""},
-		{"the holder wins over an older one", vpcAt("prod", 2000, "a", true), vpcAt("team-a", 1000, "b", false), false, true, "prod/vpc-0a1b2c3d (it holds it)"},
-		{"a deleting holder still holds", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", true), true, false, ""},
-		{"a deleting non-holder does not count", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, true, ""},
+		{"the older wins", vpcAt("prod", 1000, "z", false), vpcAt("team-a", 2000, "a", false), false, "", true, "prod/vpc-0a1b2c3d (it is older)"},
+		{"the lower uid breaks a tie", vpcAt("prod", 1000, "a", false), vpcAt("team-a", 1000, "b", false), false, "", true, ""},
+		{"the holder wins over an older one", vpcAt("prod", 2000, "a", true), vpcAt("team-a", 1000, "b", false), false, "", true, "prod/vpc-0a1b2c3d (it holds it)"},
+		// A restart came before prod's first sync recorded its claim: its finalizer says it
+		// was let act, and team-a, created in the same second with a lower uid, was refused.
+		{"the one that acted wins the same-second tie after a restart", withFinalizer(vpcAt("prod", 1000, "b", false)), vpcAt("team-a", 1000, "a", false), false, "", true, "prod/vpc-0a1b2c3d (it was synced first)"},
+		{"the one that acted wins over an older one", withFinalizer(vpcAt("prod", 2000, "b", false)), vpcAt("team-a", 1000, "a", false), false, "", true, ""},
+		{"a deleting holder still holds", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", true), true, vpcv1.Finalizer, false, ""},
+		{"a deleting non-holder that acted counts until it is gone", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, vpcv1.Finalizer, false, ""},
+		{"a deleting non-holder that never acted does not count", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, "test.midovpc.io/hold", true, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.bDeleting {
-				tc.b.Finalizers = []string{vpcv1.Finalizer}
+				tc.b.Finalizers = []string{tc.bFinalizer}
 			}
 			c := claimsClient(t, tc.a, tc.b)
 			if tc.bDeleting {

@@ -39,9 +39,7 @@ func TestAckWaitsForDroppedObjectsToGo(t *testing.T) {
 	startRunner(t, r)
 	writeViewFile(t, path, example)
 	p := reproject(t, projectFixture(t, "example"), ns)
-	eventually(t, "view applied", func() error {
-		return c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "eni-e5e5e5e5"}, &vpcv1.NetworkInterface{})
-	})
+	waitApplied(t, c, "3f9c1e7a")
 	markReady(t, c, p)
 	eventually(t, "ack of the first view", func() error {
 		if got, err := readAckFile(ackPath); err != nil || got != "3f9c1e7a" {
@@ -74,6 +72,7 @@ func TestAckWaitsForDroppedObjectsToGo(t *testing.T) {
 		}
 		return nil
 	})
+	waitApplied(t, c, "5b6c7d8e")
 	markReady(t, c, reproject(t, projectView(t, dropped), ns))
 	for i := 0; i < 10; i++ { // ten ack checks at least
 		time.Sleep(r.AckInterval)
@@ -153,4 +152,21 @@ func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: mine.Name}, &vpcv1.SecurityGroup{}); err != nil {
 		t.Errorf("the hand-applied group: %v", err)
 	}
+}
+
+// waitApplied waits until the runner has reported the version applied on the CoreNetwork:
+// after that it writes nothing until the acknowledgement, so the test's status updates do not
+// conflict with its own.
+func waitApplied(t *testing.T, c client.Client, version string) {
+	t.Helper()
+	eventually(t, "version "+version+" applied", func() error {
+		gv, err := globalViewStatus(c)
+		if err != nil {
+			return err
+		}
+		if gv.ViewVersion != version {
+			return fmt.Errorf("status.globalView.viewVersion = %q", gv.ViewVersion)
+		}
+		return nil
+	})
 }

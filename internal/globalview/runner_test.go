@@ -264,6 +264,11 @@ func TestRunner(t *testing.T) {
 		if got, err := readAckFile(ackPath); err != nil || got != "4a0b1c2d" {
 			return fmt.Errorf("ack file = %q, %v", got, err)
 		}
+		// The runner reports the ack on the CoreNetwork right after writing the file: wait
+		// for that write too, so it is not counted against the unchanged content below.
+		if gv, err := globalViewStatus(c); err != nil || gv.AppliedVersion != "4a0b1c2d" {
+			return fmt.Errorf("status.globalView = %+v, %v", gv, err)
+		}
 		return nil
 	})
 

@@ -148,11 +148,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		changed := false
 		for _, st := range steps {
 			r := st.r
-			l := r.NewList()
-			if err := kc.List(ctx, l); err != nil {
-				return nil, err
-			}
-			items, err := metaItems(l)
+			items, err := listKind(ctx, kc, r.NewList())
 			if err != nil {
 				return nil, err
 			}
@@ -196,11 +192,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	// An object the controllers would leave not Ready (a dependency missing, a node without a
 	// MidoNet host, a refused claim) is reported: its writes stop where they would stop.
 	for _, r := range reconcilers {
-		l := r.NewList()
-		if err := kc.List(ctx, l); err != nil {
-			return nil, err
-		}
-		items, err := metaItems(l)
+		items, err := listKind(ctx, kc, r.NewList())
 		if err != nil {
 			return nil, err
 		}
@@ -420,6 +412,14 @@ func newNumbers(ctx context.Context, kc client.Client, live []client.Object) (fu
 }
 
 // metaItems are the objects of a typed list, by namespace and name.
+// listKind lists every object of l's kind (l is filled) as client.Objects.
+func listKind(ctx context.Context, c client.Reader, l client.ObjectList) ([]client.Object, error) {
+	if err := c.List(ctx, l); err != nil {
+		return nil, err
+	}
+	return metaItems(l)
+}
+
 func metaItems(l client.ObjectList) ([]client.Object, error) {
 	list, err := meta.ExtractList(l)
 	if err != nil {

@@ -23,20 +23,10 @@ import (
 // interface's MidoNet objects) must have let it go. The CLC reads the ack as "MidoNet
 // matches this view", and a removed instance's port is part of that.
 func TestAckWaitsForDroppedObjectsToGo(t *testing.T) {
-	env := controlPlane(t)
-	c := env.Client
-	deleteCoreNetwork(t, c)
-	ns := testNamespace(t)
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "global_network_info.xml")
+	r, c := fastRunner(t, 0)
+	ns, path, ctx := r.Namespace, r.Path, context.Background()
 	ackPath := AckPath(path)
 	example := readFixture(t, "example")
-
-	r := &Runner{
-		Client: c, Path: path, Namespace: ns, Recorder: eventRecorder(t, env), Log: testr.New(t),
-		Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond,
-	}
-	startRunner(t, r)
 	writeViewFile(t, path, example)
 	p := reproject(t, projectFixture(t, "example"), ns)
 	waitApplied(t, c, "3f9c1e7a")
@@ -109,19 +99,8 @@ func projectView(t *testing.T, data []byte) *Projection {
 // comes back (a new object, the view's spec) without a new version of the view, and an
 // object applied by hand beside the projection is left alone.
 func TestRunnerPutsBackDeletedObjects(t *testing.T) {
-	env := controlPlane(t)
-	c := env.Client
-	deleteCoreNetwork(t, c)
-	ns := testNamespace(t)
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "global_network_info.xml")
-
-	r := &Runner{
-		Client: c, Path: path, Namespace: ns, Recorder: eventRecorder(t, env), Log: testr.New(t),
-		Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond,
-		Repair: 100 * time.Millisecond,
-	}
-	startRunner(t, r)
+	r, c := fastRunner(t, 100*time.Millisecond)
+	ns, path, ctx := r.Namespace, r.Path, context.Background()
 	writeViewFile(t, path, readFixture(t, "example"))
 	sg := &vpcv1.SecurityGroup{}
 	eventually(t, "view applied", func() error {
@@ -169,4 +148,19 @@ func waitApplied(t *testing.T, c client.Client, version string) {
 		}
 		return nil
 	})
+}
+
+// fastRunner starts a runner with short intervals on a fresh namespace and view path of the
+// test (repair 0: the default), and returns it with the control plane's client.
+func fastRunner(t *testing.T, repair time.Duration) (*Runner, client.Client) {
+	t.Helper()
+	env := controlPlane(t)
+	deleteCoreNetwork(t, env.Client)
+	r := &Runner{
+		Client: env.Client, Path: filepath.Join(t.TempDir(), "global_network_info.xml"), Namespace: testNamespace(t),
+		Recorder: eventRecorder(t, env), Log: testr.New(t),
+		Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond, Repair: repair,
+	}
+	startRunner(t, r)
+	return r, env.Client
 }

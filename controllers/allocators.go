@@ -143,7 +143,7 @@ func recordID[T object](ctx context.Context, d *Deps, a *ids, obj T, next func(r
 	if inMidoNet != nil && inMidoNet(n) {
 		return n, nil
 	}
-	if err := d.Client.Status().Update(ctx, obj); err != nil {
+	if err := d.writes.update(ctx, d.Client, obj, true); err != nil {
 		return 0, err
 	}
 	return n, nil

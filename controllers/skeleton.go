@@ -108,6 +108,8 @@ type Deps struct {
 	noGC *atomic.Bool
 	// Acting remembers which resource this process let act on each claim (claims.go).
 	Acting *actingClaims
+	// writes remembers our writes to each object until the cache shows them (ownwrites.go).
+	writes *ownWrites
 }
 
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
@@ -127,6 +129,11 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	if r.writes.stale(obj) {
+		// The cache does not show our last write yet: whatever woke us is read once it does,
+		// rather than a status computed again from the copy it replaced (409 Conflict).
+		return ctrl.Result{Requeue: true}, nil
+	}
 	if !obj.GetDeletionTimestamp().IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
@@ -145,7 +152,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 		return ctrl.Result{}, err
 	}
 	if added || owned {
-		if err := r.Client.Update(ctx, obj); err != nil {
+		if err := r.writes.update(ctx, r.Client, obj, false); err != nil {
 			return ctrl.Result{}, err
 		}
 	}
@@ -296,7 +303,7 @@ func (r *reconciler[T]) letGo(ctx context.Context, obj T) error {
 	if r.noGC != nil && r.noGC.Load() {
 		controllerutil.RemoveFinalizer(obj, metav1.FinalizerOrphanDependents)
 	}
-	if err := r.Client.Update(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+	if err := r.writes.update(ctx, r.Client, obj, false); err != nil && !apierrors.IsNotFound(err) {
 		return err
 	}
 	return nil
@@ -451,7 +458,7 @@ func (r *reconciler[T]) setReady(ctx context.Context, obj, orig T, status metav1
 	if equality.Semantic.DeepEqual(orig, obj) {
 		return nil
 	}
-	return client.IgnoreNotFound(r.Client.Status().Update(ctx, obj))
+	return client.IgnoreNotFound(r.writes.update(ctx, r.Client, obj, true))
 }
 
 func truncate(s string, n int) string {

@@ -129,19 +129,11 @@ const memberWakeDelay = time.Second
 // rewrite its status, each of which woke every object of five kinds (10,000 interfaces
 // reconciled for nothing, several times per view).
 func coreChanges(h handler.EventHandler) handler.EventHandler {
-	return handler.TypedFuncs[client.Object, reconcile.Request]{
-		CreateFunc:  h.Create,
-		DeleteFunc:  h.Delete,
-		GenericFunc: h.Generic,
-		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			o, okO := e.ObjectOld.(*vpcv1.CoreNetwork)
-			n, okN := e.ObjectNew.(*vpcv1.CoreNetwork)
-			if okO && okN && !coreChanged(o, n) {
-				return
-			}
-			h.Update(ctx, e, q)
-		},
-	}
+	return onChange(func(o, n client.Object) bool {
+		oc, okO := o.(*vpcv1.CoreNetwork)
+		nc, okN := n.(*vpcv1.CoreNetwork)
+		return !okO || !okN || coreChanged(oc, nc)
+	}, h)
 }
 
 // coreChanged tells whether an update of the CoreNetwork changes what its dependents read.

@@ -1,0 +1,158 @@
+package controllers
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+)
+
+// ownWrites remembers the writes the reconcilers made to their own objects (the finalizer,
+// status), by resourceVersion, until the cache has shown them.
+//
+// A reconcile reads its object from the cache, which shows our own write some time after
+// it was made. Two things followed from that, a thousand times each when a restart on a
+// fresh control plane brings every resource at once:
+//
+//   - The watch event of our own write woke the object again, for a reconcile that found
+//     what it had just written. The write was computed from everything the reconcile read;
+//     a change of anything else wakes the object through its own watch. So the update
+//     events our writes made are dropped (ownEvent).
+//   - A reconcile woken in between (its parent became Ready) read the copy our write had
+//     replaced, computed the same status again, and its write failed with 409 Conflict, for
+//     a requeue and another full reconcile. A reconcile whose cached copy is one our writes
+//     replaced now waits for the cache instead (stale), writing nothing.
+//
+// Only resourceVersions the API server returned are compared, for equality: they are
+// never ordered.
+type ownWrites struct {
+	mu sync.Mutex
+	m  map[writeKey]*writeLog
+}
+
+type writeKey struct {
+	t   reflect.Type
+	key types.NamespacedName
+}
+
+// writeLog is what the cache has not shown yet of our writes to one object.
+type writeLog struct {
+	// replaced are the resourceVersions our writes replaced: a cached copy at one of them
+	// is older than our last write.
+	replaced []string
+	// made are the resourceVersions our writes made, whose update events are our own.
+	made []string
+}
+
+// maxWriteLog bounds a log: events of versions the informer never saw (a relist jumps to
+// the newest) would otherwise stay.
+const maxWriteLog = 8
+
+func keyOf(obj client.Object) writeKey {
+	return writeKey{t: reflect.TypeOf(obj), key: client.ObjectKeyFromObject(obj)}
+}
+
+// update writes obj (client.Update, or the status subresource when status) and remembers
+// the write.
+func (w *ownWrites) update(ctx context.Context, c client.Client, obj client.Object, status bool) error {
+	before := obj.GetResourceVersion()
+	var err error
+	if status {
+		err = c.Status().Update(ctx, obj)
+	} else {
+		err = c.Update(ctx, obj)
+	}
+	if err == nil && w != nil && before != "" && obj.GetResourceVersion() != before {
+		w.record(obj, before, obj.GetResourceVersion())
+	}
+	return err
+}
+
+func (w *ownWrites) record(obj client.Object, before, after string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[writeKey]*writeLog{}
+	}
+	k := keyOf(obj)
+	l := w.m[k]
+	if l == nil {
+		l = &writeLog{}
+		w.m[k] = l
+	}
+	l.replaced = appendBounded(l.replaced, before)
+	l.made = appendBounded(l.made, after)
+}
+
+func appendBounded(s []string, v string) []string {
+	s = append(s, v)
+	if len(s) > maxWriteLog {
+		s = slices.Delete(s, 0, len(s)-maxWriteLog)
+	}
+	return s
+}
+
+// stale tells whether the cached copy obj is one our writes replaced. When it is not, the
+// cache has caught up with them (a copy never goes back), and they are forgotten.
+func (w *ownWrites) stale(obj client.Object) bool {
+	if w == nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := keyOf(obj)
+	l := w.m[k]
+	if l == nil {
+		return false
+	}
+	if slices.Contains(l.replaced, obj.GetResourceVersion()) {
+		return true
+	}
+	l.replaced = nil
+	if len(l.made) == 0 {
+		delete(w.m, k)
+	}
+	return false
+}
+
+// ownEvent tells whether an update event shows a version our own write made; the versions
+// made before it are forgotten (events come in order).
+func (w *ownWrites) ownEvent(obj client.Object) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := keyOf(obj)
+	l := w.m[k]
+	if l == nil {
+		return false
+	}
+	i := slices.Index(l.made, obj.GetResourceVersion())
+	if i < 0 {
+		return false
+	}
+	l.made = slices.Delete(l.made, 0, i+1)
+	if len(l.made) == 0 && len(l.replaced) == 0 {
+		delete(w.m, k)
+	}
+	return true
+}
+
+// forget drops what is remembered of an object that is gone.
+func (w *ownWrites) forget(obj client.Object) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, keyOf(obj))
+}
+
+// notOwn is the predicate of a kind's watch of its own objects: it drops the update events
+// of our own writes.
+func (w *ownWrites) notOwn() predicate.Predicate {
+	return predicate.Funcs{
+		UpdateFunc: func(e event.UpdateEvent) bool { return !w.ownEvent(e.ObjectNew) },
+		DeleteFunc: func(e event.DeleteEvent) bool { w.forget(e.Object); return true },
+	}
+}

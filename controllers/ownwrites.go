@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -48,6 +49,11 @@ type writeLog struct {
 	// made are the resourceVersions our writes made, whose update events are our own.
 	made []string
 }
+
+// staleRetry is how soon a reconcile that found its cached copy older than our last write
+// looks again: the cache is usually a few milliseconds behind. Not the exponential back-off
+// of a failure: the cache lags for seconds under load, and the back-off grew past that.
+const staleRetry = 50 * time.Millisecond
 
 // maxWriteLog bounds a log: events of versions the informer never saw (a relist jumps to
 // the newest) would otherwise stay.

@@ -53,102 +53,109 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 	cs := &Controllers{deps: d, drift: map[string]chan event.GenericEvent{}, kinds: map[string]kindObjects{}}
 	rtids := &ids{}
 	mdids := &ids{}
-	c := d.Client
-
-	steps := []func() error{
-		func() error {
-			return register(cs, mgr, coreNetworkKind(d), &vpcv1.CoreNetwork{},
-				watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, enqueueCore())), watch(&vpcv1.NatGateway{}, onChange(lifecycleChanged, enqueueCore())))
-		},
-		func() error {
-			return register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, vpcs))), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
-				// Its children only matter to its deletion, which waits for them to be gone.
-				watch(&vpcv1.Subnet{}, onChange(lifecycleChanged, mapVia(c, vpcOf))),
-				watch(&vpcv1.SecurityGroup{}, onChange(lifecycleChanged, mapVia(c, vpcOf))),
-				watch(&vpcv1.RouteTable{}, onChange(lifecycleChanged, mapVia(c, vpcOf))),
-				watch(&vpcv1.NetworkAcl{}, onChange(lifecycleChanged, mapVia(c, vpcOf))))
-		},
-		func() error {
-			viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
-			return register(cs, mgr, subnetKind(d), &vpcv1.Subnet{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, subnets))),
-				// The subnets of a VPC read each other as hosts of route targets (in force) and as
-				// CIDRs that must not overlap (claims).
-				watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)),
-				watch(&vpcv1.Subnet{}, onChange(claimsChanged, mapVia(c, vpcOf, byIndex(subnets, idxVPC)))),
-				watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC)))),
-				watch(&vpcv1.NetworkAcl{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxNetworkACL)))),
-				watch(&vpcv1.RouteTable{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(subnets, idxRouteTable)))),
-				watch(&vpcv1.DhcpOptionSet{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC)))),
-				watch(&vpcv1.InternetGateway{}, onChange(lifecycleChanged, mapVia(c, vpcOf, byIndex(subnets, idxVPC)))),
-				watch(&vpcv1.NatGateway{}, onChange(readinessChanged, mapVia(c, self, viaTargets...))),
-				watch(&vpcv1.NatGateway{}, onChange(lifecycleChanged, mapVia(c, subnetOf))),
-				// An interface matters to its subnet as a route target (viaTargets, at once) and
-				// as a child its deletion waits for: that wake-up is coalesced, not one
-				// reconcile of the subnet per event of each of its interfaces.
-				watch(&vpcv1.NetworkInterface{}, onChange(readinessChanged, mapVia(c, self, viaTargets...))),
-				watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, subnetOf), memberWakeDelay))))
-		},
-		func() error {
-			return register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{},
-				// Members only change the group's count (and let a deleted group go):
-				// coalesced, not one reconcile per member event.
-				watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, func(o client.Object) []string {
-					return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
-				}), memberWakeDelay))),
-				watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(groups, idxGroupRefs)))),
-				watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)))
-		},
-		func() error {
-			return register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),
-				watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
-				watch(&vpcv1.Subnet{}, onChange(readinessChanged, mapVia(c, self, byIndex(interfaces, idxSubnet)))),
-				watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet)))),
-				watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(interfaces, idxSecurityGroups)))),
-				watch(&vpcv1.DhcpOptionSet{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet)))))
-		},
-		func() error {
-			return register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{},
-				watch(&vpcv1.NetworkInterface{}, onChange(readinessChanged, mapVia(c, self, byIndex(elasticIPs, idxInterface)))),
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, elasticIPs))),
-				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
-				watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface)))))
-		},
-		func() error {
-			return register(cs, mgr, routeTableKind(d), &vpcv1.RouteTable{},
-				watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(routeTables, idxVPC)))),
-				watch(&vpcv1.Subnet{}, onChange(skippedRoutesChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.RouteTable) }))))
-		},
-		func() error {
-			return register(cs, mgr, internetGatewayKind(d), &vpcv1.InternetGateway{},
-				watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(gateways, idxVPC)))))
-		},
-		func() error {
-			return register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{},
-				watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, natGateways))),
-				watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
-				watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
-				watch(&vpcv1.Subnet{}, onChange(readinessChanged, mapVia(c, self, byIndex(natGateways, idxSubnet)))),
-				watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(natGateways, idxSubnet)))))
-		},
-		func() error {
-			return register(cs, mgr, networkACLKind(d), &vpcv1.NetworkAcl{},
-				watch(&vpcv1.Subnet{}, onChange(lifecycleChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.NetworkACL) }))),
-				watch(&vpcv1.NetworkAcl{}, enqueueContenders(c, acls)))
-		},
-		func() error {
-			return register(cs, mgr, dhcpOptionSetKind(d), &vpcv1.DhcpOptionSet{},
-				watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Vpc).Spec.DHCPOptionSet) }))))
-		},
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	w := kindWatches(d.Client)
+	// Registered one after another; a failure stops the manager's setup.
+	for _, err := range []error{
+		register(cs, mgr, coreNetworkKind(d), &vpcv1.CoreNetwork{}, w[topology.KindCoreNetwork]...),
+		register(cs, mgr, vpcKind(d, rtids), &vpcv1.Vpc{}, w[topology.KindVpc]...),
+		register(cs, mgr, subnetKind(d), &vpcv1.Subnet{}, w[topology.KindSubnet]...),
+		register(cs, mgr, securityGroupKind(d), &vpcv1.SecurityGroup{}, w[topology.KindSecurityGroup]...),
+		register(cs, mgr, networkInterfaceKind(d, mdids), &vpcv1.NetworkInterface{}, w[topology.KindNetworkInterface]...),
+		register(cs, mgr, elasticIPKind(d), &vpcv1.ElasticIP{}, w[topology.KindElasticIP]...),
+		register(cs, mgr, routeTableKind(d), &vpcv1.RouteTable{}, w[topology.KindRouteTable]...),
+		register(cs, mgr, internetGatewayKind(d), &vpcv1.InternetGateway{}, w[topology.KindInternetGateway]...),
+		register(cs, mgr, natGatewayKind(d, rtids), &vpcv1.NatGateway{}, w[topology.KindNatGateway]...),
+		register(cs, mgr, networkACLKind(d), &vpcv1.NetworkAcl{}, w[topology.KindNetworkAcl]...),
+		register(cs, mgr, dhcpOptionSetKind(d), &vpcv1.DhcpOptionSet{}, w[topology.KindDhcpOptionSet]...),
+	} {
+		if err != nil {
 			return nil, err
 		}
 	}
 	return cs, nil
+}
+
+// kindWatches are, per kind, the watches that wake its objects when something they read
+// changes (decision 7), each passing only the changes its objects read (wakeups.go).
+func kindWatches(c client.Client) map[string][]watchSpec {
+	viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
+	return map[string][]watchSpec{
+		topology.KindCoreNetwork: {
+			watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, whileCoreDeleting(c))),
+			watch(&vpcv1.NatGateway{}, onChange(lifecycleChanged, whileCoreDeleting(c))),
+		},
+		topology.KindVpc: {
+			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, vpcs))), watch(&vpcv1.Vpc{}, enqueueContenders(c, vpcs)),
+			// Its children only matter to its deletion, which waits for them to be gone.
+			watch(&vpcv1.Subnet{}, onChange(lifecycleChanged, mapVia(c, vpcOf, vpcDeleting))),
+			watch(&vpcv1.SecurityGroup{}, onChange(lifecycleChanged, mapVia(c, vpcOf, vpcDeleting))),
+			watch(&vpcv1.RouteTable{}, onChange(lifecycleChanged, mapVia(c, vpcOf, vpcDeleting))),
+			watch(&vpcv1.NetworkAcl{}, onChange(lifecycleChanged, mapVia(c, vpcOf, vpcDeleting))),
+		},
+		topology.KindSubnet: {
+			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, subnets))),
+			// The subnets of a VPC read each other as hosts of route targets (in force) and as
+			// CIDRs that must not overlap (claims).
+			watch(&vpcv1.Subnet{}, enqueueContenders(c, subnets)),
+			watch(&vpcv1.Subnet{}, onChange(claimsChanged, mapVia(c, vpcOf, byIndex(subnets, idxVPC)))),
+			watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC)))),
+			watch(&vpcv1.NetworkAcl{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxNetworkACL)))),
+			watch(&vpcv1.RouteTable{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(subnets, idxRouteTable)))),
+			watch(&vpcv1.DhcpOptionSet{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC)))),
+			watch(&vpcv1.InternetGateway{}, onChange(lifecycleChanged, mapVia(c, vpcOf, byIndex(subnets, idxVPC)))),
+			watch(&vpcv1.NatGateway{}, onChange(readinessChanged, mapVia(c, self, viaTargets...))),
+			watch(&vpcv1.NatGateway{}, onChange(lifecycleChanged, mapVia(c, subnetOf, subnetDeleting))),
+			// An interface matters to its subnet as a route target (viaTargets, at once) and
+			// as a child its deletion waits for: that wake-up is coalesced, not one
+			// reconcile of the subnet per event of each of its interfaces.
+			watch(&vpcv1.NetworkInterface{}, onChange(readinessChanged, mapVia(c, self, viaTargets...))),
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, subnetOf, subnetDeleting), memberWakeDelay))),
+		},
+		topology.KindSecurityGroup: {
+			// Members only change the group's count (and let a deleted group go):
+			// coalesced, not one reconcile per member event.
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, func(o client.Object) []string {
+				return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
+			}), memberWakeDelay))),
+			watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(groups, idxGroupRefs)))),
+			watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)),
+		},
+		topology.KindNetworkInterface: {
+			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),
+			watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, interfaces)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, interfaces)),
+			watch(&vpcv1.Subnet{}, onChange(readinessChanged, mapVia(c, self, byIndex(interfaces, idxSubnet)))),
+			watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet)))),
+			watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(interfaces, idxSecurityGroups)))),
+			watch(&vpcv1.DhcpOptionSet{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(vpcs, idxDHCPOptionSet), byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet)))),
+		},
+		topology.KindElasticIP: {
+			watch(&vpcv1.NetworkInterface{}, onChange(readinessChanged, mapVia(c, self, byIndex(elasticIPs, idxInterface)))),
+			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, elasticIPs))),
+			watch(&vpcv1.ElasticIP{}, enqueueContenders(c, elasticIPs)), watch(&vpcv1.NatGateway{}, enqueueContenders(c, elasticIPs)),
+			watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(interfaces, idxSubnet), byIndex(elasticIPs, idxInterface)))),
+		},
+		topology.KindRouteTable: {
+			watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(routeTables, idxVPC)))),
+			watch(&vpcv1.Subnet{}, onChange(skippedRoutesChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.RouteTable) }))),
+		},
+		topology.KindInternetGateway: {
+			watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, self, byIndex(gateways, idxVPC)))),
+		},
+		topology.KindNatGateway: {
+			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, natGateways))),
+			watch(&vpcv1.NatGateway{}, enqueueContenders(c, natGateways)), watch(&vpcv1.NetworkInterface{}, enqueueContenders(c, natGateways)),
+			watch(&vpcv1.ElasticIP{}, enqueueContenders(c, natGateways)),
+			watch(&vpcv1.Subnet{}, onChange(readinessChanged, mapVia(c, self, byIndex(natGateways, idxSubnet)))),
+			watch(&vpcv1.Vpc{}, onChange(readinessChanged, mapVia(c, self, byIndex(subnets, idxVPC), byIndex(natGateways, idxSubnet)))),
+		},
+		topology.KindNetworkAcl: {
+			watch(&vpcv1.Subnet{}, onChange(lifecycleChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Subnet).Spec.NetworkACL) }))),
+			watch(&vpcv1.NetworkAcl{}, enqueueContenders(c, acls)),
+		},
+		topology.KindDhcpOptionSet: {
+			watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, mapVia(c, func(o client.Object) []string { return nonEmpty(o.(*vpcv1.Vpc).Spec.DHCPOptionSet) }))),
+		},
+	}
 }
 
 // retryLimiter spaces the retries of one object (conflicts on our own writes, MidoNet

@@ -132,7 +132,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if r.writes.stale(obj) {
 		// The cache does not show our last write yet: whatever woke us is read once it does,
 		// rather than a status computed again from the copy it replaced (409 Conflict).
-		return ctrl.Result{Requeue: true}, nil
+		return ctrl.Result{RequeueAfter: staleRetry}, nil
 	}
 	if !obj.GetDeletionTimestamp().IsZero() {
 		return r.reconcileDelete(ctx, obj)

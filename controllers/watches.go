@@ -65,6 +65,25 @@ func mapVia(c client.Client, start func(client.Object) []string, hops ...hop) ha
 	})
 }
 
+// whileDeleting keeps the names of the objects (of the woken kind, read from the cache) that
+// are being deleted: a child matters to its parent only then, whose deletion waits for its
+// children to be gone. Without it every interface created woke its subnet, and every subnet,
+// group, route table and ACL its VPC, for reconciles that read nothing of them. A parent
+// whose deletion starts after the child's event lists its children anew.
+func whileDeleting(newObj func() client.Object) hop {
+	return func(ctx context.Context, c client.Client, ns string, names []string) []string {
+		var out []string
+		for _, n := range names {
+			o := newObj()
+			err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: n}, o, client.UnsafeDisableDeepCopy)
+			if err == nil && !o.GetDeletionTimestamp().IsZero() {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+}
+
 // self starts from the changed object's own name.
 func self(o client.Object) []string { return []string{o.GetName()} }
 
@@ -172,10 +191,22 @@ func enqueueContenders(c client.Client, newList func() client.ObjectList) handle
 	})
 }
 
-// enqueueCore wakes the CoreNetwork.
-func enqueueCore() handler.EventHandler {
-	return handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: vpcv1.CoreNetworkName}}}
+// Parents whose deletion waits for their children.
+var (
+	vpcDeleting    = whileDeleting(func() client.Object { return &vpcv1.Vpc{} })
+	subnetDeleting = whileDeleting(func() client.Object { return &vpcv1.Subnet{} })
+)
+
+// whileCoreDeleting wakes the CoreNetwork while it is being deleted: it waits for the VPCs
+// and NAT gateways to be gone, and reads nothing else of them.
+func whileCoreDeleting(c client.Client) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, _ client.Object) []reconcile.Request {
+		key := types.NamespacedName{Name: vpcv1.CoreNetworkName}
+		cn := &vpcv1.CoreNetwork{}
+		if err := c.Get(ctx, key, cn, client.UnsafeDisableDeepCopy); err != nil || cn.DeletionTimestamp.IsZero() {
+			return nil
+		}
+		return []reconcile.Request{{NamespacedName: key}}
 	})
 }
 

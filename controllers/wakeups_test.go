@@ -45,7 +45,8 @@ func wakeFixture(t *testing.T, extra ...client.Object) client.Client {
 			Spec: vpcv1.NetworkInterfaceSpec{Subnet: "subnet-1", PrivateIP: "10.0.1.10", SecurityGroups: []string{"sg-1"}}}),
 		syncedStatus(&vpcv1.ElasticIP{ObjectMeta: wakeMeta("eip-1"), Spec: vpcv1.ElasticIPSpec{PublicIP: "198.51.100.1", NetworkInterface: "eni-1"}}),
 	}, extra...)
-	b := fake.NewClientBuilder().WithScheme(testScheme(t)).WithObjects(objs...)
+	b := fake.NewClientBuilder().WithScheme(testScheme(t)).WithObjects(objs...).
+		WithStatusSubresource(&vpcv1.Vpc{}, &vpcv1.Subnet{}, &vpcv1.SecurityGroup{}, &vpcv1.NetworkInterface{}, &vpcv1.ElasticIP{})
 	for _, ix := range IndexedFields() {
 		b = b.WithIndex(ix.Object, ix.Field, ix.Extract)
 	}

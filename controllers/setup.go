@@ -46,6 +46,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		noGC:                    &atomic.Bool{},
 		Acting:                  &actingClaims{},
 		writes:                  &ownWrites{},
+		waits:                   &waitClocks{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err
@@ -112,11 +113,12 @@ func kindWatches(c client.Client) map[string][]watchSpec {
 			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, subnetOf, subnetDeleting), memberWakeDelay))),
 		},
 		topology.KindSecurityGroup: {
-			// Members only change the group's count (and let a deleted group go):
-			// coalesced, not one reconcile per member event.
-			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, func(o client.Object) []string {
-				return o.(*vpcv1.NetworkInterface).Spec.SecurityGroups
-			}), memberWakeDelay))),
+			// Members only change the group's count (status.members) and let a deleted group
+			// go: coalesced, not one reconcile per member event; the count, which nothing
+			// waits for, over a longer time (a thousand interfaces arriving after a restart
+			// rewrote each group's count every second).
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, groupsOf, groupDeleting), memberWakeDelay))),
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, groupsOf), memberCountDelay))),
 			watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(groups, idxGroupRefs)))),
 			watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)),
 		},

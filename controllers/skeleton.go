@@ -110,6 +110,8 @@ type Deps struct {
 	Acting *actingClaims
 	// writes remembers our writes to each object until the cache shows them (ownwrites.go).
 	writes *ownWrites
+	// waits remembers since when objects wait for a dependency (waits.go).
+	waits *waitClocks
 }
 
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
@@ -127,6 +129,11 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	log := logf.FromContext(ctx)
 	obj := r.kind.newObj()
 	if err := r.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			obj.SetNamespace(req.Namespace)
+			obj.SetName(req.Name)
+			r.waits.done(obj)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if r.writes.stale(obj) {
@@ -165,9 +172,17 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	p, err := r.kind.plan(ctx, obj)
 	var dep *DependencyNotReady
 	var invalid *InvalidSpec
+	if !errors.As(err, &dep) {
+		r.waits.done(obj)
+	}
 	switch {
 	case errors.As(err, &dep):
 		log.V(1).Info("waiting for a dependency", "dependency", dep.What)
+		if wait := r.waits.hold(obj, dep.Error(), time.Now()); wait > 0 {
+			// Its watches wake it when the dependency is ready; if that takes longer
+			// than the grace, the wait is reported then.
+			return ctrl.Result{RequeueAfter: wait}, nil
+		}
 		return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionFalse, vpcv1.ReasonDependencyNotReady, dep.Error())
 	case errors.As(err, &invalid):
 		r.Recorder.Event(obj, "Warning", vpcv1.ReasonInvalidSpec, invalid.Error())

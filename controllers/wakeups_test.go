@@ -23,15 +23,24 @@ import (
 
 const wakeNS = "wake"
 
-// recordingQueue records what a handler enqueues, delayed or not.
+// recordingQueue records what a handler enqueues, and the shortest delay of each.
 type recordingQueue struct {
 	workqueue.TypedRateLimitingInterface[reconcile.Request]
 	woken []string
+	after map[string]time.Duration
 }
 
-func (q *recordingQueue) Add(r reconcile.Request)                       { q.woken = append(q.woken, r.Name) }
-func (q *recordingQueue) AddAfter(r reconcile.Request, _ time.Duration) { q.Add(r) }
-func (q *recordingQueue) AddRateLimited(r reconcile.Request)            { q.Add(r) }
+func (q *recordingQueue) Add(r reconcile.Request) { q.AddAfter(r, 0) }
+func (q *recordingQueue) AddAfter(r reconcile.Request, d time.Duration) {
+	q.woken = append(q.woken, r.Name)
+	if q.after == nil {
+		q.after = map[string]time.Duration{}
+	}
+	if prev, ok := q.after[r.Name]; !ok || d < prev {
+		q.after[r.Name] = d
+	}
+}
+func (q *recordingQueue) AddRateLimited(r reconcile.Request) { q.Add(r) }
 
 // wakeFixture is one VPC with a subnet, a group, an interface in both and an elastic IP on
 // it, every one of them synced.
@@ -209,4 +218,25 @@ func TestSubnetAndVpcStatusWakeInterfacesOnlyForWhatTheyRead(t *testing.T) {
 	index := ids.DeepCopy()
 	index.Status.RouterIndex = 7
 	expectWoken(t, "a VPC's router index", woken(t, c, topology.KindNetworkInterface, ids, index), "eni-1")
+}
+
+// A member arriving updates its group's count within memberCountDelay, or lets a group being
+// deleted go within memberWakeDelay.
+func TestMemberWakesItsGroupLaterForTheCount(t *testing.T) {
+	now := metav1.Now()
+	deleting := syncedStatus(&vpcv1.SecurityGroup{ObjectMeta: wakeMeta("sg-2"), Spec: vpcv1.SecurityGroupSpec{VPC: "vpc-1"}})
+	deleting.DeletionTimestamp, deleting.Finalizers = &now, []string{vpcv1.Finalizer}
+	c := wakeFixture(t, deleting)
+	created := &vpcv1.NetworkInterface{ObjectMeta: wakeMeta("eni-2"),
+		Spec: vpcv1.NetworkInterfaceSpec{Subnet: "subnet-1", PrivateIP: "10.0.1.11", SecurityGroups: []string{"sg-1", "sg-2"}}}
+	q := &recordingQueue{}
+	for _, w := range kindWatches(c)[topology.KindSecurityGroup] {
+		if sameType(w.obj, created) {
+			w.h.Create(context.Background(), event.CreateEvent{Object: created}, q)
+		}
+	}
+	if q.after["sg-1"] != memberCountDelay || q.after["sg-2"] != memberWakeDelay {
+		t.Errorf("a member created wakes its group in %s and a group being deleted in %s; want %s and %s",
+			q.after["sg-1"], q.after["sg-2"], memberCountDelay, memberWakeDelay)
+	}
 }

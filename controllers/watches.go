@@ -136,9 +136,13 @@ type delayedQueue struct {
 
 func (q delayedQueue) Add(r reconcile.Request) { q.AddAfter(r, q.d) }
 
-// memberWakeDelay coalesces the wake-ups of a security group by its members and of a subnet
-// by its interfaces.
-const memberWakeDelay = time.Second
+// memberWakeDelay coalesces the wake-ups of a security group or subnet being deleted by its
+// members or interfaces; memberCountDelay those of a group by its members for their count.
+// The workqueue keeps the earlier of two.
+const (
+	memberWakeDelay  = time.Second
+	memberCountDelay = 5 * time.Second
+)
 
 // coreChanges passes on the CoreNetwork events its dependents act on: creation, deletion,
 // a spec change (generation), labels, annotations, the start of its deletion, and a change
@@ -195,6 +199,7 @@ func enqueueContenders(c client.Client, newList func() client.ObjectList) handle
 var (
 	vpcDeleting    = whileDeleting(func() client.Object { return &vpcv1.Vpc{} })
 	subnetDeleting = whileDeleting(func() client.Object { return &vpcv1.Subnet{} })
+	groupDeleting  = whileDeleting(func() client.Object { return &vpcv1.SecurityGroup{} })
 )
 
 // whileCoreDeleting wakes the CoreNetwork while it is being deleted: it waits for the VPCs
@@ -228,6 +233,12 @@ func subnetOf(o client.Object) []string {
 		return nonEmpty(x.Spec.Subnet)
 	case *vpcv1.NatGateway:
 		return nonEmpty(x.Spec.Subnet)
+	}
+	return nil
+}
+func groupsOf(o client.Object) []string {
+	if x, ok := o.(*vpcv1.NetworkInterface); ok {
+		return x.Spec.SecurityGroups
 	}
 	return nil
 }

@@ -1,0 +1,60 @@
+package controllers
+
+import (
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+)
+
+// dependencyGrace is how long an object waits for a dependency before its status says so.
+// When a fresh control plane receives a whole cloud at once (a restart: 1,361 objects at
+// 1,000 interfaces), children arrive while their parents are still being reconciled; each
+// wrote Ready=False DependencyNotReady, then Ready=True a moment later when the parent's
+// watch woke it: some 300 status writes that nobody read, competing with the apply for the
+// API server. A wait that lasts is reported after the grace, as before.
+const dependencyGrace = 2 * time.Second
+
+// waitClocks remembers since when each object has been waiting for a dependency, as seen by
+// its reconciles, until a reconcile finds it waiting for nothing.
+type waitClocks struct {
+	mu    sync.Mutex
+	since map[writeKey]time.Time
+}
+
+// hold tells how much longer the report that obj waits (msg) is held back: 0 when it is to
+// be written now, because the wait has lasted the grace or the status already says so.
+func (w *waitClocks) hold(obj object, msg string, now time.Time) time.Duration {
+	if w == nil {
+		return 0
+	}
+	if c := meta.FindStatusCondition(obj.GetReconcileStatus().Conditions, vpcv1.ConditionReady); c != nil &&
+		c.Reason == vpcv1.ReasonDependencyNotReady && c.Message == truncate(msg, 1024) {
+		return 0
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.since == nil {
+		w.since = map[writeKey]time.Time{}
+	}
+	k := keyOf(obj)
+	start, ok := w.since[k]
+	if !ok {
+		start = now
+		w.since[k] = now
+	}
+	return max(0, dependencyGrace-now.Sub(start))
+}
+
+// done forgets the wait of an object that waits for nothing now (or is gone).
+func (w *waitClocks) done(obj client.Object) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.since, keyOf(obj))
+}

@@ -127,7 +127,8 @@ func (w *ownWrites) stale(obj client.Object) bool {
 }
 
 // ownEvent tells whether an update event shows a version our own write made; the versions
-// made before it are forgotten (events come in order).
+// made before it are forgotten (events come in order). The event of our last write means the
+// cache shows it (the informer updates its store first): nothing is left to remember.
 func (w *ownWrites) ownEvent(obj client.Object) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -141,7 +142,7 @@ func (w *ownWrites) ownEvent(obj client.Object) bool {
 		return false
 	}
 	l.made = slices.Delete(l.made, 0, i+1)
-	if len(l.made) == 0 && len(l.replaced) == 0 {
+	if len(l.made) == 0 {
 		delete(w.m, k)
 	}
 	return true

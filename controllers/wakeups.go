@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -49,7 +50,9 @@ func lifecycleChanged(o, n client.Object) bool {
 
 // readinessChanged: the lifecycle, and what references read of what they refer to (getSynced,
 // inForce, groupInForce, vpcRef): whether it is in MidoNet, whether it is refused, and the
-// router index a VPC's or NAT gateway's dependents build their names with.
+// router index a VPC's or NAT gateway's dependents build their names with; and whether it is
+// Ready: a parent that failed to sync and then recovered (its bridge deleted behind our back
+// and built again) wakes what it carries, whose own syncs may have failed meanwhile.
 func readinessChanged(o, n client.Object) bool {
 	if lifecycleChanged(o, n) {
 		return true
@@ -59,7 +62,16 @@ func readinessChanged(o, n client.Object) bool {
 	if !okA || !okB {
 		return true
 	}
-	return synced(a) != synced(b) || refusedFor(a) != refusedFor(b) || routerIndexOf(o) != routerIndexOf(n)
+	return synced(a) != synced(b) || refusedFor(a) != refusedFor(b) || routerIndexOf(o) != routerIndexOf(n) ||
+		readyStatus(a) != readyStatus(b)
+}
+
+// readyStatus is the status of the Ready condition, "" when there is none.
+func readyStatus(o object) metav1.ConditionStatus {
+	if c := meta.FindStatusCondition(o.GetReconcileStatus().Conditions, vpcv1.ConditionReady); c != nil {
+		return c.Status
+	}
+	return ""
 }
 
 // claimsChanged: readiness, and what the ranking of claims reads (claims.go): the claims

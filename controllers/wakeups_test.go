@@ -209,6 +209,10 @@ func TestSubnetAndVpcStatusWakeInterfacesOnlyForWhatTheyRead(t *testing.T) {
 	expectWoken(t, "a subnet's routes count", woken(t, c, topology.KindNetworkInterface, sn, routes))
 	expectWoken(t, "a subnet's routes count (to its VPC)", woken(t, c, topology.KindVpc, sn, routes))
 	expectWoken(t, "a subnet's first sync", woken(t, c, topology.KindNetworkInterface, notSynced(sn.DeepCopy()), routes), "eni-1")
+	failed := sn.DeepCopy()
+	failed.Status.Conditions[0].Status, failed.Status.Conditions[0].Reason = metav1.ConditionFalse, vpcv1.ReasonMidoNetError
+	expectWoken(t, "a subnet recovering from a failed sync (its bridge built again)",
+		woken(t, c, topology.KindNetworkInterface, failed, sn), "eni-1")
 
 	vpc := get(t, c, "vpc-1", &vpcv1.Vpc{})
 	ids := vpc.DeepCopy()

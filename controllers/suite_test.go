@@ -2,6 +2,8 @@ package controllers_test
 
 import (
 	"context"
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,7 +74,8 @@ var _ = AfterSuite(func() {
 // startManager runs the controllers with a fresh MidoNet client, index and sync engine, as a
 // manager process would after a restart.
 func startManager(resync time.Duration) {
-	m, err := env.StartManager(testenv.ManagerOptions{MidoNetURL: mido.URL, Tenant: tenant, Resync: resync})
+	m, err := env.StartManager(testenv.ManagerOptions{MidoNetURL: mido.URL, Tenant: tenant, Resync: resync,
+		WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return conflictCounter{rt} }})
 	Expect(err).NotTo(HaveOccurred())
 	running = m
 }
@@ -82,4 +85,18 @@ func stopManager() {
 		Expect(running.Stop()).To(Succeed())
 		running = nil
 	}
+}
+
+// conflicts counts the manager's updates (PUT) the API server refused with 409 Conflict
+// (written on a copy older than the object's).
+var conflicts atomic.Int64
+
+type conflictCounter struct{ next http.RoundTripper }
+
+func (c conflictCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && r.Method == http.MethodPut && resp.StatusCode == http.StatusConflict {
+		conflicts.Add(1)
+	}
+	return resp, err
 }

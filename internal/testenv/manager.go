@@ -3,8 +3,10 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -34,12 +36,19 @@ type ManagerOptions struct {
 	MidoNetTimeout time.Duration
 	// Setup adds more runnables (e.g. the global-view runner) before the manager starts.
 	Setup func(mgr manager.Manager) error
+	// WrapTransport, when set, wraps the manager's transport to the API server (a test
+	// counting its requests).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // StartManager starts the controllers on the control plane.
 func (e *Env) StartManager(o ManagerOptions) (*Manager, error) {
 	skip := true
-	mgr, err := ctrl.NewManager(e.Config, ctrl.Options{
+	cfg := rest.CopyConfig(e.Config)
+	if o.WrapTransport != nil {
+		cfg.Wrap(o.WrapTransport)
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 e.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

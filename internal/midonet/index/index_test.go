@@ -269,3 +269,30 @@ func TestRoutesToFollowsWriteThroughs(t *testing.T) {
 	}
 	ids("192.0.2.2/32")
 }
+
+// ChainNames answers from the names the index keeps current: loaded, written through,
+// deleted.
+func TestChainNamesFollowWriteThroughs(t *testing.T) {
+	_, c, x := setup(t)
+	ctx := context.Background()
+	_, _ = c.CreateChain(ctx, &midonet.Chain{Name: "vc_vpc-1a2b3c4d_mdulout"})
+	_, _ = c.CreateChain(ctx, &midonet.Chain{Name: "sg_ingress_sg-55556666"})
+	if err := x.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	metadata := func(name string) bool { return strings.HasSuffix(name, "_mdulout") }
+	if got := x.ChainNames(metadata); !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout"}) {
+		t.Errorf("loaded: %v", got)
+	}
+	added, _ := c.CreateChain(ctx, &midonet.Chain{Name: "vc_vpc-5e6f7a8b_mdulout"})
+	x.PutChain(*added)
+	got := x.ChainNames(metadata)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout", "vc_vpc-5e6f7a8b_mdulout"}) {
+		t.Errorf("after a create: %v", got)
+	}
+	x.DeleteChain(added.ID)
+	if got := x.ChainNames(metadata); !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout"}) {
+		t.Errorf("after a delete: %v", got)
+	}
+}

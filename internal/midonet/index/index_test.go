@@ -296,3 +296,47 @@ func TestChainNamesFollowWriteThroughs(t *testing.T) {
 		t.Errorf("after a delete: %v", got)
 	}
 }
+
+// The lookup of hosts by address and name follows the hosts as the resyncs find them: a host
+// that registers, and one that dies.
+func TestHostLookupFollowsHostChanges(t *testing.T) {
+	run, _, x := setup(t)
+	ctx := context.Background()
+	if err := x.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.HostFor("10.111.1.50"); ok {
+		t.Fatal("a host nobody registered was found")
+	}
+	id, err := run.Server.AddHost(sim.HostSpec{Name: "node-late", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.1.50"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.ResyncCollections(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := x.HostFor("10.111.1.50"); !ok || h.ID != id {
+		t.Errorf("after it registered: %+v %v, want host %s", h, ok, id)
+	}
+	if h, ok := x.HostFor("node-late"); !ok || h.ID != id {
+		t.Errorf("by name after it registered: %+v %v", h, ok)
+	}
+	if err := run.Server.SetHostAlive(id, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.ResyncContainer(ctx, index.KindHost, id); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := x.HostFor("10.111.1.50"); ok {
+		t.Errorf("a dead host is still found: %+v", h)
+	}
+	if err := run.Server.SetHostAlive(id, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Refresh(ctx, index.KindHost, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.HostFor("node-late"); !ok {
+		t.Error("alive again after a refresh, but not found")
+	}
+}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/index"
-	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/midonet/sim"
+	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/translate"
 )
 

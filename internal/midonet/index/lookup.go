@@ -198,6 +198,14 @@ func (x *Index) Port(id string) (midonet.Port, bool) {
 	return p, ok
 }
 
+// PortOn returns the port with id when it is a port of the router or bridge deviceID.
+func (x *Index) PortOn(deviceID, id string) (midonet.Port, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.m.devicePorts(deviceID)[id]
+	return p, ok
+}
+
 // PortsOf lists the ports of a router or bridge, in creation order (tunnel key).
 func (x *Index) PortsOf(deviceID string) []midonet.Port {
 	x.mu.RLock()
@@ -207,10 +215,13 @@ func (x *Index) PortsOf(deviceID string) []midonet.Port {
 	for _, p := range ports {
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(a, b midonet.Port) int {
-		return cmp.Or(cmp.Compare(a.TunnelKey, b.TunnelKey), strings.Compare(a.ID, b.ID))
-	})
+	slices.SortFunc(out, PortOrder)
 	return out
+}
+
+// PortOrder orders ports by creation (tunnel key), then id.
+func PortOrder(a, b midonet.Port) int {
+	return cmp.Or(cmp.Compare(a.TunnelKey, b.TunnelKey), strings.Compare(a.ID, b.ID))
 }
 
 // RoutesOf lists a router's routes, the automatic Local routes included.

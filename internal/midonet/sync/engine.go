@@ -38,6 +38,7 @@ type Engine struct {
 	locks   map[string]*gosync.RWMutex
 	entries map[string]*gosync.Mutex
 	reg     registry
+	shared  sharedKeys
 }
 
 // registry remembers, for this process, which owner each synced object belongs to.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -120,6 +121,13 @@ func (a *ids) midonetIDs(e Engine) map[int]bool {
 		a.snapshotted = time.Now()
 	}
 	return a.inMidoNet
+}
+
+// routerInMidoNet tells whether MidoNet holds a router of that name: the index in its name is
+// in use already (adopted after a restart on a fresh control plane), so recordID need not
+// write it ahead.
+func (d *Deps) routerInMidoNet(name string) bool {
+	return slices.Contains(d.Engine.RouterNames(), name)
 }
 
 func ownerKey(obj client.Object) string {

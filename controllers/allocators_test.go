@@ -283,3 +283,45 @@ func TestMetadataIDsSkipEveryUse(t *testing.T) {
 		}
 	}
 }
+
+// routersMidoNet holds routers of the given names.
+type routersMidoNet struct {
+	noMidoNet
+	routers []string
+}
+
+func (m routersMidoNet) RouterNames() []string { return m.routers }
+
+// A VPC whose router MidoNet holds (a restart on a fresh control plane) adopts its index
+// without writing it ahead: the router in MidoNet holds it already. A VPC without one gets a
+// new index written to its status before anything is built with it.
+func TestAdoptedRouterIndexIsNotWrittenAhead(t *testing.T) {
+	scheme := testScheme(t)
+	adopted := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vpc-00000001", UID: "a"}}
+	fresh := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vpc-00000002", UID: "b"}}
+	api := newFake(scheme, adopted, fresh)
+	d := &Deps{Client: api, Engine: routersMidoNet{routers: []string{"vr_vpc-00000001_7"}}}
+	rtids := &ids{}
+	ctx := context.Background()
+	for _, v := range []*vpcv1.Vpc{adopted, fresh} {
+		got := &vpcv1.Vpc{}
+		if err := api.Get(ctx, client.ObjectKeyFromObject(v), got); err != nil {
+			t.Fatal(err)
+		}
+		if err := ensureRouterIndex(ctx, d, rtids, got); err != nil {
+			t.Fatal(err)
+		}
+		if v == adopted && got.Status.RouterIndex != 7 {
+			t.Errorf("%s got router index %d, want 7 (its router's)", v.Name, got.Status.RouterIndex)
+		}
+	}
+	a, b := &vpcv1.Vpc{}, &vpcv1.Vpc{}
+	_ = api.Get(ctx, client.ObjectKeyFromObject(adopted), a)
+	_ = api.Get(ctx, client.ObjectKeyFromObject(fresh), b)
+	if a.Status.RouterIndex != 0 {
+		t.Errorf("the adopted index %d was written ahead of the reconcile's status", a.Status.RouterIndex)
+	}
+	if b.Status.RouterIndex == 0 || b.Status.RouterIndex == 7 {
+		t.Errorf("the new VPC's status records router index %d, want a new one written ahead", b.Status.RouterIndex)
+	}
+}

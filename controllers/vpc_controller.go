@@ -84,7 +84,7 @@ func ensureRouterIndex(ctx context.Context, d *Deps, rtids *ids, vpc *vpcv1.Vpc)
 		vpc.Status.RouterIndex = int32(idx)
 		vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
 		return nil
-	}, nil)
+	}, func(idx int) bool { return d.routerInMidoNet(translate.VPCRouterName(vpc.Name, idx)) })
 	return err
 }
 

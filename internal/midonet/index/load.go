@@ -244,7 +244,7 @@ func readChain(ctx context.Context, c *midonet.Client, st *chainState) error {
 	if err != nil {
 		return fmt.Errorf("list rules of chain %s: %w", st.Chain.Name, err)
 	}
-	st.Rules = rules
+	st.Rules = packRules(st.Chain.ID, rules)
 	return nil
 }
 

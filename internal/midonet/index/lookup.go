@@ -261,7 +261,7 @@ func (x *Index) RulesOf(chainID string) []midonet.Rule {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if c, ok := x.m.chains[chainID]; ok {
-		return slices.Clone(c.Rules)
+		return unpackRules(chainID, c.Rules)
 	}
 	return nil
 }
@@ -270,12 +270,14 @@ func (x *Index) RulesOf(chainID string) []midonet.Rule {
 func (x *Index) Rule(id string) (midonet.Rule, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	c, ok := x.m.chains[x.m.ruleChain[id]]
+	chainID := x.m.ruleChain[id]
+	c, ok := x.m.chains[chainID]
 	if !ok {
 		return midonet.Rule{}, false
 	}
-	for i, r := range c.Rules {
-		if r.ID == id {
+	for i := range c.Rules {
+		if c.Rules[i].id == id {
+			r := c.Rules[i].unpack(chainID)
 			r.Position = i + 1
 			return r, true
 		}

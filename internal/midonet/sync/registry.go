@@ -2,7 +2,6 @@ package sync
 
 import (
 	"iter"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -108,6 +107,19 @@ type idList struct {
 
 func newIDList(ids []string) idList {
 	var l idList
+	n := 0
+	for _, id := range ids {
+		if _, ok := canonicalUUID(id); ok {
+			n++
+		}
+	}
+	// Exactly sized: growing by appending would leave up to half of every list unused.
+	if n > 0 {
+		l.uuids = make([]uuid.UUID, 0, n)
+	}
+	if n < len(ids) {
+		l.others = make([]string, 0, len(ids)-n)
+	}
 	for _, id := range ids {
 		if u, ok := canonicalUUID(id); ok {
 			l.uuids = append(l.uuids, u)
@@ -115,7 +127,6 @@ func newIDList(ids []string) idList {
 			l.others = append(l.others, id)
 		}
 	}
-	l.uuids, l.others = slices.Clip(l.uuids), slices.Clip(l.others)
 	return l
 }
 

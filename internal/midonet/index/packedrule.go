@@ -22,16 +22,22 @@ import (
 // A packedRule is immutable once made: chains share them between old and new rule slices.
 type packedRule struct {
 	id                         string
-	typ, fragment, flowAction  sym
+	head                       unique.Handle[ruleHead]
 	jump, groupSrc, groupDst   sym // *string fields: present when their flag is set
 	nwSrc, nwDst, dlSrc, dlDst sym
-	uriPrefix                  sym // the self link without the trailing rule id
 	position, nwProto, dlType  int32
 	nwSrcLen, nwDstLen         int32
 	tpSrcStart, tpSrcEnd       int32
 	tpDstStart, tpDstEnd       int32
 	flags                      ruleFlags
 	rest                       *midonet.Rule // fields not packed; nil when none
+}
+
+// ruleHead holds a rule's strings that take few distinct values across a cloud, interned
+// together.
+type ruleHead struct {
+	typ, fragment, flowAction string
+	uriPrefix                 string // the self link without the trailing rule id
 }
 
 // sym is an interned string; the zero sym is "".
@@ -161,7 +167,7 @@ func fits32(v int) bool { return v >= math.MinInt32 && v <= math.MaxInt32 }
 func packRule(chainID string, r midonet.Rule) packedRule {
 	p := packedRule{id: r.ID}
 	r.ID = ""
-	p.typ, p.fragment, p.flowAction = intern(r.Type), intern(r.FragmentPolicy), intern(r.FlowAction)
+	head := ruleHead{typ: r.Type, fragment: r.FragmentPolicy, flowAction: r.FlowAction}
 	r.Type, r.FragmentPolicy, r.FlowAction = "", "", ""
 	for _, b := range ruleBools {
 		if f := b.f(&r); *f {
@@ -208,9 +214,10 @@ func packRule(chainID string, r midonet.Rule) packedRule {
 	}
 	if p.id != "" && len(r.URI) > len(p.id) && strings.HasSuffix(r.URI, p.id) {
 		p.flags |= fURI
-		p.uriPrefix = intern(r.URI[:len(r.URI)-len(p.id)])
+		head.uriPrefix = r.URI[:len(r.URI)-len(p.id)]
 		r.URI = ""
 	}
+	p.head = unique.Make(head)
 	if !reflect.ValueOf(r).IsZero() {
 		p.rest = &r
 	}
@@ -223,8 +230,9 @@ func (p *packedRule) unpack(chainID string) midonet.Rule {
 	if p.rest != nil {
 		r = *p.rest
 	}
+	head := p.head.Value()
 	r.ID = p.id
-	r.Type, r.FragmentPolicy, r.FlowAction = str(p.typ), str(p.fragment), str(p.flowAction)
+	r.Type, r.FragmentPolicy, r.FlowAction = head.typ, head.fragment, head.flowAction
 	for _, b := range ruleBools {
 		if p.flags&b.flag != 0 {
 			*b.f(&r) = true
@@ -257,14 +265,14 @@ func (p *packedRule) unpack(chainID string) midonet.Rule {
 		r.ChainID = chainID
 	}
 	if p.flags&fURI != 0 {
-		r.URI = str(p.uriPrefix) + p.id
+		r.URI = head.uriPrefix + p.id
 	}
 	return r
 }
 
 // jumpsTo reports whether p is a jump rule to chain id, without unpacking it.
 func (p *packedRule) jumpsTo(id string) bool {
-	if str(p.typ) != midonet.RuleTypeJump {
+	if p.head.Value().typ != midonet.RuleTypeJump {
 		return false
 	}
 	if p.flags&fJump != 0 {

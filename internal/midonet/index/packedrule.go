@@ -15,9 +15,10 @@ import (
 // The packed form keeps the fields midovpc's rules use in a third of the space, strings as
 // unique.Handle values shared by every rule with the same address, group, chain or type; the
 // chain id and the self link (the collection's prefix + the rule id) are recomputed when the
-// rule is unpacked. Whatever the packed fields cannot hold (port lists, NAT targets, port
-// groups, a value out of range) stays in rest, a midonet.Rule with only those fields set, so
-// packing loses nothing: unpack(pack(r)) == r.
+// rule is unpacked. Port lists and NAT targets (a subnet's DHCP rules, the NAT rules of every
+// elastic IP and metadata address) go to a small extra; whatever else the packed fields cannot
+// hold (port groups, a value out of range) stays in extra.rest, a midonet.Rule with only those
+// fields set, so packing loses nothing: unpack(pack(r)) == r.
 //
 // A packedRule is immutable once made: chains share them between old and new rule slices.
 type packedRule struct {
@@ -30,7 +31,14 @@ type packedRule struct {
 	tpSrcStart, tpSrcEnd       int32
 	tpDstStart, tpDstEnd       int32
 	flags                      ruleFlags
-	rest                       *midonet.Rule // fields not packed; nil when none
+	extra                      *ruleExtra // nil when the rule has none of it
+}
+
+// ruleExtra holds the slices of a packed rule, and the fields it does not pack.
+type ruleExtra struct {
+	inPorts, outPorts []string
+	natTargets        []midonet.NatTarget
+	rest              *midonet.Rule // fields not packed; nil when none
 }
 
 // ruleHead holds a rule's strings that take few distinct values across a cloud, interned
@@ -218,8 +226,15 @@ func packRule(chainID string, r midonet.Rule) packedRule {
 		r.URI = ""
 	}
 	p.head = unique.Make(head)
+	if r.InPorts != nil || r.OutPorts != nil || r.NatTargets != nil {
+		p.extra = &ruleExtra{inPorts: r.InPorts, outPorts: r.OutPorts, natTargets: r.NatTargets}
+		r.InPorts, r.OutPorts, r.NatTargets = nil, nil, nil
+	}
 	if !reflect.ValueOf(r).IsZero() {
-		p.rest = &r
+		if p.extra == nil {
+			p.extra = &ruleExtra{}
+		}
+		p.extra.rest = &r
 	}
 	return p
 }
@@ -227,8 +242,11 @@ func packRule(chainID string, r midonet.Rule) packedRule {
 // unpack returns the rule p packs, as a rule of chain chainID.
 func (p *packedRule) unpack(chainID string) midonet.Rule {
 	var r midonet.Rule
-	if p.rest != nil {
-		r = *p.rest
+	if x := p.extra; x != nil {
+		if x.rest != nil {
+			r = *x.rest
+		}
+		r.InPorts, r.OutPorts, r.NatTargets = x.inPorts, x.outPorts, x.natTargets
 	}
 	head := p.head.Value()
 	r.ID = p.id
@@ -278,7 +296,7 @@ func (p *packedRule) jumpsTo(id string) bool {
 	if p.flags&fJump != 0 {
 		return str(p.jump) == id
 	}
-	return p.rest != nil && midonet.Deref(p.rest.JumpChainID) == id
+	return p.extra != nil && p.extra.rest != nil && midonet.Deref(p.extra.rest.JumpChainID) == id
 }
 
 func packRules(chainID string, rules []midonet.Rule) []packedRule {

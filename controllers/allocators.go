@@ -164,8 +164,9 @@ func lowestFree(used []int, reserved map[int]bool, pick func(used []int) (int, e
 func (d *Deps) nextRouterIndex(ctx context.Context, self client.Object, adopt func(name string) (int, bool)) func(map[int]bool) (int, error) {
 	return func(reserved map[int]bool) (int, error) {
 		others := map[int]bool{}
+		// Read-only: no deep copy of every Vpc and NatGateway for each router allocated.
 		vpcs := &vpcv1.VpcList{}
-		if err := d.Client.List(ctx, vpcs); err != nil {
+		if err := d.Client.List(ctx, vpcs, client.UnsafeDisableDeepCopy); err != nil {
 			return 0, err
 		}
 		for _, v := range vpcs.Items {
@@ -174,7 +175,7 @@ func (d *Deps) nextRouterIndex(ctx context.Context, self client.Object, adopt fu
 			}
 		}
 		nats := &vpcv1.NatGatewayList{}
-		if err := d.Client.List(ctx, nats); err != nil {
+		if err := d.Client.List(ctx, nats, client.UnsafeDisableDeepCopy); err != nil {
 			return 0, err
 		}
 		for _, n := range nats.Items {

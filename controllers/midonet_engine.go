@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/index"
 	msync "github.com/midovpc/midovpc/internal/midonet/sync"
 	"github.com/midovpc/midovpc/internal/topology"
@@ -92,10 +93,16 @@ func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 
 func (e *engine) UsedMetadataIDs() []int {
 	var ids []int
-	for _, ch := range e.index.Chains() {
-		if vpc, _, ok := translate.ParseVPCChainName(ch.Name); !ok || ch.Name != translate.VPCMetadataOutChainName(vpc) {
-			continue
-		}
+	isMetadataOut := func(name string) bool {
+		vpc, _, ok := translate.ParseVPCChainName(name)
+		return ok && name == translate.VPCMetadataOutChainName(vpc)
+	}
+	// Names first (one chain per VPC matches), then only those chains' rules.
+	var chains []midonet.Chain
+	for _, name := range e.index.ChainNames(isMetadataOut) {
+		chains = append(chains, e.index.ChainsByName(name)...)
+	}
+	for _, ch := range chains {
 		for _, r := range e.index.RulesOf(ch.ID) {
 			for _, t := range r.NatTargets {
 				if a, err := netip.ParseAddr(t.AddressFrom); err == nil {

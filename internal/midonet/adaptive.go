@@ -10,13 +10,15 @@ import (
 // take (AIMD, as TCP does with its window):
 //
 //   - slow start: from a small limit it grows by half a request per answer (×1.5 per round)
-//     until the first sign of queueing (a smaller rise than afterwards) or overload;
-//   - additive increase: after that, while answers come back as fast as the fastest seen
-//     lately and the limit is actually used, it grows by one per round (1/limit per answer);
-//   - multiplicative decrease: when the smoothed latency rises clearly above that floor
-//     (requests queue at the server), it shrinks by a tenth; on an overload signal (503, 429,
-//     an attempt that timed out or got no answer) it halves. At most one decrease per round,
-//     so one burst of slow answers counts once.
+//     until the first sign of queueing (one answer half again slower than the floor) or
+//     overload;
+//   - additive increase: after that, while answers come back nearly as fast as the fastest
+//     seen lately (within a quarter) and the limit is actually used, it grows by one per round
+//     (1/limit per answer); a little slower than that, it holds;
+//   - multiplicative decrease: when the smoothed latency rises clearly above that floor (half
+//     again: requests queue at the server), it shrinks by a tenth; on an overload signal (503,
+//     429, an attempt that timed out or got no answer) it halves. At most one decrease per
+//     round, so one burst of slow answers counts once.
 //
 // The limit stays within [min, max]. Latency is measured around the HTTP exchange only, never
 // the wait for a slot, so the limiter reacts to the server, not to its own queue.
@@ -42,8 +44,9 @@ type adaptiveLimit struct {
 
 // Tuning of the adaptive limit.
 const (
-	latencyTolerance = 2.0                    // smoothed latency above floor × this means queueing
-	slowStartTol     = 1.5                    // ... during slow start, where growth is fast
+	latencyTolerance = 1.5                    // smoothed latency above floor × this means queueing
+	growBelow        = 1.25                   // the limit grows only while latency is within floor × this
+	slowStartTol     = 1.5                    // slow start ends on one answer this much above the floor
 	slowStartGrowth  = 0.5                    // slow start: +0.5 per answer, ×1.5 per round
 	latencyMinExcess = time.Millisecond       // ... and at least this much above it (noise at µs scale)
 	floorWindow      = 10 * time.Second       // the floor forgets older minima after two windows
@@ -142,18 +145,23 @@ func (l *adaptiveLimit) adjustLocked(latency time.Duration, overload, used bool)
 		}
 		l.floor = min(l.floor, l.smoothed)
 		floor := min(l.floor, l.floorPrev)
-		tolerance := latencyTolerance
-		if l.slow {
-			tolerance = slowStartTol
+		above := func(d time.Duration, factor float64) bool {
+			return float64(d) > factor*float64(floor) && d-floor > latencyMinExcess
 		}
-		queueing := float64(l.smoothed) > tolerance*float64(floor) && l.smoothed-floor > latencyMinExcess
 		switch {
-		case queueing && canDecrease:
+		case l.slow && above(latency, slowStartTol):
+			// Slow start grows ×1.5 per round: waiting for the smoothed latency to show the
+			// queue lets the limit overshoot into the server's refusals. One slow answer ends
+			// it (noise only slows the ramp down).
+			l.slow = false
+		case above(l.smoothed, latencyTolerance) && canDecrease:
 			l.limit = max(l.min, l.limit*backoffLatency)
 			l.decreasedAt, l.slow = l.answers, false
-		case !queueing && used && l.slow:
+		case l.slow && used:
 			l.limit = min(l.max, l.limit+slowStartGrowth)
-		case !queueing && used:
+		case !above(l.smoothed, growBelow) && used:
+			// Between growBelow and latencyTolerance the limit holds: requests queue a little at
+			// the server, which keeps it busy, and far from where it refuses work.
 			l.limit = min(l.max, l.limit+1/l.limit)
 		}
 	}

@@ -2,6 +2,7 @@ package midonet_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -32,12 +33,19 @@ func hammer(ctx context.Context, c *midonet.Client, routerID string, callers, to
 }
 
 // TestAdaptiveLimitFindsTheKnee: against an emulator that serves 8 requests at once and refuses
-// work when 24 more wait, 64 eager callers through a client bounded at 64 in flight get no
-// refusal: the limit grows from its slow start, backs off when latency rises, and settles near
-// the server's capacity. The same load with the limit fixed at 64 knocks the server over,
-// which is what the limiter prevents. No retry hides a refusal: one attempt per request.
+// work when 24 more wait (or only 8, as many as it serves), 64 eager callers through a client
+// bounded at 64 in flight get no refusal: the limit grows from its slow start, backs off when
+// latency rises, and settles near the server's capacity. The same load with the limit fixed at
+// 64 knocks the server over, which is what the limiter prevents. No retry hides a refusal: one
+// attempt per request.
 func TestAdaptiveLimitFindsTheKnee(t *testing.T) {
-	const capacity, queue, callers, total = 8, 24, 64, 3200
+	for _, queue := range []int{24, 8} {
+		t.Run(fmt.Sprintf("queue %d", queue), func(t *testing.T) { findsTheKnee(t, queue) })
+	}
+}
+
+func findsTheKnee(t *testing.T, queue int) {
+	const capacity, callers, total = 8, 64, 3200
 	run, err := sim.Start(sim.Options{Latency: 2 * time.Millisecond, Capacity: capacity, QueueLimit: queue})
 	if err != nil {
 		t.Fatal(err)

@@ -59,32 +59,70 @@ func (x *Index) HostByAddress(ip netip.Addr) (midonet.Host, bool) {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	var found *hostState
-	for _, h := range x.m.hosts {
-		if !h.Host.Alive || !h.hasAddress(ip) {
-			continue
-		}
-		if found == nil || h.Host.ID < found.Host.ID {
-			found = h
-		}
+	if h, ok := x.hostLookup().byAddr[ip]; ok {
+		return h.Host, true
 	}
-	if found == nil {
-		return midonet.Host{}, false
-	}
-	return found.Host, true
+	return midonet.Host{}, false
 }
 
-func (h *hostState) hasAddress(ip netip.Addr) bool {
+// hostsByKey finds alive hosts by address and by name, the lowest id winning. Every interface
+// sync asks for its node's host: walking every host's addresses each time grew with the cloud
+// (500 hosts at 10,000 interfaces). Built on first use for one state of the hosts, and again
+// once they change.
+type hostsByKey struct {
+	m      *mirror
+	epoch  uint64
+	byAddr map[netip.Addr]*hostState
+	byName map[string]*hostState
+}
+
+// hostLookup returns the lookup of the current hosts. Callers hold mu (read or write).
+func (x *Index) hostLookup() *hostsByKey {
+	x.hostMu.Lock()
+	defer x.hostMu.Unlock()
+	if l := x.hosts; l != nil && l.m == x.m && l.epoch == x.hostEpoch {
+		return l
+	}
+	l := &hostsByKey{m: x.m, epoch: x.hostEpoch, byAddr: map[netip.Addr]*hostState{}, byName: map[string]*hostState{}}
+	lower := func(cur *hostState, h *hostState) bool { return cur == nil || h.Host.ID < cur.Host.ID }
+	for _, h := range x.m.hosts {
+		if !h.Host.Alive {
+			continue
+		}
+		if lower(l.byName[h.Host.Name], h) {
+			l.byName[h.Host.Name] = h
+		}
+		for _, ip := range h.addresses() {
+			if lower(l.byAddr[ip], h) {
+				l.byAddr[ip] = h
+			}
+		}
+	}
+	x.hosts = l
+	return l
+}
+
+// hostsChanged says that the hosts of the mirror changed in place (a host re-read or gone).
+// Callers hold mu.
+func (x *Index) hostsChanged() {
+	x.hostMu.Lock()
+	x.hostEpoch++
+	x.hostMu.Unlock()
+}
+
+// addresses lists the host's IPv4 addresses that identify it, link-local ones left out.
+func (h *hostState) addresses() []netip.Addr {
+	var out []netip.Addr
 	for _, i := range h.interfaces() {
 		for _, a := range i.Addresses {
 			// Agents report addresses with or without a prefix length.
 			s, _, _ := strings.Cut(a, "/")
-			if p, err := netip.ParseAddr(s); err == nil && p.Unmap() == ip && !linkLocal.Contains(ip) {
-				return true
+			if p, err := netip.ParseAddr(s); err == nil && p.Unmap().Is4() && !linkLocal.Contains(p.Unmap()) {
+				out = append(out, p.Unmap())
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // HostFor finds the MidoNet host of a node as the view names it: by address when node is an
@@ -95,16 +133,10 @@ func (x *Index) HostFor(node string) (midonet.Host, bool) {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	var found *hostState
-	for _, h := range x.m.hosts {
-		if h.Host.Alive && h.Host.Name == node && (found == nil || h.Host.ID < found.Host.ID) {
-			found = h
-		}
+	if h, ok := x.hostLookup().byName[node]; ok {
+		return h.Host, true
 	}
-	if found == nil {
-		return midonet.Host{}, false
-	}
-	return found.Host, true
+	return midonet.Host{}, false
 }
 
 // BindingsOf lists the port bindings of a host.

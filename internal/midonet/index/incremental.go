@@ -70,6 +70,9 @@ func (x *Index) ResyncContainer(ctx context.Context, kind Kind, id string) (Drif
 	x.m.unindexContainer(kind, id)
 	apply(x.m)
 	x.m.indexContainer(kind, id)
+	if kind == KindHost {
+		x.hostsChanged()
+	}
 	delete(x.stale, key)
 	return d, nil
 }
@@ -123,6 +126,9 @@ func (x *Index) ResyncCollections(ctx context.Context) (Drift, error) {
 		add(diff(before, newMirror(), nil))
 		x.m.unindexContainer(kind, id)
 		x.m.carry(newMirror(), key)
+		if kind == KindHost {
+			x.hostsChanged()
+		}
 	}
 	x.mu.Unlock()
 	return total, nil

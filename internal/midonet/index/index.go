@@ -31,6 +31,12 @@ type Index struct {
 	// gens counts the write-throughs of each container, so an incremental resync can tell
 	// that a container changed while it was being read.
 	gens map[string]uint64
+
+	// hosts is the lookup of hosts by address and name (hosts.go), valid for one mirror and
+	// hostEpoch; hostMu guards both.
+	hostMu    sync.Mutex
+	hosts     *hostsByKey
+	hostEpoch uint64
 }
 
 // New returns an empty index for tenant, reading through client.
@@ -146,6 +152,9 @@ func (x *Index) Refresh(ctx context.Context, kind Kind, id string) error {
 	x.m.unindexContainer(kind, id)
 	apply(x.m)
 	x.m.indexContainer(kind, id)
+	if kind == KindHost {
+		x.hostsChanged()
+	}
 	delete(x.stale, containerKey(kind, id))
 	x.touch(kind, id)
 	return nil

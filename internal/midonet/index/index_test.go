@@ -269,3 +269,74 @@ func TestRoutesToFollowsWriteThroughs(t *testing.T) {
 	}
 	ids("192.0.2.2/32")
 }
+
+// ChainNames answers from the names the index keeps current: loaded, written through,
+// deleted.
+func TestChainNamesFollowWriteThroughs(t *testing.T) {
+	_, c, x := setup(t)
+	ctx := context.Background()
+	_, _ = c.CreateChain(ctx, &midonet.Chain{Name: "vc_vpc-1a2b3c4d_mdulout"})
+	_, _ = c.CreateChain(ctx, &midonet.Chain{Name: "sg_ingress_sg-55556666"})
+	if err := x.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	metadata := func(name string) bool { return strings.HasSuffix(name, "_mdulout") }
+	if got := x.ChainNames(metadata); !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout"}) {
+		t.Errorf("loaded: %v", got)
+	}
+	added, _ := c.CreateChain(ctx, &midonet.Chain{Name: "vc_vpc-5e6f7a8b_mdulout"})
+	x.PutChain(*added)
+	got := x.ChainNames(metadata)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout", "vc_vpc-5e6f7a8b_mdulout"}) {
+		t.Errorf("after a create: %v", got)
+	}
+	x.DeleteChain(added.ID)
+	if got := x.ChainNames(metadata); !slices.Equal(got, []string{"vc_vpc-1a2b3c4d_mdulout"}) {
+		t.Errorf("after a delete: %v", got)
+	}
+}
+
+// The lookup of hosts by address and name follows the hosts as the resyncs find them: a host
+// that registers, and one that dies.
+func TestHostLookupFollowsHostChanges(t *testing.T) {
+	run, _, x := setup(t)
+	ctx := context.Background()
+	if err := x.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.HostFor("10.111.1.50"); ok {
+		t.Fatal("a host nobody registered was found")
+	}
+	id, err := run.Server.AddHost(sim.HostSpec{Name: "node-late", Interfaces: []sim.InterfaceSpec{{Name: "eth0", Addresses: []string{"10.111.1.50"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.ResyncCollections(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := x.HostFor("10.111.1.50"); !ok || h.ID != id {
+		t.Errorf("after it registered: %+v %v, want host %s", h, ok, id)
+	}
+	if h, ok := x.HostFor("node-late"); !ok || h.ID != id {
+		t.Errorf("by name after it registered: %+v %v", h, ok)
+	}
+	if err := run.Server.SetHostAlive(id, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.ResyncContainer(ctx, index.KindHost, id); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := x.HostFor("10.111.1.50"); ok {
+		t.Errorf("a dead host is still found: %+v", h)
+	}
+	if err := run.Server.SetHostAlive(id, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Refresh(ctx, index.KindHost, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.HostFor("node-late"); !ok {
+		t.Error("alive again after a refresh, but not found")
+	}
+}

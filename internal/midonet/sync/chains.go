@@ -222,10 +222,7 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		}
 	}
 	cur := r.e.Index.RulesOf(chainID)
-	keys := make([]string, len(cur))
-	for i, m := range cur {
-		keys[i] = actualKey(m)
-	}
+	keys := r.e.shared.of(chainID, cur)
 	for i, w := range wanted {
 		key := topology.RuleKey(cr.Chain, cr.Rules[i])
 		var cands []midonet.Rule

@@ -184,7 +184,7 @@ func (r *run) deleteOne(ref index.Ref) error {
 	case index.KindAddrGroup:
 		del, apply = func() error { return c.DeleteIPAddrGroup(ctx, ref.ID) }, func() { x.DeleteAddrGroup(ref.ID) }
 	case index.KindChain:
-		del, apply = func() error { return c.DeleteChain(ctx, ref.ID) }, func() { x.DeleteChain(ref.ID) }
+		del, apply = func() error { return c.DeleteChain(ctx, ref.ID) }, func() { x.DeleteChain(ref.ID); r.e.shared.forget(ref.ID) }
 	default:
 		return nil
 	}

@@ -38,6 +38,7 @@ type Engine struct {
 	locks   map[string]*gosync.RWMutex
 	entries map[string]*entryLock
 	reg     registry
+	shared  sharedKeys
 }
 
 // Result is what one Sync did and what the owner owns afterwards.

@@ -3,6 +3,7 @@ package sync
 import (
 	"crypto/sha1" //nolint:gosec // a MAC derivation, not security
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,20 +55,27 @@ func (r *run) matchPort(p *topology.Port) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	ports := r.e.Index.PortsOf(dev)
 	free := func(q midonet.Port) bool { return !r.claimed.get(q.ID) && !r.ownedByOther(q.ID) }
 	found := func(id string) (string, bool) {
 		r.ports.set(p.Ref, id)
 		r.claimed.set(id, true)
 		return id, true
 	}
+	// The port midovpc created (its deterministic id) or recorded: looked up directly, not
+	// found in a list of the device's ports (eucart has one per VPC, a subnet's bridge one
+	// per interface). When both are there, the older (lower tunnel key) wins.
 	det := r.e.objectID(p.Key())
 	reg, _ := r.registeredID(p.Key())
-	for _, q := range ports {
-		if (q.ID == det || q.ID == reg) && !r.claimed.get(q.ID) {
-			return found(q.ID)
+	var known []midonet.Port
+	for _, id := range []string{det, reg} {
+		if q, ok := r.e.Index.PortOn(dev, id); ok && id != "" && !r.claimed.get(id) {
+			known = append(known, q)
 		}
 	}
+	if len(known) > 0 {
+		return found(slices.MinFunc(known, index.PortOrder).ID)
+	}
+	ports := r.e.Index.PortsOf(dev)
 	if p.Kind == topology.RouterPort {
 		for _, q := range ports {
 			if q.Type == midonet.PortTypeRouter && q.PortAddress == p.Address.String() && free(q) {

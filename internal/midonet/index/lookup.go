@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"iter"
 	"net/netip"
 	"slices"
 	"strings"
@@ -290,6 +291,25 @@ func (x *Index) RulesOf(chainID string) []midonet.Rule {
 		return unpackRules(chainID, c.Rules)
 	}
 	return nil
+}
+
+// RulesIn yields a chain's rules in position order, one at a time: a caller looking for one
+// rule in a long chain (a VPC's metadata chain holds one per interface) does not copy them
+// all. The rules are those of the chain when the iteration starts.
+func (x *Index) RulesIn(chainID string) iter.Seq[midonet.Rule] {
+	x.mu.RLock()
+	var rules []packedRule // never changed in place: writes replace the slice
+	if c, ok := x.m.chains[chainID]; ok {
+		rules = c.Rules
+	}
+	x.mu.RUnlock()
+	return func(yield func(midonet.Rule) bool) {
+		for i := range rules {
+			if !yield(rules[i].unpack(chainID)) {
+				return
+			}
+		}
+	}
 }
 
 // Rule returns the rule with id, with its current position.

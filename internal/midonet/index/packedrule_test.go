@@ -89,6 +89,29 @@ func TestPackedRulesAreIndependent(t *testing.T) {
 	}
 }
 
+// TestRulesInIsAStableSnapshot: iterating a chain's rules yields them as RulesOf lists them,
+// and a rule inserted meanwhile does not show up in an iteration already started.
+func TestRulesInIsAStableSnapshot(t *testing.T) {
+	x := New(nil, "t")
+	x.PutChain(midonet.Chain{ID: "c", Name: "c"})
+	for i := range 3 {
+		x.InsertRule("c", midonet.Rule{ID: fmt.Sprintf("r%d", i), Type: "accept", Position: i + 1})
+	}
+	var got []midonet.Rule
+	for r := range x.RulesIn("c") {
+		if len(got) == 0 {
+			x.InsertRule("c", midonet.Rule{ID: "new", Type: "drop", Position: 1})
+		}
+		got = append(got, r)
+	}
+	if len(got) != 3 || got[0].ID != "r0" || got[2].ID != "r2" || got[1].ChainID != "c" {
+		t.Errorf("iteration = %+v, want r0, r1, r2 of chain c", got)
+	}
+	if now := x.RulesOf("c"); len(now) != 4 || now[0].ID != "new" {
+		t.Errorf("after the insert RulesOf = %+v, want new first", now)
+	}
+}
+
 // BenchmarkIndexRules inserts typical rules (those of one security group and one interface)
 // into chains of 20 and reports the heap the index keeps per rule.
 func BenchmarkIndexRules(b *testing.B) {

@@ -78,7 +78,7 @@ func (e *engine) HasAddrGroup(name string) bool { return len(e.index.AddrGroupsB
 
 func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 	for _, ch := range e.index.ChainsByName(translate.VPCMetadataOutChainName(vpc)) {
-		for _, r := range e.index.RulesOf(ch.ID) {
+		for r := range e.index.RulesIn(ch.ID) {
 			if r.Type != "snat" || r.NwSrcAddress == nil || *r.NwSrcAddress != privateIP.String() ||
 				r.NwSrcLength != 32 || len(r.NatTargets) != 1 {
 				continue
@@ -103,7 +103,7 @@ func (e *engine) UsedMetadataIDs() []int {
 		chains = append(chains, e.index.ChainsByName(name)...)
 	}
 	for _, ch := range chains {
-		for _, r := range e.index.RulesOf(ch.ID) {
+		for r := range e.index.RulesIn(ch.ID) {
 			for _, t := range r.NatTargets {
 				if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
 					if id, ok := translate.MetadataIDOf(a); ok {

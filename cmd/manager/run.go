@@ -9,10 +9,13 @@ import (
 
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/testenv"
 )
 
@@ -62,6 +65,16 @@ func run(ctx context.Context, o *options) error {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "midovpc-manager.vpc.midovpc.io",
 		LeaderElectionNamespace: o.leaderElectionNS,
+		// The cache keeps of managedFields only the entry the view's applier compares with,
+		// and the client's updates leave managedFields to the API server (cachetrim.go).
+		Cache: cache.Options{DefaultTransform: globalview.TrimManagedFields()},
+		NewClient: func(cfg *rest.Config, opts client.Options) (client.Client, error) {
+			c, err := client.New(cfg, opts)
+			if err != nil {
+				return nil, err
+			}
+			return globalview.KeepServerManagedFields(c), nil
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)

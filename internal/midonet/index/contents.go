@@ -73,7 +73,7 @@ func (x *Index) LoadContents(c Contents) {
 	}
 	for _, ch := range c.Chains {
 		if ch.TenantID == x.tenant {
-			m.chains[ch.ID] = &chainState{Chain: ch, Rules: c.Rules[ch.ID]}
+			m.chains[ch.ID] = &chainState{Chain: ch, Rules: packRules(ch.ID, c.Rules[ch.ID])}
 		}
 	}
 	for _, g := range c.AddrGroups {

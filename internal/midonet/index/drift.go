@@ -199,7 +199,8 @@ func (m *mirror) flatten() map[string]flatEntry {
 	for id, c := range m.chains {
 		ck := containerKey(KindChain, id)
 		add(Ref{Kind: KindChain, ID: id, Name: c.Chain.Name}, ck, c.Chain)
-		for _, r := range c.Rules {
+		for i := range c.Rules {
+			r := c.Rules[i].unpack(id)
 			r.Position = 0
 			add(Ref{Kind: KindRule, ID: r.ID, Parent: id}, ck, r)
 		}

@@ -221,7 +221,7 @@ func (m *mirror) unindexContainer(kind Kind, id string) {
 	case KindChain:
 		if c, ok := m.chains[id]; ok {
 			for _, r := range c.Rules {
-				delete(m.ruleChain, r.ID)
+				delete(m.ruleChain, r.id)
 			}
 			m.removeName(KindChain, c.Chain.Name, id)
 		}
@@ -253,7 +253,7 @@ func (m *mirror) indexContainer(kind Kind, id string) {
 	case KindChain:
 		if c, ok := m.chains[id]; ok {
 			for _, r := range c.Rules {
-				m.ruleChain[r.ID] = id
+				m.ruleChain[r.id] = id
 			}
 			m.addName(KindChain, c.Chain.Name, id)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -233,9 +234,10 @@ func readBridge(ctx context.Context, c *midonet.Client, st *bridgeState) error {
 		if err != nil {
 			return fmt.Errorf("list DHCP hosts of %s on bridge %s: %w", s.CIDR(), name, err)
 		}
-		st.DHCP[s.CIDR()] = &dhcpState{Subnet: s, Hosts: hosts}
+		st.DHCP[s.CIDR()] = &dhcpState{Subnet: s, Hosts: slices.Clone(hosts)}
 	}
-	st.ARP, st.MAC = arp, mac
+	// Copies of exactly their length: a decoded list has up to twice the room it needs.
+	st.ARP, st.MAC = slices.Clone(arp), slices.Clone(mac)
 	return nil
 }
 
@@ -244,7 +246,7 @@ func readChain(ctx context.Context, c *midonet.Client, st *chainState) error {
 	if err != nil {
 		return fmt.Errorf("list rules of chain %s: %w", st.Chain.Name, err)
 	}
-	st.Rules = rules
+	st.Rules = packRules(st.Chain.ID, rules)
 	return nil
 }
 

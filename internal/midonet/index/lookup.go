@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"iter"
 	"net/netip"
 	"slices"
 	"strings"
@@ -287,21 +288,42 @@ func (x *Index) RulesOf(chainID string) []midonet.Rule {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if c, ok := x.m.chains[chainID]; ok {
-		return slices.Clone(c.Rules)
+		return unpackRules(chainID, c.Rules)
 	}
 	return nil
+}
+
+// RulesIn yields a chain's rules in position order, one at a time: a caller looking for one
+// rule in a long chain (a VPC's metadata chain holds one per interface) does not copy them
+// all. The rules are those of the chain when the iteration starts.
+func (x *Index) RulesIn(chainID string) iter.Seq[midonet.Rule] {
+	x.mu.RLock()
+	var rules []packedRule // never changed in place: writes replace the slice
+	if c, ok := x.m.chains[chainID]; ok {
+		rules = c.Rules
+	}
+	x.mu.RUnlock()
+	return func(yield func(midonet.Rule) bool) {
+		for i := range rules {
+			if !yield(rules[i].unpack(chainID)) {
+				return
+			}
+		}
+	}
 }
 
 // Rule returns the rule with id, with its current position.
 func (x *Index) Rule(id string) (midonet.Rule, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	c, ok := x.m.chains[x.m.ruleChain[id]]
+	chainID := x.m.ruleChain[id]
+	c, ok := x.m.chains[chainID]
 	if !ok {
 		return midonet.Rule{}, false
 	}
-	for i, r := range c.Rules {
-		if r.ID == id {
+	for i := range c.Rules {
+		if c.Rules[i].id == id {
+			r := c.Rules[i].unpack(chainID)
 			r.Position = i + 1
 			return r, true
 		}

@@ -110,7 +110,7 @@ type dhcpState struct {
 
 type chainState struct {
 	Chain midonet.Chain
-	Rules []midonet.Rule // in position order
+	Rules []packedRule // in position order; unpack with the chain's id
 }
 
 type groupState struct {
@@ -180,7 +180,7 @@ func (m *mirror) reindex() {
 	for id, c := range m.chains {
 		m.addName(KindChain, c.Chain.Name, id)
 		for _, r := range c.Rules {
-			m.ruleChain[r.ID] = id
+			m.ruleChain[r.id] = id
 		}
 	}
 	for id, g := range m.groups {

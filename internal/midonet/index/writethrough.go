@@ -109,13 +109,13 @@ func (x *Index) DeleteChain(id string) {
 		return
 	}
 	for _, r := range st.Rules {
-		delete(x.m.ruleChain, r.ID)
+		delete(x.m.ruleChain, r.id)
 	}
 	forgetNamed(x, KindChain, x.m.chains, id)
 	for cid, c := range x.m.chains {
-		kept := slices.DeleteFunc(slices.Clone(c.Rules), func(r midonet.Rule) bool {
-			if r.Type == midonet.RuleTypeJump && midonet.Deref(r.JumpChainID) == id {
-				delete(x.m.ruleChain, r.ID)
+		kept := slices.DeleteFunc(slices.Clone(c.Rules), func(r packedRule) bool {
+			if r.jumpsTo(id) {
+				delete(x.m.ruleChain, r.id)
 				return true
 			}
 			return false
@@ -167,17 +167,17 @@ func (x *Index) InsertRule(chainID string, r midonet.Rule) {
 	if !ok {
 		return
 	}
-	// A new slice (readers may hold the old one) of the exact size: growing by appending
-	// left up to half of every chain's rules as spare capacity (50 MB at 10,000 interfaces).
-	rules := make([]midonet.Rule, 0, len(c.Rules)+1)
+	// A new slice (a resync's carried copy may share the old one) of the exact size: growing
+	// by appending left up to half of every chain's rules as spare capacity.
+	rules := make([]packedRule, 0, len(c.Rules)+1)
 	for _, o := range c.Rules {
-		if o.ID != r.ID {
+		if o.id != r.ID {
 			rules = append(rules, o)
 		}
 	}
 	pos := min(max(r.Position, 1), len(rules)+1)
 	r.ChainID = chainID
-	c.Rules = slices.Insert(rules, pos-1, r)
+	c.Rules = slices.Insert(rules, pos-1, packRule(chainID, r))
 	x.m.ruleChain[r.ID] = chainID
 	x.touch(KindChain, chainID)
 }
@@ -191,7 +191,7 @@ func (x *Index) DeleteRule(id string) {
 		return
 	}
 	if c, ok := x.m.chains[cid]; ok {
-		c.Rules = slices.DeleteFunc(slices.Clone(c.Rules), func(o midonet.Rule) bool { return o.ID == id })
+		c.Rules = slices.DeleteFunc(slices.Clone(c.Rules), func(o packedRule) bool { return o.id == id })
 	}
 	delete(x.m.ruleChain, id)
 	x.touch(KindChain, cid)

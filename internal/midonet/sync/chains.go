@@ -147,7 +147,7 @@ func (r *run) insertPosition(list, realized []string, i int, shared bool) int {
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
 	for _, id := range list {
-		if r.e.reg.placement[id] != topology.First {
+		if !r.e.placedFirst(id) {
 			break
 		}
 		pos++

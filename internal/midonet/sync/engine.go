@@ -36,18 +36,9 @@ type Engine struct {
 	once    gosync.Once
 	mu      gosync.Mutex // guards the registry and locks
 	locks   map[string]*gosync.RWMutex
-	entries map[string]*gosync.Mutex
+	entries map[string]*entryLock
 	reg     registry
 	shared  sharedKeys
-}
-
-// registry remembers, for this process, which owner each synced object belongs to.
-type registry struct {
-	owners    map[string]topology.Owner          // MidoNet id (or synthetic id) → owner
-	ids       map[string]string                  // fragment key → MidoNet id
-	byOwner   map[topology.Owner]map[string]bool // owner → the ids it owns
-	placement map[string]topology.Placement      // contributed rule id → its placement
-	uses      map[string]map[topology.Owner]bool // id of an object owned by nobody (host) → owners relying on it
 }
 
 // Result is what one Sync did and what the owner owns afterwards.
@@ -67,14 +58,8 @@ type Result struct {
 func (e *Engine) init() {
 	e.once.Do(func() {
 		e.locks = map[string]*gosync.RWMutex{}
-		e.entries = map[string]*gosync.Mutex{}
-		e.reg = registry{
-			owners:    map[string]topology.Owner{},
-			ids:       map[string]string{},
-			byOwner:   map[topology.Owner]map[string]bool{},
-			placement: map[string]topology.Placement{},
-			uses:      map[string]map[topology.Owner]bool{},
-		}
+		e.entries = map[string]*entryLock{}
+		e.reg = newRegistry()
 	})
 }
 
@@ -121,12 +106,28 @@ func (e *Engine) lockEntry(container, entry string) func() {
 	e.mu.Lock()
 	m, ok := e.entries[key]
 	if !ok {
-		m = &gosync.Mutex{}
+		m = &entryLock{}
 		e.entries[key] = m
 	}
+	m.users++
 	e.mu.Unlock()
 	m.Lock()
-	return func() { m.Unlock(); c.RUnlock() }
+	return func() {
+		m.Unlock()
+		e.mu.Lock()
+		if m.users--; m.users == 0 {
+			delete(e.entries, key) // one lock per entry ever edited would stay forever
+		}
+		e.mu.Unlock()
+		c.RUnlock()
+	}
+}
+
+// entryLock is the lock of one entry, with the number of callers holding or awaiting it
+// (guarded by Engine.mu).
+type entryLock struct {
+	gosync.Mutex
+	users int
 }
 
 // lockPair locks two containers in a fixed order, so two pairs can never deadlock.
@@ -269,39 +270,40 @@ func (r *run) finish(complete bool) {
 			}
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for id := range e.reg.byOwner[r.owner] {
-		if !owned[id] && e.reg.owners[id] == r.owner {
-			delete(e.reg.owners, id)
-			delete(e.reg.placement, id)
-		}
-	}
-	for id := range owned {
-		e.reg.owners[id] = r.owner
-	}
-	for id, p := range r.placement.m {
-		e.reg.placement[id] = p
-	}
-	for k, id := range r.res.IDs {
-		e.reg.ids[k] = id
-	}
-	for _, id := range r.uses {
-		if e.reg.uses[id] == nil {
-			e.reg.uses[id] = map[topology.Owner]bool{}
-		}
-		e.reg.uses[id][r.owner] = true
-	}
-	if len(owned) == 0 {
-		delete(e.reg.byOwner, r.owner)
-	} else {
-		e.reg.byOwner[r.owner] = owned
-	}
 	r.res.Owned = make([]string, 0, len(owned))
 	for id := range owned {
 		r.res.Owned = append(r.res.Owned, id)
 	}
 	slices.Sort(r.res.Owned)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	me := e.reg.owners.of(r.owner)
+	for id := range e.reg.byOwner[me].all() {
+		if o, ok := e.reg.ownerOf.get(id); !owned[id] && ok && o == me {
+			e.reg.ownerOf.del(id)
+			e.reg.placement.del(id)
+		}
+	}
+	for id := range owned {
+		e.reg.ownerOf.set(id, me)
+	}
+	for id, p := range r.placement.m {
+		e.reg.placement.set(id, p)
+	}
+	for k, id := range r.res.IDs {
+		e.recordID(k, id)
+	}
+	for _, id := range r.uses {
+		if e.reg.uses[id] == nil {
+			e.reg.uses[id] = map[ownerNum]bool{}
+		}
+		e.reg.uses[id][me] = true
+	}
+	if len(owned) == 0 {
+		delete(e.reg.byOwner, me)
+	} else {
+		e.reg.byOwner[me] = newIDList(r.res.Owned)
+	}
 }
 
 // OwnersOf maps a drift to the owners to sync again: the owner of each drifted object, and for
@@ -314,14 +316,14 @@ func (e *Engine) OwnersOf(d index.Drift) []topology.Owner {
 	defer e.mu.Unlock()
 	set := map[topology.Owner]bool{}
 	for _, ref := range d.All() {
-		o, ok := e.reg.owners[ref.ID]
+		o, ok := e.reg.ownerOf.get(ref.ID)
 		if ok {
-			set[o] = true
-		} else if p, ok := e.reg.owners[ref.Parent]; ok {
-			set[p] = true
+			set[e.reg.owners.owner(o)] = true
+		} else if p, ok := e.reg.ownerOf.get(ref.Parent); ok {
+			set[e.reg.owners.owner(p)] = true
 		}
 		for u := range e.reg.uses[ref.ID] {
-			set[u] = true
+			set[e.reg.owners.owner(u)] = true
 		}
 	}
 	out := make([]topology.Owner, 0, len(set))

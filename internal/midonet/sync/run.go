@@ -53,8 +53,10 @@ func (e *Engine) newRun(ctx context.Context, frag *topology.Fragment, previous [
 		r.prev[id] = true
 	}
 	e.mu.Lock()
-	for id := range e.reg.byOwner[frag.Owner] {
-		r.prev[id] = true
+	if n, ok := e.reg.owners.num[frag.Owner]; ok {
+		for id := range e.reg.byOwner[n].all() {
+			r.prev[id] = true
+		}
 	}
 	e.mu.Unlock()
 	for i := range frag.Ports {
@@ -88,8 +90,8 @@ func (r *run) removed(id string) {
 func (r *run) ownedByOther(id string) bool {
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
-	o, ok := r.e.reg.owners[id]
-	return ok && o != r.owner
+	o, ok := r.e.reg.ownerOf.get(id)
+	return ok && r.e.reg.owners.owner(o) != r.owner
 }
 
 // registeredID returns the id recorded for a fragment key by any owner's sync.

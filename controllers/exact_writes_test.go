@@ -25,6 +25,14 @@ var _ = Describe("the writes a change costs", Ordered, func() {
 	change := func(obj client.Object, edit func()) []string {
 		GinkgoHelper()
 		Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+		// MidoNet is shared by every spec's cloud, and an earlier one may still be settling (a
+		// repair after a resync, a coalesced wake-up): count from a quiet MidoNet, 2 s without
+		// a write.
+		Eventually(func() bool {
+			before := mido.Server.Writes()
+			time.Sleep(2 * time.Second)
+			return mido.Server.Writes() == before
+		}, 30*time.Second, 0).Should(BeTrue(), "MidoNet never settled before the change")
 		mido.Server.ResetRequests()
 		edit()
 		Expect(k8s.Update(suiteCtx, obj)).To(Succeed())

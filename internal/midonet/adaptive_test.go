@@ -39,14 +39,19 @@ func hammer(ctx context.Context, c *midonet.Client, routerID string, callers, to
 // 64 knocks the server over, which is what the limiter prevents. No retry hides a refusal: one
 // attempt per request.
 func TestAdaptiveLimitFindsTheKnee(t *testing.T) {
-	for _, queue := range []int{24, 8} {
-		t.Run(fmt.Sprintf("queue %d", queue), func(t *testing.T) { findsTheKnee(t, queue) })
+	// The short queue runs at 20 ms: at 2 ms, the scheduling delays of a loaded 2-core
+	// machine are as large as the latency the limiter reads the queue from.
+	for _, tc := range []struct {
+		queue, total int
+		latency      time.Duration
+	}{{24, 3200, 2 * time.Millisecond}, {8, 800, 20 * time.Millisecond}} {
+		t.Run(fmt.Sprintf("queue %d", tc.queue), func(t *testing.T) { findsTheKnee(t, tc.queue, tc.total, tc.latency) })
 	}
 }
 
-func findsTheKnee(t *testing.T, queue int) {
-	const capacity, callers, total = 8, 64, 3200
-	run, err := sim.Start(sim.Options{Latency: 2 * time.Millisecond, Capacity: capacity, QueueLimit: queue})
+func findsTheKnee(t *testing.T, queue, total int, latency time.Duration) {
+	const capacity, callers = 8, 64
+	run, err := sim.Start(sim.Options{Latency: latency, Capacity: capacity, QueueLimit: queue})
 	if err != nil {
 		t.Fatal(err)
 	}

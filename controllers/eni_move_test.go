@@ -111,8 +111,21 @@ var _ = Describe("a new interface's metadata address", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(func() []string { return chainAddresses("vc_" + c.vpc + "_mdulout") }, 10*time.Second, 100*time.Millisecond).
 			Should(ContainElement(taken))
-		// Let the index see it (resync every second), then add an interface.
-		time.Sleep(2 * time.Second)
+		// Let the index see it (the drift check re-reads every container once per resync
+		// period, spread over it: under -race with many clouds, more than a second), then let
+		// the allocator's snapshot of MidoNet's ids (at most a second old) see it, then add an
+		// interface.
+		chain := chainByName("vc_" + c.vpc + "_mdulout").ID
+		Eventually(func() []string {
+			var out []string
+			for r := range running.Index.RulesIn(chain) {
+				for _, t := range r.NatTargets {
+					out = append(out, t.AddressFrom)
+				}
+			}
+			return out
+		}, 30*time.Second, 100*time.Millisecond).Should(ContainElement(taken))
+		time.Sleep(1500 * time.Millisecond)
 		eni := &vpcv1.NetworkInterface{ObjectMeta: objMeta(c.ns, hexID("eni", 0xee00+c.n)), Spec: vpcv1.NetworkInterfaceSpec{
 			Subnet: c.subnet, MACAddress: vpcv1.MAC(fmt.Sprintf("d0:0d:00:00:ee:%02x", c.n)),
 			PrivateIP: vpcv1.IPv4(fmt.Sprintf("10.%d.1.20", c.n)), SourceDestCheck: true, Node: "10.111.5.70"}}

@@ -22,8 +22,10 @@ import (
 // runs them, with a fresh client, index and sync engine (a restarted process).
 type Manager struct {
 	Manager manager.Manager
-	cancel  context.CancelFunc
-	done    chan error
+	// Index is the controllers' mirror of MidoNet (tests wait for it to see a change).
+	Index  *index.Index
+	cancel context.CancelFunc
+	done   chan error
 }
 
 // ManagerOptions say where MidoNet is and how the manager runs.
@@ -82,7 +84,7 @@ func (e *Env) StartManager(o ManagerOptions) (*Manager, error) {
 			return nil, err
 		}
 	}
-	m := &Manager{Manager: mgr, cancel: cancel, done: make(chan error, 1)}
+	m := &Manager{Manager: mgr, Index: se.Index, cancel: cancel, done: make(chan error, 1)}
 	go func() { m.done <- mgr.Start(ctx) }()
 	return m, nil
 }

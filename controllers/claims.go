@@ -11,9 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/translate"
 )
 
@@ -145,29 +145,19 @@ func holds(o client.Object, key string) bool {
 }
 
 // outranks tells whether a (holding the claim or not) comes before b: the holder first, then
-// one that acted before (see actedBefore), then the oldest, then the lowest uid. Every
-// reconcile of every contender agrees on it.
+// the oldest, then the lowest uid. Every reconcile of every contender agrees on it. A resource
+// records its claims in its status before its first MidoNet write (claimBeforeWriting), so
+// one that has acted holds: after a restart it stays ahead of a contender it refused, even
+// one older or created in the same second with a lower uid.
 func outranks(a client.Object, aHolds bool, b client.Object, bHolds bool) bool {
 	if aHolds != bHolds {
 		return aHolds
-	}
-	if aActed, bActed := actedBefore(a), actedBefore(b); aActed != bActed {
-		return aActed
 	}
 	ta, tb := a.GetCreationTimestamp(), b.GetCreationTimestamp()
 	if !ta.Equal(&tb) {
 		return ta.Before(&tb)
 	}
 	return a.GetUID() < b.GetUID()
-}
-
-// actedBefore tells whether o was let act on its claims at some point, by this process or an
-// earlier one: the finalizer is added only once every claim check has passed, before the first
-// MidoNet write. After a restart that came before its first sync recorded its claims, this
-// keeps it ahead of a contender created in the same second with a lower uid, which was refused
-// and wrote nothing.
-func actedBefore(o client.Object) bool {
-	return controllerutil.ContainsFinalizer(o, vpcv1.Finalizer)
 }
 
 // contender is another object that wants what a claim wants, and whether it holds it (its
@@ -235,8 +225,6 @@ type refusal struct {
 	held  bool
 	// acting: by does not hold the claim yet, but this process already let it act on it.
 	acting bool
-	// acted: by was let act before (actedBefore), the refused object was not.
-	acted bool
 }
 
 func (r *refusal) reason() string {
@@ -253,8 +241,6 @@ func (r *refusal) Error() string {
 		why = "it holds it"
 	case r.acting:
 		why = "it is being synced"
-	case r.acted:
-		why = "it was synced first"
 	}
 	by := fmt.Sprintf("%s %s/%s", kindOf(r.by), r.by.GetNamespace(), r.by.GetName())
 	if r.by.GetNamespace() == "" {
@@ -288,7 +274,8 @@ func refused(ctx context.Context, c client.Client, obj client.Object, acting *ac
 		for i := range others {
 			o := &others[i]
 			o.acting = !o.holds && acting.acts(cl.key, o.obj)
-			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds && !o.acting && !actedBefore(o.obj) {
+			// One being deleted counts only while it holds or acts: it never wrote otherwise.
+			if !o.obj.GetDeletionTimestamp().IsZero() && !o.holds && !o.acting {
 				continue
 			}
 			if outranks(o.obj, o.holds || o.acting, obj, mine) && (first == nil || outranks(o.obj, o.holds || o.acting, first.obj, first.holds || first.acting)) {
@@ -296,8 +283,7 @@ func refused(ctx context.Context, c client.Client, obj client.Object, acting *ac
 			}
 		}
 		if first != nil {
-			return &refusal{claim: cl, by: first.obj, held: first.holds, acting: first.acting,
-				acted: actedBefore(first.obj) && !actedBefore(obj)}, nil
+			return &refusal{claim: cl, by: first.obj, held: first.holds, acting: first.acting}, nil
 		}
 		passed = append(passed, cl.key)
 	}
@@ -419,6 +405,44 @@ func (d *Deps) checkPublicIP(ctx context.Context, field string, ip netip.Addr) e
 // recordClaims sets the claims an object holds once its sync succeeded.
 func recordClaims(obj object) {
 	obj.GetReconcileStatus().Claims = claimKeys(obj)
+}
+
+// claimBeforeWriting makes the sync's first MidoNet write wait until the resource's status
+// records every claim it acts on (besides those it recorded before: what it still holds in
+// MidoNet stays claimed until the sync's own status says otherwise). A resource that has
+// written to MidoNet therefore always holds its claims, here and after a restart: that is
+// what ranks it ahead of a contender it refused (outranks). A sync that writes nothing, such
+// as the adoption of a converged MidoNet, records the claims with the status it ends with,
+// and costs no extra write. done, called once the sync has returned, carries the recorded
+// claims and resource version over to obj.
+func (r *reconciler[T]) claimBeforeWriting(ctx context.Context, obj T) (_ context.Context, done func()) {
+	had := obj.GetReconcileStatus().Claims
+	want := claimKeys(obj)
+	missing := slices.ContainsFunc(want, func(k string) bool { return !slices.Contains(had, k) })
+	if !missing {
+		return ctx, func() {}
+	}
+	var recorded T
+	var wrote bool
+	hook := func(ctx context.Context) error {
+		// The sync runs on: it reads the plan, not obj, so a copy is written.
+		cp := obj.DeepCopyObject().(T)
+		claims := slices.Concat(had, want)
+		slices.Sort(claims)
+		cp.GetReconcileStatus().Claims = slices.Compact(claims)
+		if err := r.writes.update(ctx, r.Client, cp, true); err != nil {
+			return fmt.Errorf("record the claims of %s %s in its status before writing to MidoNet: %w",
+				kindOf(obj), client.ObjectKeyFromObject(obj), err)
+		}
+		recorded, wrote = cp, true
+		return nil
+	}
+	return midonet.WithBeforeWrite(ctx, hook), func() {
+		if wrote {
+			obj.SetResourceVersion(recorded.GetResourceVersion())
+			obj.GetReconcileStatus().Claims = recorded.GetReconcileStatus().Claims
+		}
+	}
 }
 
 // dropClaims forgets what a refused object held: for a cloud-id conflict everything (the

@@ -36,9 +36,10 @@ func vpcAt(ns string, created int64, uid string, held bool) *vpcv1.Vpc {
 	return v
 }
 
-// The rule every contender computes alike: the holder first, else the one that was let act
-// before (it carries the finalizer), else the oldest, else the lowest uid; a contender being
-// deleted that neither holds the id nor ever acted does not count.
+// The rule every contender computes alike: the holder first (a resource records its claims
+// before its first MidoNet write), else the oldest, else the lowest uid; a contender being
+// deleted that does not hold the id does not count. The finalizer plays no part: projected
+// resources carry it from their creation.
 func TestWhoOwnsACloudID(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
@@ -52,13 +53,10 @@ func TestWhoOwnsACloudID(t *testing.T) {
 		{"the older wins", vpcAt("prod", 1000, "z", false), vpcAt("team-a", 2000, "a", false), false, "", true, "prod/vpc-0a1b2c3d (it is older)"},
 		{"the lower uid breaks a tie", vpcAt("prod", 1000, "a", false), vpcAt("team-a", 1000, "b", false), false, "", true, ""},
 		{"the holder wins over an older one", vpcAt("prod", 2000, "a", true), vpcAt("team-a", 1000, "b", false), false, "", true, "prod/vpc-0a1b2c3d (it holds it)"},
-		// A restart came before prod's first sync recorded its claim: its finalizer says it
-		// was let act, and team-a, created in the same second with a lower uid, was refused.
-		{"the one that acted wins the same-second tie after a restart", withFinalizer(vpcAt("prod", 1000, "b", false)), vpcAt("team-a", 1000, "a", false), false, "", true, "prod/vpc-0a1b2c3d (it was synced first)"},
-		{"the one that acted wins over an older one", withFinalizer(vpcAt("prod", 2000, "b", false)), vpcAt("team-a", 1000, "a", false), false, "", true, ""},
+		{"a finalizer alone does not rank", withFinalizer(vpcAt("prod", 2000, "b", false)), vpcAt("team-a", 1000, "a", false), false, "", false, ""},
 		{"a deleting holder still holds", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", true), true, vpcv1.Finalizer, false, ""},
-		{"a deleting non-holder that acted counts until it is gone", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, vpcv1.Finalizer, false, ""},
-		{"a deleting non-holder that never acted does not count", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, "test.midovpc.io/hold", true, ""},
+		{"a deleting non-holder does not count, with our finalizer", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, vpcv1.Finalizer, true, ""},
+		{"a deleting non-holder does not count, with another finalizer", vpcAt("prod", 2000, "a", false), vpcAt("team-a", 1000, "b", false), true, "test.midovpc.io/hold", true, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,6 +153,8 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 	// The finalizer and the owner reference go in one update: every write to the API server
 	// counts when a thousand resources arrive at once (a restart on a fresh control plane).
+	// Projected resources carry both from the view's applier already, so this writes nothing
+	// for them; resources written with kubectl get them here.
 	added := controllerutil.AddFinalizer(obj, vpcv1.Finalizer)
 	owned, err := r.ensureOwnerReference(ctx, obj)
 	if err != nil {
@@ -192,7 +194,9 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 
 	status := obj.GetReconcileStatus()
-	res, err := r.Engine.Sync(ctx, &p.frag, status.MidoNetIDs)
+	syncCtx, claimed := r.claimBeforeWriting(ctx, obj)
+	res, err := r.Engine.Sync(syncCtx, &p.frag, status.MidoNetIDs)
+	claimed()
 	if err != nil {
 		if r.Engine.IsDependencyError(err) {
 			reason, msg := vpcv1.ReasonDependencyNotReady, err.Error()

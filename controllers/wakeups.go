@@ -8,7 +8,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -75,7 +74,7 @@ func readyStatus(o object) metav1.ConditionStatus {
 }
 
 // claimsChanged: readiness, and what the ranking of claims reads (claims.go): the claims
-// recorded in status and the finalizer. For the subnets of a VPC, which wake each other: their
+// recorded in status. For the subnets of a VPC, which wake each other: their
 // CIDRs must not overlap, a claim the contenders' index does not find.
 func claimsChanged(o, n client.Object) bool {
 	if readinessChanged(o, n) {
@@ -86,8 +85,7 @@ func claimsChanged(o, n client.Object) bool {
 	if !okA || !okB {
 		return true
 	}
-	return !slices.Equal(a.GetReconcileStatus().Claims, b.GetReconcileStatus().Claims) ||
-		controllerutil.ContainsFinalizer(o, vpcv1.Finalizer) != controllerutil.ContainsFinalizer(n, vpcv1.Finalizer)
+	return !slices.Equal(a.GetReconcileStatus().Claims, b.GetReconcileStatus().Claims)
 }
 
 // skippedRoutesChanged: the lifecycle of a subnet and the routes it left out, which its

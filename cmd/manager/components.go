@@ -8,6 +8,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/controllers"
 	"github.com/midovpc/midovpc/internal/endpoint"
 	"github.com/midovpc/midovpc/internal/globalview"
@@ -103,7 +104,9 @@ func setupComponents(ctx context.Context, mgr ctrl.Manager, o *options, parts *m
 		}
 	}
 	if o.globalView != "" {
-		if err := mgr.Add(globalview.NewRunner(mgr, o.globalView, o.namespace)); err != nil {
+		r := globalview.NewRunner(mgr, o.globalView, o.namespace)
+		r.Finalizers = []string{vpcv1.Finalizer}
+		if err := mgr.Add(r); err != nil {
 			return err
 		}
 	} else {

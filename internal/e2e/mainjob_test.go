@@ -10,6 +10,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/globalview"
 )
 
@@ -28,6 +29,7 @@ func TestMainJob(t *testing.T) {
 	}
 	h := start(t, func(mgr manager.Manager) error {
 		r := globalview.NewRunner(mgr, view, "eucalyptus-vpc")
+		r.Finalizers = []string{vpcv1.Finalizer}
 		r.Poll = time.Second
 		return mgr.Add(r)
 	})

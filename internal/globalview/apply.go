@@ -34,6 +34,13 @@ type Applier struct {
 	// Workers is how many objects of one kind are applied at once; DefaultApplyWorkers
 	// when 0.
 	Workers int
+	// Finalizers go on every object applied. The manager gives the controllers' finalizer,
+	// so that a projected object is created with it rather than updated a second time by
+	// its reconciler (on a fresh control plane, one update fewer per object). Every apply
+	// carries them: one that left them out would remove them, as server-side apply removes
+	// the fields a manager owned and no longer sends. They are not compared: an object
+	// that has them already from its reconciler is not written again for them.
+	Finalizers []string
 }
 
 // ApplyResult says what one Apply did.
@@ -313,6 +320,9 @@ func (a *Applier) applyOne(ctx context.Context, c change, uids map[ObjectRef]typ
 		return "", err
 	}
 	u := &unstructured.Unstructured{Object: m}
+	if len(a.Finalizers) > 0 {
+		u.SetFinalizers(a.Finalizers)
+	}
 	opts := []client.ApplyOption{client.FieldOwner(FieldManager), client.ForceOwnership}
 	if dryRun {
 		opts = append(opts, client.DryRunAll)

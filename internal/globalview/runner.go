@@ -53,6 +53,10 @@ type Runner struct {
 	// is the source of truth for what it projects, and a projected object deleted or edited
 	// by hand is put back. With nothing to put back it costs a comparison and no write.
 	Repair time.Duration
+	// Finalizers go on every projected object it applies (Applier.Finalizers): the
+	// manager's controllers' finalizer. Empty when no controllers run (tests of the
+	// projection alone), or nothing would ever let the objects go.
+	Finalizers []string
 
 	state runnerState
 	// afterSync, when set (by tests), is called after every look at the file.
@@ -147,7 +151,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	if reader == nil {
 		reader = r.Client
 	}
-	r.state = runnerState{applier: Applier{Client: r.Client, Reader: reader}}
+	r.state = runnerState{applier: Applier{Client: r.Client, Reader: reader, Finalizers: r.Finalizers}}
 	acked, err := ReadAck(AckPath(r.Path))
 	if err != nil {
 		r.Log.Error(err, "reading the ack file; every version will be acknowledged anew")

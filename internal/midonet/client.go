@@ -366,6 +366,11 @@ type reply struct {
 // do sends a call, retrying transient failures when the call is idempotent. The returned
 // reply is never nil, so that callers can see how many attempts were made even on error.
 func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
+	if cl.method != http.MethodGet && !cl.noAuth {
+		if err := runBeforeWrite(ctx); err != nil {
+			return &reply{}, fmt.Errorf("midonet %s %s: not sent: %w", cl.method, redact(cl.url), err)
+		}
+	}
 	attempts := 1
 	if cl.retryable {
 		attempts = c.retry.Attempts

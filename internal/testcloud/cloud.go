@@ -12,6 +12,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/sim"
@@ -58,6 +59,7 @@ func StartCloud(dir string, view []byte, timeout time.Duration) (c *Cloud, err e
 		MidoNetURL: c.MidoNet.URL, Tenant: c.Tenant,
 		Setup: func(mgr manager.Manager) error {
 			r := globalview.NewRunner(mgr, c.view, globalview.DefaultNamespace)
+			r.Finalizers = []string{vpcv1.Finalizer}
 			r.Poll = time.Second
 			return mgr.Add(r)
 		},

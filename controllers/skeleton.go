@@ -198,6 +198,11 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	res, err := r.Engine.Sync(syncCtx, &p.frag, status.MidoNetIDs)
 	claimed()
 	if err != nil {
+		if apierrors.IsConflict(err) {
+			// Recording the claims before the first write met a newer copy: nothing was
+			// written to MidoNet; Reconcile reads the object again.
+			return ctrl.Result{}, err
+		}
 		if r.Engine.IsDependencyError(err) {
 			reason, msg := vpcv1.ReasonDependencyNotReady, err.Error()
 			if p.missingHost != "" {

@@ -71,14 +71,17 @@ type ReconcileStatus struct {
 	// +optional
 	MidoNetObjects int32 `json:"midonetObjects,omitempty"`
 
-	// midonetIDs are the MidoNet ids of the objects this resource owns. They scope
+	// midonetIDs are the MidoNet ids of the objects this resource owns, sorted. They scope
 	// deletion: midovpc only ever deletes objects its resources own.
-	// +listType=set
+	// Atomic: only midovpc writes it, and as a set the API server would keep an ownership
+	// entry per id in managedFields, doubling the list in every stored copy and every status
+	// write.
+	// +listType=atomic
 	// +optional
 	MidoNetIDs []string `json:"midonetIDs,omitempty"`
 
-	// claims are the cloud ids and addresses this resource holds in MidoNet, recorded when it
-	// is first synced (e.g. "vpc:vpc-0a1b2c3d", "ip:<namespace>/<subnet>/10.0.1.10",
+	// claims are the cloud ids and addresses this resource holds in MidoNet, recorded before
+	// its first MidoNet write (e.g. "vpc:vpc-0a1b2c3d", "ip:<namespace>/<subnet>/10.0.1.10",
 	// "public-ip:10.116.150.11"). A resource that holds a claim keeps it; another resource
 	// that wants the same one is refused (Ready=False, reason Conflict or AddressInUse).
 	// +listType=set

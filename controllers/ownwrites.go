@@ -111,8 +111,7 @@ func (w *ownWrites) stale(obj client.Object) bool {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	k := keyOf(obj)
-	l := w.m[k]
+	k, l := w.log(obj)
 	if l == nil {
 		return false
 	}
@@ -120,9 +119,7 @@ func (w *ownWrites) stale(obj client.Object) bool {
 		return true
 	}
 	l.replaced = nil
-	if len(l.made) == 0 {
-		delete(w.m, k)
-	}
+	w.dropIfDone(k, l)
 	return false
 }
 
@@ -132,8 +129,7 @@ func (w *ownWrites) stale(obj client.Object) bool {
 func (w *ownWrites) ownEvent(obj client.Object) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	k := keyOf(obj)
-	l := w.m[k]
+	k, l := w.log(obj)
 	if l == nil {
 		return false
 	}
@@ -142,10 +138,22 @@ func (w *ownWrites) ownEvent(obj client.Object) bool {
 		return false
 	}
 	l.made = slices.Delete(l.made, 0, i+1)
+	w.dropIfDone(k, l)
+	return true
+}
+
+// log is what is remembered of obj's writes (nil: nothing), with its key; w.mu held.
+func (w *ownWrites) log(obj client.Object) (writeKey, *writeLog) {
+	k := keyOf(obj)
+	return k, w.m[k]
+}
+
+// dropIfDone forgets a log once no event of ours is left to come (w.mu held). Versions our
+// writes replaced only matter until then.
+func (w *ownWrites) dropIfDone(k writeKey, l *writeLog) {
 	if len(l.made) == 0 {
 		delete(w.m, k)
 	}
-	return true
 }
 
 // forget drops what is remembered of an object that is gone.

@@ -102,13 +102,13 @@ func (e *engine) UsedMetadataIDs() []int {
 	for _, name := range e.index.ChainNames(isMetadataOut) {
 		chains = append(chains, e.index.ChainsByName(name)...)
 	}
+	// Only the NAT targets are read: unpacking every rule of every VPC's metadata chain (one
+	// per interface) made each snapshot allocate as many rules as the cloud has interfaces.
 	for _, ch := range chains {
-		for r := range e.index.RulesIn(ch.ID) {
-			for _, t := range r.NatTargets {
-				if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
-					if id, ok := translate.MetadataIDOf(a); ok {
-						ids = append(ids, id)
-					}
+		for t := range e.index.NatTargetsIn(ch.ID) {
+			if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
+				if id, ok := translate.MetadataIDOf(a); ok {
+					ids = append(ids, id)
 				}
 			}
 		}

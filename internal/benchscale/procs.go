@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -102,6 +103,32 @@ func (p *process) logged(start time.Time, msg string) string {
 		return fmt.Sprintf("%.1fs", t.Sub(start).Seconds())
 	}
 	return "-"
+}
+
+// loggedValue is the string field key of the first log line with msg (a structured line:
+// time, level, logger, message, then the fields as JSON); "" when there is none.
+func (p *process) loggedValue(msg, key string) string {
+	f, err := os.Open(p.log)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		if len(fields) < 2 || !slices.Contains(fields[:len(fields)-1], msg) {
+			continue
+		}
+		var kv map[string]any
+		if json.Unmarshal([]byte(fields[len(fields)-1]), &kv) != nil {
+			continue
+		}
+		if v, ok := kv[key].(string); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // failure describes a process that ended too early, with the end of its log.

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -93,7 +94,13 @@ func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 
 func (e *engine) UsedMetadataIDs() []int {
 	var ids []int
+	suffix := strings.TrimPrefix(translate.VPCMetadataOutChainName(""), "vc_")
 	isMetadataOut := func(name string) bool {
+		// Most chains are not (the cloud has a few per interface): rule them out before
+		// parsing the name, which allocates.
+		if !strings.HasSuffix(name, suffix) {
+			return false
+		}
 		vpc, _, ok := translate.ParseVPCChainName(name)
 		return ok && name == translate.VPCMetadataOutChainName(vpc)
 	}

@@ -3,6 +3,7 @@ package benchscale
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,7 +19,7 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / concurrency: %s\n",
 		cfg.Latency, capacityString(cfg.Capacity), conc)
 	if cfg.MemoryLimit != "" {
-		fmt.Fprintf(w, "manager --memory-limit=%s%s\n", cfg.MemoryLimit, deployedNote(cfg.MemoryLimit, cfg.ManagerBin))
+		fmt.Fprintf(w, "manager --memory-limit=%s%s%s\n", cfg.MemoryLimit, inMiB(cfg.MemoryLimit), deployedNote(cfg.MemoryLimit, cfg.ManagerBin))
 	}
 	if len(cfg.ManagerArgs) > 0 {
 		fmt.Fprintf(w, "manager flags: %s\n", strings.Join(cfg.ManagerArgs, " "))
@@ -78,6 +79,14 @@ func memoryLimitString(logged string) string {
 func deployedNote(limit, managerBin string) string {
 	if d, err := DeployedSoftLimit(managerBin); err == nil && d == limit {
 		return fmt.Sprintf(" (as deployed: what it sets itself in config/manager's %dMi container)", DeployedContainerMemory>>20)
+	}
+	return ""
+}
+
+// inMiB shows a limit given in bytes in MiB too.
+func inMiB(limit string) string {
+	if n, err := strconv.ParseInt(limit, 10, 64); err == nil && n >= 1<<20 {
+		return fmt.Sprintf(" (%.1f MiB)", float64(n)/(1<<20))
 	}
 	return ""
 }

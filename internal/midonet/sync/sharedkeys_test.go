@@ -48,7 +48,7 @@ func TestSharedKeysFollowTheChain(t *testing.T) {
 	if len(lookups) != 0 {
 		t.Errorf("looked up %q in an unchanged chain", lookups)
 	}
-	check(c, b)    // one deleted
+	check(c, b) // one deleted
 	if s.byChain["chain-1"]["a"] != "" {
 		t.Error("the deleted rule's key is still remembered")
 	}

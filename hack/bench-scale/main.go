@@ -68,6 +68,15 @@ func main() {
 		return
 	}
 	cfg.Seed = seed
+	if cfg.MemoryLimit == benchscale.Deployed {
+		// Resolved here too, so that the report names the figure.
+		soft, err := benchscale.DeployedSoftLimit(cfg.ManagerBin)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "--memory-limit deployed: %v\n", err)
+			os.Exit(1)
+		}
+		cfg.MemoryLimit = soft
+	}
 	cfg.ManagerArgs = strings.Fields(managerArgs)
 	cfg.SimArgs = strings.Fields(simArgs)
 	for _, ph := range strings.Split(phases, ",") {

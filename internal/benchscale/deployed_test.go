@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"sigs.k8s.io/yaml"
@@ -42,5 +43,26 @@ func TestDeployedMemoryLimit(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no manager container in config/manager/manager.yaml")
+	}
+}
+
+// The report's limit and timings come from the manager's structured log lines.
+func TestLoggedFromTheManagersLog(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "manager.log")
+	lines := "2026-12-03T18:14:28.662Z\tINFO\tsetup\tsoft memory limit\t{\"limit\": \"410Mi (90% of the container's 512Mi less the executable's 55Mi)\"}\n" +
+		"2026-12-03T18:14:30.162Z\tINFO\tsetup\tstarting manager\n"
+	if err := os.WriteFile(log, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{log: log}
+	if got := p.loggedValue("soft memory limit", "limit"); !strings.HasPrefix(got, "410Mi (90% of") {
+		t.Errorf("loggedValue = %q, want the limit the manager logged", got)
+	}
+	if got := p.loggedValue("starting manager", "limit"); got != "" {
+		t.Errorf("loggedValue of a line without the field = %q, want none", got)
+	}
+	start, _ := time.Parse(time.RFC3339, "2026-12-03T18:14:28Z")
+	if got := p.logged(start, "starting manager"); got != "2.2s" {
+		t.Errorf("logged = %q, want 2.2s after the start", got)
 	}
 }

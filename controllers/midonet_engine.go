@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -93,7 +94,13 @@ func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 
 func (e *engine) UsedMetadataIDs() []int {
 	var ids []int
+	suffix := strings.TrimPrefix(translate.VPCMetadataOutChainName(""), "vc_")
 	isMetadataOut := func(name string) bool {
+		// Most chains are not (the cloud has a few per interface): rule them out before
+		// parsing the name, which allocates.
+		if !strings.HasSuffix(name, suffix) {
+			return false
+		}
 		vpc, _, ok := translate.ParseVPCChainName(name)
 		return ok && name == translate.VPCMetadataOutChainName(vpc)
 	}
@@ -102,13 +109,13 @@ func (e *engine) UsedMetadataIDs() []int {
 	for _, name := range e.index.ChainNames(isMetadataOut) {
 		chains = append(chains, e.index.ChainsByName(name)...)
 	}
+	// Only the NAT targets are read: unpacking every rule of every VPC's metadata chain (one
+	// per interface) made each snapshot allocate as many rules as the cloud has interfaces.
 	for _, ch := range chains {
-		for r := range e.index.RulesIn(ch.ID) {
-			for _, t := range r.NatTargets {
-				if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
-					if id, ok := translate.MetadataIDOf(a); ok {
-						ids = append(ids, id)
-					}
+		for t := range e.index.NatTargetsIn(ch.ID) {
+			if a, err := netip.ParseAddr(t.AddressFrom); err == nil {
+				if id, ok := translate.MetadataIDOf(a); ok {
+					ids = append(ids, id)
 				}
 			}
 		}

@@ -24,7 +24,11 @@ const defaultDevView = "config/samples/global_network_info.xml"
 
 func run(ctx context.Context, o *options) error {
 	log := ctrl.Log.WithName("setup")
-	limit, err := memoryLimit(o.memoryLimit, cgroupMemoryMax)
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "/proc/self/exe"
+	}
+	limit, err := memoryLimit(o.memoryLimit, cgroupMemoryMax, exe)
 	if err != nil {
 		return err
 	}

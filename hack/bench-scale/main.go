@@ -40,6 +40,8 @@ func main() {
 	flag.IntVar(&cfg.Concurrency, "concurrency", 0, "requests in flight the latency bound assumes (0: the manager's in-flight limit at the ack, 16 when it exports none)")
 	flag.StringVar(&cfg.ManagerBin, "manager", "bin/manager", "the manager binary")
 	flag.StringVar(&cfg.SimBin, "midonet-sim", "bin/midonet-sim", "the emulator binary")
+	flag.StringVar(&cfg.MemoryLimit, "memory-limit", benchscale.Deployed,
+		"the manager's --memory-limit: \"deployed\", the soft limit it sets itself in config/manager's container; a quantity; 0 none; \"\" not given")
 	flag.StringVar(&managerArgs, "manager-args", "", "extra manager flags, space-separated")
 	flag.StringVar(&simArgs, "sim-args", "", "extra emulator flags, space-separated")
 	flag.StringVar(&cfg.WorkDir, "work-dir", "bin/bench-scale", "views, logs and profiles, one folder per size")
@@ -66,6 +68,15 @@ func main() {
 		return
 	}
 	cfg.Seed = seed
+	if cfg.MemoryLimit == benchscale.Deployed {
+		// Resolved here too, so that the report names the figure.
+		soft, err := benchscale.DeployedSoftLimit(cfg.ManagerBin)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "--memory-limit deployed: %v\n", err)
+			os.Exit(1)
+		}
+		cfg.MemoryLimit = soft
+	}
 	cfg.ManagerArgs = strings.Fields(managerArgs)
 	cfg.SimArgs = strings.Fields(simArgs)
 	for _, ph := range strings.Split(phases, ",") {

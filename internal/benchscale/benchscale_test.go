@@ -35,7 +35,7 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 		Sizes: []int{20}, Seed: 3, Latency: time.Millisecond, Concurrency: 16,
 		ManagerBin: filepath.Join(bin, "manager"), SimBin: filepath.Join(bin, "midonet-sim"),
 		RepoRoot: root, WorkDir: t.TempDir(), PhaseTimeout: 3 * time.Minute,
-		Progress: &progress, Quiet: 500 * time.Millisecond,
+		Progress: &progress, Quiet: 500 * time.Millisecond, MemoryLimit: "300Mi",
 	}
 	sizes, err := Run(context.Background(), cfg)
 	t.Log(progress.String())
@@ -46,6 +46,9 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 	Report(&report, cfg, sizes)
 	t.Log("\n" + report.String())
 
+	if want := "300Mi (--memory-limit)"; sizes[0].MemoryLimit != want || !strings.Contains(report.String(), want) {
+		t.Errorf("the manager logged the soft memory limit %q, want %q in the report", sizes[0].MemoryLimit, want)
+	}
 	got := map[string]Phase{}
 	for _, p := range sizes[0].Phases {
 		got[p.Name] = p

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -82,26 +83,53 @@ func (p *process) stop(grace time.Duration) {
 // how long after start its timestamp (the manager's ISO 8601 first field) is: where a phase's
 // time went. "-" when there is none.
 func (p *process) logged(start time.Time, msg string) string {
-	f, err := os.Open(p.log)
-	if err != nil {
-		return "-"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := sc.Text()
+	out := "-"
+	p.eachLogLine(func(line string) bool {
 		if !strings.Contains(line, msg) {
-			continue
+			return true
 		}
 		ts, _, _ := strings.Cut(line, "\t")
 		t, err := time.Parse("2006-01-02T15:04:05.000Z0700", ts)
 		if err != nil {
-			continue
+			return true
 		}
-		return fmt.Sprintf("%.1fs", t.Sub(start).Seconds())
+		out = fmt.Sprintf("%.1fs", t.Sub(start).Seconds())
+		return false
+	})
+	return out
+}
+
+// eachLogLine calls f with each line of the process's log until f returns false.
+func (p *process) eachLogLine(f func(line string) bool) {
+	file, err := os.Open(p.log)
+	if err != nil {
+		return
 	}
-	return "-"
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() && f(sc.Text()) {
+	}
+}
+
+// loggedValue is the string field key of the first log line with msg (a structured line:
+// time, level, logger, message, then the fields as JSON); "" when there is none.
+func (p *process) loggedValue(msg, key string) string {
+	out := ""
+	p.eachLogLine(func(line string) bool {
+		fields := strings.Split(line, "\t")
+		if len(fields) < 2 || !slices.Contains(fields[:len(fields)-1], msg) {
+			return true
+		}
+		var kv map[string]any
+		if json.Unmarshal([]byte(fields[len(fields)-1]), &kv) != nil {
+			return true
+		}
+		v, ok := kv[key].(string)
+		out = v
+		return !ok
+	})
+	return out
 }
 
 // failure describes a process that ended too early, with the end of its log.

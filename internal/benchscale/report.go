@@ -3,6 +3,7 @@ package benchscale
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +18,9 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 	}
 	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / concurrency: %s\n",
 		cfg.Latency, capacityString(cfg.Capacity), conc)
+	if cfg.MemoryLimit != "" {
+		fmt.Fprintf(w, "manager --memory-limit=%s%s%s\n", cfg.MemoryLimit, inMiB(cfg.MemoryLimit), deployedNote(cfg.MemoryLimit, cfg.ManagerBin))
+	}
 	if len(cfg.ManagerArgs) > 0 {
 		fmt.Fprintf(w, "manager flags: %s\n", strings.Join(cfg.ManagerArgs, " "))
 	}
@@ -24,6 +28,7 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 		sh := s.Shape
 		fmt.Fprintf(w, "\n%d interfaces: %d VPCs × %d subnets, %d security groups × %d rules, %d elastic IPs, %d nodes; view %.1f MB\n",
 			s.Interfaces, sh.VPCs, sh.SubnetsPerVPC, sh.SecurityGroups, sh.RulesPerGroup, sh.ElasticIPs, sh.Nodes, float64(s.ViewBytes)/1e6)
+		fmt.Fprintf(w, "manager's soft memory limit: %s\n", memoryLimitString(s.MemoryLimit))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tup s\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
 		for _, p := range s.Phases {
@@ -60,6 +65,30 @@ func phase(s Size, name string) Phase {
 		}
 	}
 	return Phase{}
+}
+
+// memoryLimitString is the limit the manager logged.
+func memoryLimitString(logged string) string {
+	if logged == "" {
+		return "not logged"
+	}
+	return logged
+}
+
+// deployedNote says when limit is the one the manager sets itself in config/manager's container.
+func deployedNote(limit, managerBin string) string {
+	if d, err := DeployedSoftLimit(managerBin); err == nil && d == limit {
+		return fmt.Sprintf(" (as deployed: what it sets itself in config/manager's %dMi container)", DeployedContainerMemory>>20)
+	}
+	return ""
+}
+
+// inMiB shows a limit given in bytes in MiB too.
+func inMiB(limit string) string {
+	if n, err := strconv.ParseInt(limit, 10, 64); err == nil && n >= 1<<20 {
+		return fmt.Sprintf(" (%.1f MiB)", float64(n)/(1<<20))
+	}
+	return ""
 }
 
 func capacityString(c int) string {

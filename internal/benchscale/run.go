@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/midovpc/midovpc/internal/globalview"
+	"github.com/midovpc/midovpc/internal/memlimit"
 	"github.com/midovpc/midovpc/internal/viewgen"
 )
 
@@ -33,7 +34,13 @@ type Config struct {
 	RepoRoot string
 	// WorkDir receives, per size, the view, the hosts seed, the logs and the profiles.
 	WorkDir string
-	// ManagerArgs and SimArgs are added to the processes' command lines.
+	// MemoryLimit is the manager's --memory-limit: "" not given (outside a container the
+	// manager then runs without a soft limit); Deployed (hack/bench-scale's default) the limit
+	// the manager sets itself in config/manager's container (DeployedSoftLimit); else passed
+	// as it is.
+	MemoryLimit string
+	// ManagerArgs and SimArgs are added to the processes' command lines (after MemoryLimit,
+	// so a --memory-limit among them wins).
 	ManagerArgs, SimArgs []string
 	// PhaseTimeout bounds each phase.
 	PhaseTimeout time.Duration
@@ -80,6 +87,9 @@ type Phase struct {
 	// Up is the time from the manager's start to its health probe answering: the dev
 	// control plane's start and the manager's own (cold and restart only; 0: not measured).
 	Up time.Duration
+	// MemoryLimit is the soft memory limit the manager logged at its start (cold and
+	// restart only).
+	MemoryLimit string
 }
 
 // Concurrency is the requests in flight the phase's latency bound assumes: the configured
@@ -117,6 +127,8 @@ type Size struct {
 	Phases     []Phase
 	// Dir holds the logs and profiles.
 	Dir string
+	// MemoryLimit is the soft memory limit the manager logged at its first start ("": none logged).
+	MemoryLimit string
 }
 
 // Run benchmarks every size in turn.
@@ -130,6 +142,13 @@ func Run(ctx context.Context, cfg Config) ([]Size, error) {
 			return nil, err
 		}
 		*bin = abs
+	}
+	if cfg.MemoryLimit == Deployed {
+		soft, err := DeployedSoftLimit(cfg.ManagerBin)
+		if err != nil {
+			return nil, fmt.Errorf("the manager's soft memory limit as deployed: %w", err)
+		}
+		cfg.MemoryLimit = soft
 	}
 	if cfg.Quiet <= 0 {
 		cfg.Quiet = 2 * time.Second
@@ -243,6 +262,9 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 			return size, fmt.Errorf("phase %s: %w", ph.name, err)
 		}
 		size.Phases = append(size.Phases, p)
+		if p.MemoryLimit != "" && size.MemoryLimit == "" {
+			size.MemoryLimit = p.MemoryLimit
+		}
 		b.progress("%d interfaces: %s acknowledged in %.2fs: %d creates, %d updates, %d deletes, %d reads, peak RSS %d MiB",
 			n, ph.name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads, p.PeakRSSKiB/1024)
 	}
@@ -296,6 +318,9 @@ func (b *bench) startManager() error {
 			return err
 		}
 		args = append(args, "--pprof-bind-address", b.pprof)
+	}
+	if b.cfg.MemoryLimit != "" {
+		args = append(args, "--memory-limit="+b.cfg.MemoryLimit)
 	}
 	args = append(args, b.cfg.ManagerArgs...)
 	log := filepath.Join(b.dir, fmt.Sprintf("manager-%d.log", b.starts))
@@ -401,6 +426,7 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	}
 	p.Up = <-up
 	p.MinWrites = p.Requests.Creates
+	p.MemoryLimit = b.manager.loggedValue("soft memory limit", "limit")
 	b.progress("%s: from the manager's start: controllers start %s, MidoNet index loaded %s, view applied %s, ack %.1fs",
 		label, b.manager.logged(start, "starting manager"), b.manager.logged(start, "loaded the MidoNet index"),
 		b.manager.logged(start, "applied the global network view"), p.Seconds)
@@ -536,4 +562,21 @@ func (b *bench) recordWrites(ctx context.Context, p Phase, since int64) error {
 		}
 	}
 	return nil
+}
+
+// DeployedContainerMemory is the memory limit config/manager gives the manager's container
+// (TestDeployedMemoryLimit keeps the two in step).
+const DeployedContainerMemory = 512 << 20
+
+// Deployed as Config.MemoryLimit passes DeployedSoftLimit of the manager binary.
+const Deployed = "deployed"
+
+// DeployedSoftLimit is the soft memory limit the manager binary sets itself in
+// config/manager's container (memlimit.Soft), as a --memory-limit value in bytes.
+func DeployedSoftLimit(managerBin string) (string, error) {
+	soft, _, err := memlimit.Soft(DeployedContainerMemory, managerBin)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(soft, 10), nil
 }

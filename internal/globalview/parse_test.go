@@ -3,12 +3,16 @@ package globalview
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -348,7 +352,10 @@ func TestParseRejectsDocument(t *testing.T) {
 		{"text after root", example + "\ntrailing", "text after the root element", 0},
 		{"not UTF-8", strings.Replace(example, "eucalyptus.internal", "eucalyptus\xff.internal", 1), "invalid UTF-8 byte 0xff at offset", 37},
 		{"declared latin-1", strings.Replace(example, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), "ISO-8859-1", 0},
-		{"mismatched end tag", strings.Replace(example, "</cidr>", "</cird>", 1), "XML syntax error", 0},
+		{"mismatched end tag", strings.Replace(example, "</cidr>", "</cird>", 1), "XML syntax error: element <cidr> closed by </cird>", 0},
+		{"end tag without start", strings.Replace(example, "</cidr>", "</cidr></cidr>", 1), "XML syntax error: element <vpc> closed by </cidr>", 0},
+		{"end tag after the root", example + "</network-data>", "XML syntax error: unexpected end element </network-data>", 0},
+		{"end tag of another prefix", strings.Replace(example, "<cidr>", "<a:cidr>", 1), "closed by </cidr>", 0},
 		{"undefined entity", strings.Replace(example, "eucalyptus.internal", "eucalyptus&nbsp;internal", 1), "XML syntax error", 0},
 		{"control character", strings.Replace(example, "eucalyptus.internal", "eucalyptus\x01internal", 1), "XML syntax error", 0},
 		{"deep nesting", deep, "nested deeper than 64 levels", 1},
@@ -542,4 +549,89 @@ func replaceOnce(t testing.TB, s, old, new string) string {
 		t.Fatalf("test document has no %q", old)
 	}
 	return strings.Replace(s, old, new, 1)
+}
+
+// The element tree readTree builds is the one the decoder's Token gives (which also checks
+// that end elements match and translates namespace prefixes): the same names, attributes and
+// texts, for every fixture.
+func TestReadTreeAsTokenReadsIt(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.xml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("fixtures: %v %v", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readTree(data, DefaultMaxDepth)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		want := tokenTree(t, data)
+		if w, g := dumpTree(want), dumpTree(got); !slices.Equal(w, g) || len(g) < 10 {
+			t.Errorf("%s: the tree differs from Token's:\nToken:\n%s\nreadTree:\n%s", f, strings.Join(w, "\n"), strings.Join(g, "\n"))
+		}
+	}
+}
+
+// tokenTree is readTree as it was written with Token.
+func tokenTree(t *testing.T, data []byte) *element {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	var root *element
+	var stack []*element
+	var texts [][]byte
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return root
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			el := &element{name: tk.Name.Local, attrs: tk.Attr}
+			if len(stack) == 0 {
+				root = el
+			} else {
+				stack[len(stack)-1].children = append(stack[len(stack)-1].children, el)
+			}
+			stack, texts = append(stack, el), append(texts, nil)
+		case xml.EndElement:
+			top := len(stack) - 1
+			stack[top].text = strings.TrimSpace(string(texts[top]))
+			stack, texts = stack[:top], texts[:top]
+		case xml.CharData:
+			if len(stack) == 0 {
+				continue
+			}
+			top := len(stack) - 1
+			if texts[top] == nil && len(bytes.TrimSpace(tk)) == 0 {
+				continue
+			}
+			texts[top] = append(texts[top], tk...)
+		}
+	}
+}
+
+// dumpTree lists an element tree one element a line: path, attributes (local name = value),
+// text.
+func dumpTree(e *element) []string {
+	var out []string
+	var walk func(e *element, path string)
+	walk = func(e *element, path string) {
+		path += "/" + e.name
+		line := path
+		for _, a := range e.attrs {
+			line += " @" + a.Name.Local + "=" + a.Value
+		}
+		out = append(out, line+" "+strconv.Quote(e.text))
+		for _, c := range e.children {
+			walk(c, path)
+		}
+	}
+	walk(e, "")
+	return out
 }

@@ -288,6 +288,15 @@ func (p *packedRule) unpack(chainID string) midonet.Rule {
 	return r
 }
 
+// natTargets are p's NAT targets, without unpacking it (packRule always moves them to extra).
+// The slice is shared: callers must not change it.
+func (p *packedRule) natTargets() []midonet.NatTarget {
+	if p.extra == nil {
+		return nil
+	}
+	return p.extra.natTargets
+}
+
 // jumpsTo reports whether p is a jump rule to chain id, without unpacking it.
 func (p *packedRule) jumpsTo(id string) bool {
 	if p.head.Value().typ != midonet.RuleTypeJump {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -109,6 +110,34 @@ func TestRulesInIsAStableSnapshot(t *testing.T) {
 	}
 	if now := x.RulesOf("c"); len(now) != 4 || now[0].ID != "new" {
 		t.Errorf("after the insert RulesOf = %+v, want new first", now)
+	}
+}
+
+// RuleIDsOf and NatTargetsIn read a chain without unpacking its rules; they must say what
+// RulesOf says.
+func TestRuleIDsAndNatTargetsAsRulesOfSaysThem(t *testing.T) {
+	x := New(nil, "t")
+	x.PutChain(midonet.Chain{ID: "c", Name: "c"})
+	snat := func(id, to string) midonet.Rule {
+		return midonet.Rule{ID: id, Type: "snat", FlowAction: "accept", NatTargets: []midonet.NatTarget{{AddressFrom: to, AddressTo: to}}}
+	}
+	x.InsertRule("c", midonet.Rule{ID: "plain", Type: "accept", Position: 1})
+	x.InsertRule("c", snat("b", "169.254.0.11"))
+	x.InsertRule("c", snat("a", "169.254.0.10"))
+	var ids []string
+	var targets []midonet.NatTarget
+	for _, r := range x.RulesOf("c") {
+		ids = append(ids, r.ID)
+		targets = append(targets, r.NatTargets...)
+	}
+	if got := x.RuleIDsOf("c"); !slices.Equal(got, ids) || len(got) != 3 {
+		t.Errorf("RuleIDsOf = %q, RulesOf has %q", got, ids)
+	}
+	if got := slices.Collect(x.NatTargetsIn("c")); !slices.Equal(got, targets) || len(got) != 2 {
+		t.Errorf("NatTargetsIn = %+v, RulesOf has %+v", got, targets)
+	}
+	if x.RuleIDsOf("absent") != nil || len(slices.Collect(x.NatTargetsIn("absent"))) != 0 {
+		t.Error("a chain the index does not hold has rules")
 	}
 }
 

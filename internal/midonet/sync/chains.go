@@ -221,19 +221,21 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 			return err
 		}
 	}
-	cur := r.e.Index.RulesOf(chainID)
-	keys := r.e.shared.of(chainID, cur)
+	// The chain's rules by id only: the keys are remembered, and a shared chain holds a rule
+	// per contributor (a VPC's metadata chains one per interface).
+	cur := r.e.Index.RuleIDsOf(chainID)
+	keys := r.e.shared.of(chainID, cur, r.e.Index.Rule)
 	for i, w := range wanted {
 		key := topology.RuleKey(cr.Chain, cr.Rules[i])
-		var cands []midonet.Rule
-		for j, m := range cur {
+		var cands []string
+		for j, id := range cur {
 			if keys[j] == w.key {
-				cands = append(cands, m)
+				cands = append(cands, id)
 			}
 		}
-		if got, ok := preferred(cands, ruleIDOf, "", r); ok {
-			r.keep(key, got.ID)
-			r.placement.set(got.ID, cr.Placement)
+		if got, ok := preferred(cands, func(id string) string { return id }, "", r); ok {
+			r.keep(key, got)
+			r.placement.set(got, cr.Placement)
 			continue
 		}
 		if r.findOnly {
@@ -249,7 +251,7 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		}
 		r.keep(key, got.ID)
 		r.placement.set(got.ID, cr.Placement)
-		cur = r.e.Index.RulesOf(chainID)
+		cur = r.e.Index.RuleIDsOf(chainID)
 		keys = slices.Insert(keys, got.Position-1, w.key)
 	}
 	return nil

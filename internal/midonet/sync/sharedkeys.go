@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"strings"
 	gosync "sync"
 
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -17,19 +18,36 @@ type sharedKeys struct {
 	byChain map[string]map[string]string // chain id → rule id → key; never changed once stored
 }
 
-// of returns the keys of a chain's rules, in order, and remembers exactly those.
-func (s *sharedKeys) of(chainID string, rules []midonet.Rule) []string {
+// of returns the keys of a chain's rules, given their ids in order, and remembers exactly
+// those. rule looks up a rule whose key is not remembered yet (one another owner inserted
+// since); a rule it no longer finds gets a key that matches nothing. When the chain holds
+// exactly the remembered rules, nothing is allocated but the keys.
+func (s *sharedKeys) of(chainID string, ids []string, rule func(id string) (midonet.Rule, bool)) []string {
 	s.mu.Lock()
 	known := s.byChain[chainID]
 	s.mu.Unlock()
-	keys := make([]string, len(rules))
-	now := make(map[string]string, len(rules))
-	for i, m := range rules {
-		k, ok := known[m.ID]
+	keys := make([]string, len(ids))
+	unknown := 0
+	for i, id := range ids {
+		k, ok := known[id]
 		if !ok {
-			k = actualKey(m)
+			unknown++
+			if m, found := rule(id); found {
+				k = actualKey(m)
+			} else {
+				k = "\x00gone " + id
+			}
 		}
-		keys[i], now[m.ID] = k, k
+		keys[i] = k
+	}
+	if unknown == 0 && len(known) == len(ids) {
+		return keys // the same rules: what is remembered stays right
+	}
+	now := make(map[string]string, len(ids))
+	for i, id := range ids {
+		if !strings.HasPrefix(keys[i], "\x00gone ") {
+			now[id] = keys[i]
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -15,14 +15,22 @@ func TestSharedKeysFollowTheChain(t *testing.T) {
 			NatTargets: []midonet.NatTarget{{AddressFrom: "169.254.0.10", AddressTo: "169.254.0.10"}}}
 	}
 	a, b, c := snat("a", "10.0.1.5"), snat("b", "10.0.1.6"), snat("c", "10.0.1.7")
+	byID := map[string]midonet.Rule{"a": a, "b": b, "c": c}
+	var lookups []string
+	lookup := func(id string) (midonet.Rule, bool) {
+		lookups = append(lookups, id)
+		m, ok := byID[id]
+		return m, ok
+	}
 	var s sharedKeys
 	check := func(rules ...midonet.Rule) {
 		t.Helper()
-		var want []string
+		var want, ids []string
 		for _, m := range rules {
 			want = append(want, actualKey(m))
+			ids = append(ids, m.ID)
 		}
-		if got := s.of("chain-1", rules); !slices.Equal(got, want) {
+		if got := s.of("chain-1", ids, lookup); !slices.Equal(got, want) {
 			t.Errorf("keys %q, want %q", got, want)
 		}
 		if n := len(s.byChain["chain-1"]); n != len(rules) {
@@ -30,8 +38,17 @@ func TestSharedKeysFollowTheChain(t *testing.T) {
 		}
 	}
 	check(a, b)
+	lookups = nil
 	check(c, a, b) // one inserted at the top
-	check(c, b)    // one deleted
+	if !slices.Equal(lookups, []string{"c"}) {
+		t.Errorf("looked up %q; want only the rule not remembered yet, c", lookups)
+	}
+	lookups = nil
+	check(c, a, b) // unchanged: nothing looked up
+	if len(lookups) != 0 {
+		t.Errorf("looked up %q in an unchanged chain", lookups)
+	}
+	check(c, b) // one deleted
 	if s.byChain["chain-1"]["a"] != "" {
 		t.Error("the deleted rule's key is still remembered")
 	}
@@ -39,7 +56,11 @@ func TestSharedKeysFollowTheChain(t *testing.T) {
 	if _, ok := s.byChain["chain-1"]; ok {
 		t.Error("an empty chain is still remembered")
 	}
-	s.of("chain-2", []midonet.Rule{a})
+	// A rule gone from the index by the time it is looked up matches nothing and is not
+	// remembered.
+	if got := s.of("chain-2", []string{"a", "gone"}, lookup); got[0] != actualKey(a) || got[1] == actualKey(a) || len(s.byChain["chain-2"]) != 1 {
+		t.Errorf("keys %q, remembered %v; want a's key, one that matches nothing, and only a remembered", got, s.byChain["chain-2"])
+	}
 	s.forget("chain-2")
 	if len(s.byChain) != 0 {
 		t.Errorf("a forgotten chain is remembered: %v", s.byChain)

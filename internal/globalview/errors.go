@@ -71,6 +71,9 @@ func (l *errorList) add(path, id, format string, args ...any) {
 	l.errs = append(l.errs, FieldError{Path: path, ID: id, Message: fmt.Sprintf(format, args...)})
 }
 
+// full reports whether further errors are only counted.
+func (l *errorList) full() bool { return len(l.errs) >= MaxErrors }
+
 // err returns the collected errors as ValidationErrors, or nil when there are none.
 func (l *errorList) err() error {
 	if len(l.errs) == 0 {

@@ -59,8 +59,8 @@ type validator struct {
 
 	// publicIPs maps an elastic IP to the path of the interface or NAT gateway
 	// holding it; privateIPs does the same per VPC.
-	publicIPs  map[string]string
-	privateIPs map[string]string
+	publicIPs  map[string]at
+	privateIPs map[vpcAddress]at
 }
 
 func newValidator(v *View) *validator {
@@ -80,13 +80,50 @@ func newValidator(v *View) *validator {
 		igwVPC:     make(map[string]string),
 		optionSets: make(map[string]bool),
 		clusters:   make(map[string]bool),
-		publicIPs:  make(map[string]string),
-		privateIPs: make(map[string]string),
+		publicIPs:  make(map[string]at),
+		privateIPs: make(map[vpcAddress]at),
 	}
 }
 
-func (c *validator) add(path, id, format string, args ...any) {
-	c.errs.add(path, id, format, args...)
+// at locates a field for an error message: the path of its object, the field below it
+// and, in a value list, the 1-based position of the value. It becomes a string only when
+// an error is reported: building every field's path of a valid view cost a fifth of what
+// validating 10,000 interfaces allocated (docs/design.md, "Memory at scale").
+type at struct {
+	obj   string
+	field string
+	value int
+}
+
+// here is the object (or field) at path itself.
+func here(path string) at { return at{obj: path} }
+
+// field is the field name below the object at path.
+func field(path, name string) at { return at{obj: path, field: name} }
+
+// nth is the i-th (0-based) value of the value list at a.
+func (a at) nth(i int) at {
+	a.value = i + 1
+	return a
+}
+
+func (a at) String() string {
+	s := a.obj
+	if a.field != "" {
+		s += "/" + a.field
+	}
+	if a.value > 0 {
+		s += "/value[#" + strconv.Itoa(a.value) + "]"
+	}
+	return s
+}
+
+func (c *validator) add(where at, id, format string, args ...any) {
+	if c.errs.full() {
+		c.errs.dropped++
+		return
+	}
+	c.errs.add(where.String(), id, format, args...)
 }
 
 // register records an object id, reporting it when already used by any object.
@@ -96,7 +133,7 @@ func (c *validator) register(id, path string) bool {
 		return false
 	}
 	if first, dup := c.seen[id]; dup {
-		c.add(path+"/@name", id, "duplicate id %s, first used at %s", id, first)
+		c.add(field(path, "@name"), id, "duplicate id %s, first used at %s", id, first)
 		return false
 	}
 	c.seen[id] = path
@@ -110,7 +147,7 @@ func (c *validator) index() {
 		cl := &v.Config.Clusters[i]
 		if cl.Name != "" {
 			if c.clusters[cl.Name] {
-				c.add(objectPath(clustersPath, "cluster", cl.Name, i)+"/@name", cl.Name, "duplicate cluster name %s", cl.Name)
+				c.add(here(objectPath(clustersPath, "cluster", cl.Name, i)+"/@name"), cl.Name, "duplicate cluster name %s", cl.Name)
 			}
 			c.clusters[cl.Name] = true
 		}
@@ -148,7 +185,7 @@ func (c *validator) index() {
 				continue
 			}
 			if other, ok := c.igwVPC[igw]; ok && other != vpc.ID {
-				c.add(path+"/internetGateways/value[#"+strconv.Itoa(j+1)+"]", vpc.ID,
+				c.add(field(path, "internetGateways").nth(j), vpc.ID,
 					"internet gateway %s is already attached to %s", igw, other)
 				continue
 			}
@@ -191,41 +228,41 @@ func (c *validator) index() {
 func (c *validator) objectID(path, id string, kind idKind) bool {
 	switch {
 	case id == "":
-		c.add(path+"/@name", "", "missing %s id", kind.noun)
+		c.add(field(path, "@name"), "", "missing %s id", kind.noun)
 		return false
 	case !kind.valid(id):
-		c.add(path+"/@name", id, "%q is not a valid %s id (want %s)", id, kind.noun, kind.want())
+		c.add(field(path, "@name"), id, "%q is not a valid %s id (want %s)", id, kind.noun, kind.want())
 		return false
 	}
 	return true
 }
 
 // ownerID checks an account id; required says whether absence is an error.
-func (c *validator) ownerID(path, id, owner string, required bool) {
+func (c *validator) ownerID(where at, id, owner string, required bool) {
 	switch {
 	case owner == "" && required:
-		c.add(path, id, "missing owner id")
+		c.add(where, id, "missing owner id")
 	case owner != "" && !validOwnerID(owner):
-		c.add(path, id, "%q is not a valid account id (want 12 digits)", owner)
+		c.add(where, id, "%q is not a valid account id (want 12 digits)", owner)
 	}
 }
 
 // ipv4 checks an address; required also rejects 0.0.0.0, which the original
 // reads as "not set".
-func (c *validator) ipv4(path, id, s string, required bool) (netip.Addr, bool) {
+func (c *validator) ipv4(where at, id, s string, required bool) (netip.Addr, bool) {
 	if s == "" {
 		if required {
-			c.add(path, id, "missing IPv4 address")
+			c.add(where, id, "missing IPv4 address")
 		}
 		return netip.Addr{}, false
 	}
 	a, ok := parseIPv4(s)
 	if !ok {
-		c.add(path, id, "%q is not a valid IPv4 address", s)
+		c.add(where, id, "%q is not a valid IPv4 address", s)
 		return netip.Addr{}, false
 	}
 	if required && a.IsUnspecified() {
-		c.add(path, id, "address 0.0.0.0 is not allowed")
+		c.add(where, id, "address 0.0.0.0 is not allowed")
 		return netip.Addr{}, false
 	}
 	return a, true
@@ -233,69 +270,69 @@ func (c *validator) ipv4(path, id, s string, required bool) (netip.Addr, bool) {
 
 // cidr checks an a.b.c.d/n value; network also rejects host bits, for CIDRs
 // that name a network (VPC, subnet, route destination).
-func (c *validator) cidr(path, id, s string, required, network bool) (netip.Prefix, bool) {
+func (c *validator) cidr(where at, id, s string, required, network bool) (netip.Prefix, bool) {
 	if s == "" {
 		if required {
-			c.add(path, id, "missing CIDR")
+			c.add(where, id, "missing CIDR")
 		}
 		return netip.Prefix{}, false
 	}
 	p, ok := parseCIDR(s)
 	if !ok {
-		c.add(path, id, "%q is not a valid CIDR", s)
+		c.add(where, id, "%q is not a valid CIDR", s)
 		return netip.Prefix{}, false
 	}
 	if network && p.Masked() != p {
-		c.add(path, id, "%q has host bits set (network is %s)", s, p.Masked())
+		c.add(where, id, "%q has host bits set (network is %s)", s, p.Masked())
 		return netip.Prefix{}, false
 	}
 	return p, true
 }
 
-func (c *validator) mac(path, id, s string) {
+func (c *validator) mac(where at, id, s string) {
 	if s != "" && !validMAC(s) {
-		c.add(path, id, "%q is not a valid MAC address", s)
+		c.add(where, id, "%q is not a valid MAC address", s)
 	}
 }
 
 // reference checks that ref is a well-formed id of kind and, if so, that it
 // names an object in the view (exists).
-func (c *validator) reference(path, id, ref string, kind idKind, exists bool) bool {
+func (c *validator) reference(where at, id, ref string, kind idKind, exists bool) bool {
 	switch {
 	case ref == "":
-		c.add(path, id, "missing %s id", kind.noun)
+		c.add(where, id, "missing %s id", kind.noun)
 		return false
 	case !kind.valid(ref):
-		c.add(path, id, "%q is not a valid %s id (want %s)", ref, kind.noun, kind.want())
+		c.add(where, id, "%q is not a valid %s id (want %s)", ref, kind.noun, kind.want())
 		return false
 	case !exists:
-		c.add(path, id, "refers to unknown %s %s", kind.noun, ref)
+		c.add(where, id, "refers to unknown %s %s", kind.noun, ref)
 		return false
 	}
 	return true
 }
 
 // sameVPC checks that a referenced object lives in the VPC of the referrer.
-func (c *validator) sameVPC(path, id, ref string, kind idKind, refVPC, vpc string) {
+func (c *validator) sameVPC(where at, id, ref string, kind idKind, refVPC, vpc string) {
 	if refVPC != vpc {
-		c.add(path, id, "%s %s belongs to %s, not %s", kind.noun, ref, refVPC, vpc)
+		c.add(where, id, "%s %s belongs to %s, not %s", kind.noun, ref, refVPC, vpc)
 	}
 }
 
 // within checks that an address lies in a CIDR, when both are usable.
-func (c *validator) within(path, id string, a netip.Addr, aok bool, p netip.Prefix, pok bool, what string) {
+func (c *validator) within(where at, id string, a netip.Addr, aok bool, p netip.Prefix, pok bool, what string) {
 	if aok && pok && !p.Contains(a) {
-		c.add(path, id, "%s is outside %s %s", a, what, p)
+		c.add(where, id, "%s is outside %s %s", a, what, p)
 	}
 }
 
 // intRange checks an optional integer against lo..hi.
-func (c *validator) intRange(path, id string, n *int, lo, hi int) bool {
+func (c *validator) intRange(where at, id string, n *int, lo, hi int) bool {
 	if n == nil {
 		return true
 	}
 	if *n < lo || *n > hi {
-		c.add(path, id, "%d is out of range %d..%d", *n, lo, hi)
+		c.add(where, id, "%d is out of range %d..%d", *n, lo, hi)
 		return false
 	}
 	return true
@@ -303,32 +340,32 @@ func (c *validator) intRange(path, id string, n *int, lo, hi int) bool {
 
 // protocol checks an IP protocol number: -1 (all) or 1..255; 0 is what a
 // missing protocol reads as, and the original rejects it.
-func (c *validator) protocol(path, id string, p int) {
+func (c *validator) protocol(where at, id string, p int) {
 	switch {
 	case p == 0:
-		c.add(path, id, "missing protocol (or 0)")
+		c.add(where, id, "missing protocol (or 0)")
 	case p < -1 || p > 255:
-		c.add(path, id, "protocol %d is out of range (-1 for all, or 1..255)", p)
+		c.add(where, id, "protocol %d is out of range (-1 for all, or 1..255)", p)
 	}
 }
 
 // portRange checks from/to: both or neither, 0..65535, from <= to.
 func (c *validator) portRange(path, id, fromName, toName string, from, to *int) {
 	if (from == nil) != (to == nil) {
-		c.add(path, id, "%s and %s must be given together", fromName, toName)
+		c.add(here(path), id, "%s and %s must be given together", fromName, toName)
 		return
 	}
-	okFrom := c.intRange(path+"/"+fromName, id, from, 0, 65535)
-	okTo := c.intRange(path+"/"+toName, id, to, 0, 65535)
+	okFrom := c.intRange(field(path, fromName), id, from, 0, 65535)
+	okTo := c.intRange(field(path, toName), id, to, 0, 65535)
 	if okFrom && okTo && from != nil && *from > *to {
-		c.add(path, id, "port range %d-%d is reversed", *from, *to)
+		c.add(here(path), id, "port range %d-%d is reversed", *from, *to)
 	}
 }
 
 // icmp checks ICMP type and code: -1 (any) or 0..255.
 func (c *validator) icmp(path, id string, typ, code *int) {
-	c.intRange(path+"/icmpType", id, typ, -1, 255)
-	c.intRange(path+"/icmpCode", id, code, -1, 255)
+	c.intRange(field(path, "icmpType"), id, typ, -1, 255)
+	c.intRange(field(path, "icmpCode"), id, code, -1, 255)
 }
 
 // valuePath returns the path of the i-th value of a value list.
@@ -337,20 +374,23 @@ func valuePath(path string, i int) string {
 }
 
 // publicIP records an elastic IP, reporting it when another holder has it.
-func (c *validator) publicIP(path, id, ip string) {
+func (c *validator) publicIP(where at, id, ip string) {
 	if first, dup := c.publicIPs[ip]; dup {
-		c.add(path, id, "public IP %s is also held by %s", ip, first)
+		c.add(where, id, "public IP %s is also held by %s", ip, first)
 		return
 	}
-	c.publicIPs[ip] = path
+	c.publicIPs[ip] = where
 }
 
+// vpcAddress is a private address in a VPC.
+type vpcAddress struct{ vpc, ip string }
+
 // privateIP records a private address in a VPC, reporting duplicates.
-func (c *validator) privateIP(path, id, vpc, ip string) {
-	key := vpc + "/" + ip
+func (c *validator) privateIP(where at, id, vpc, ip string) {
+	key := vpcAddress{vpc, ip}
 	if first, dup := c.privateIPs[key]; dup {
-		c.add(path, id, "private IP %s is also used by %s", ip, first)
+		c.add(where, id, "private IP %s is also used by %s", ip, first)
 		return
 	}
-	c.privateIPs[key] = path
+	c.privateIPs[key] = where
 }

@@ -18,36 +18,36 @@ const (
 func (c *validator) config() {
 	v := c.v
 	if v.Version != "" && !validVersion(v.Version) {
-		c.add("@version", "", "%q is not a valid version (want 8 lowercase hex digits)", v.Version)
+		c.add(here("@version"), "", "%q is not a valid version (want 8 lowercase hex digits)", v.Version)
 	}
 	if v.AppliedVersion != "" && !validVersion(v.AppliedVersion) {
-		c.add("@applied-version", "", "%q is not a valid version (want 8 lowercase hex digits)", v.AppliedVersion)
+		c.add(here("@applied-version"), "", "%q is not a valid version (want 8 lowercase hex digits)", v.AppliedVersion)
 	}
 	cfg := &v.Config
 	switch cfg.Mode {
 	case ModeVPCMIDO:
 	case "":
-		c.add(configPath+"/property[mode]", "", "missing mode")
+		c.add(here(configPath+"/property[mode]"), "", "missing mode")
 	default:
-		c.add(configPath+"/property[mode]", "", "mode %q is not supported; midovpc implements VPCMIDO only", cfg.Mode)
+		c.add(here(configPath+"/property[mode]"), "", "mode %q is not supported; midovpc implements VPCMIDO only", cfg.Mode)
 	}
-	c.ipv4(configPath+"/property[enabledCLCIp]", "", cfg.EnabledCLCIP, true)
+	c.ipv4(here(configPath+"/property[enabledCLCIp]"), "", cfg.EnabledCLCIP, true)
 	switch {
 	case cfg.InstanceDNSDomain == "":
-		c.add(configPath+"/property[instanceDNSDomain]", "", "missing instance DNS domain")
+		c.add(here(configPath+"/property[instanceDNSDomain]"), "", "missing instance DNS domain")
 	case !validHostname(cfg.InstanceDNSDomain):
-		c.add(configPath+"/property[instanceDNSDomain]", "", "%q is not a valid domain name", cfg.InstanceDNSDomain)
+		c.add(here(configPath+"/property[instanceDNSDomain]"), "", "%q is not a valid domain name", cfg.InstanceDNSDomain)
 	}
 	dnsPath := configPath + "/property[instanceDNSServers]"
 	if len(cfg.InstanceDNSServers) == 0 {
-		c.add(dnsPath, "", "no instance DNS servers")
+		c.add(here(dnsPath), "", "no instance DNS servers")
 	}
 	for i, s := range cfg.InstanceDNSServers {
-		c.ipv4(valuePath(dnsPath, i), "", s, true)
+		c.ipv4(here(valuePath(dnsPath, i)), "", s, true)
 	}
 	for i, s := range cfg.PublicIPs {
 		if !validPublicIPRange(s) {
-			c.add(valuePath(configPath+"/property[publicIps]", i), "", "%q is not an IPv4 address or range a.b.c.d-e.f.g.h", s)
+			c.add(here(valuePath(configPath+"/property[publicIps]", i)), "", "%q is not an IPv4 address or range a.b.c.d-e.f.g.h", s)
 		}
 	}
 	c.mido(&cfg.Mido)
@@ -56,13 +56,13 @@ func (c *validator) config() {
 
 func (c *validator) mido(m *Mido) {
 	if m.BGPASN != nil && !validASN(*m.BGPASN) {
-		c.add(midoPath+"/property[bgpAsn]", "", "AS number %d is out of range 1..4294967295", *m.BGPASN)
+		c.add(here(midoPath+"/property[bgpAsn]"), "", "AS number %d is out of range 1..4294967295", *m.BGPASN)
 	}
 	// Checked once here rather than in every gateway they were copied into.
-	c.cidr(midoPath+"/property[publicNetworkCidr]", "", m.PublicNetworkCIDR, false, false)
-	c.ipv4(midoPath+"/property[publicGatewayIP]", "", m.PublicGatewayIP, false)
+	c.cidr(here(midoPath+"/property[publicNetworkCidr]"), "", m.PublicNetworkCIDR, false, false)
+	c.ipv4(here(midoPath+"/property[publicGatewayIP]"), "", m.PublicGatewayIP, false)
 	if m.EucanetdHost != "" && !validHostname(m.EucanetdHost) {
-		c.add(midoPath+"/property[eucanetdHost]", "", "%q is not a valid host name", m.EucanetdHost)
+		c.add(here(midoPath+"/property[eucanetdHost]"), "", "%q is not a valid host name", m.EucanetdHost)
 	}
 	hosts := make(map[string]string)
 	for i := range m.Gateways {
@@ -74,7 +74,7 @@ func (c *validator) mido(m *Mido) {
 		c.gateway(g, m, path)
 		if g.Host != "" {
 			if first, dup := hosts[g.Host]; dup {
-				c.add(path, g.Host, "gateway host %s is also used by %s", g.Host, first)
+				c.add(here(path), g.Host, "gateway host %s is also used by %s", g.Host, first)
 			} else {
 				hosts[g.Host] = path
 			}
@@ -95,11 +95,11 @@ func (c *validator) gateway(g *Gateway, m *Mido, path string) {
 	hostPath := gatewayKey(g, path, "ip", "gatewayHost")
 	switch {
 	case g.Host == "":
-		c.add(hostPath, "", "missing gateway host (ip or gatewayHost)")
+		c.add(here(hostPath), "", "missing gateway host (ip or gatewayHost)")
 	case g.hostIsIP:
-		c.ipv4(path+"/property[ip]", id, g.Host, true)
+		c.ipv4(field(path, "property[ip]"), id, g.Host, true)
 	case !validHostname(g.Host):
-		c.add(hostPath, id, "%q is not a valid host name or address", g.Host)
+		c.add(here(hostPath), id, "%q is not a valid host name or address", g.Host)
 	}
 
 	// Containment in the external CIDR is checked only for the 4.4 keys: legacy
@@ -112,61 +112,61 @@ func (c *validator) gateway(g *Gateway, m *Mido, path string) {
 	cidrPath := gatewayKey(g, path, "externalCidr", "")
 	switch {
 	case g.ExternalCIDR == "":
-		c.add(cidrPath, id, "missing external CIDR (externalCidr, or publicNetworkCidr under mido)")
+		c.add(here(cidrPath), id, "missing external CIDR (externalCidr, or publicNetworkCidr under mido)")
 	case g.cidrFromMido:
 		// Checked once at mido level.
 	default:
-		ext, extOK = c.cidr(cidrPath, id, g.ExternalCIDR, true, false)
+		ext, extOK = c.cidr(here(cidrPath), id, g.ExternalCIDR, true, false)
 		extOK = extOK && g.Format == GatewayFormatV44
 	}
 
 	devPath := gatewayKey(g, path, "externalDevice", "gatewayInterface")
 	switch {
 	case g.ExternalDevice == "":
-		c.add(devPath, id, "missing external device")
+		c.add(here(devPath), id, "missing external device")
 	case !validDevice(g.ExternalDevice):
-		c.add(devPath, id, "%q is not a valid interface name", g.ExternalDevice)
+		c.add(here(devPath), id, "%q is not a valid interface name", g.ExternalDevice)
 	}
 
 	ipPath := gatewayKey(g, path, "externalIp", "gatewayIP")
-	ip, ipOK := c.ipv4(ipPath, id, g.ExternalIP, true)
-	c.within(ipPath, id, ip, ipOK, ext, extOK, "external CIDR")
+	ip, ipOK := c.ipv4(here(ipPath), id, g.ExternalIP, true)
+	c.within(here(ipPath), id, ip, ipOK, ext, extOK, "external CIDR")
 
 	switch {
 	case g.ExternalRouterIP != "" && g.BGPPeerIP != "" && !g.routerFromMido:
-		c.add(path, id, "both externalRouterIp and bgpPeerIp are set; a gateway routes statically or by BGP")
+		c.add(here(path), id, "both externalRouterIp and bgpPeerIp are set; a gateway routes statically or by BGP")
 	case g.ExternalRouterIP == "" && g.BGPPeerIP == "":
-		c.add(path, id, "missing upstream router (externalRouterIp, bgpPeerIp, or publicGatewayIP under mido)")
+		c.add(here(path), id, "missing upstream router (externalRouterIp, bgpPeerIp, or publicGatewayIP under mido)")
 	case g.BGPPeerIP != "":
 		peerPath := path + "/property[bgpPeerIp]"
-		peer, ok := c.ipv4(peerPath, id, g.BGPPeerIP, true)
-		c.within(peerPath, id, peer, ok, ext, extOK, "external CIDR")
+		peer, ok := c.ipv4(here(peerPath), id, g.BGPPeerIP, true)
+		c.within(here(peerPath), id, peer, ok, ext, extOK, "external CIDR")
 	case g.routerFromMido:
 		// Checked once at mido level.
 	default:
 		peerPath := path + "/property[externalRouterIp]"
-		peer, ok := c.ipv4(peerPath, id, g.ExternalRouterIP, true)
-		c.within(peerPath, id, peer, ok, ext, extOK, "external CIDR")
+		peer, ok := c.ipv4(here(peerPath), id, g.ExternalRouterIP, true)
+		c.within(here(peerPath), id, peer, ok, ext, extOK, "external CIDR")
 	}
 
 	asnPath := path + "/property[bgpPeerAsn]"
 	switch {
 	case g.BGPPeerIP != "" && g.BGPPeerASN == nil:
-		c.add(asnPath, id, "missing BGP peer AS number for bgpPeerIp %s", g.BGPPeerIP)
+		c.add(here(asnPath), id, "missing BGP peer AS number for bgpPeerIp %s", g.BGPPeerIP)
 	case g.BGPPeerIP == "" && g.BGPPeerASN != nil:
-		c.add(asnPath, id, "BGP peer AS number without bgpPeerIp")
+		c.add(here(asnPath), id, "BGP peer AS number without bgpPeerIp")
 	case g.BGPPeerASN != nil && !validASN(*g.BGPPeerASN):
-		c.add(asnPath, id, "AS number %d is out of range 1..4294967295", *g.BGPPeerASN)
+		c.add(here(asnPath), id, "AS number %d is out of range 1..4294967295", *g.BGPPeerASN)
 	}
 	if g.BGPPeerIP != "" && m.BGPASN == nil {
-		c.add(midoPath+"/property[bgpAsn]", id, "missing local AS number (bgpAsn) for BGP gateway %s", g.Host)
+		c.add(here(midoPath+"/property[bgpAsn]"), id, "missing local AS number (bgpAsn) for BGP gateway %s", g.Host)
 	}
 	routesPath := path + "/property[bgpAdRoutes]"
 	if len(g.BGPAdRoutes) > 0 && g.BGPPeerIP == "" {
-		c.add(routesPath, id, "advertised routes without bgpPeerIp")
+		c.add(here(routesPath), id, "advertised routes without bgpPeerIp")
 	}
 	for i, r := range g.BGPAdRoutes {
-		c.cidr(valuePath(routesPath, i), id, r, true, true)
+		c.cidr(here(valuePath(routesPath, i)), id, r, true, true)
 	}
 }
 
@@ -181,31 +181,31 @@ func (c *validator) clusterList(clusters []Cluster) {
 		cl := &clusters[i]
 		path := objectPath(clustersPath, "cluster", cl.Name, i)
 		if cl.Name == "" {
-			c.add(path+"/@name", "", "missing cluster name")
+			c.add(field(path, "@name"), "", "missing cluster name")
 		}
-		c.ipv4(path+"/property[enabledCCIp]", cl.Name, cl.EnabledCCIP, true)
+		c.ipv4(field(path, "property[enabledCCIp]"), cl.Name, cl.EnabledCCIP, true)
 		switch {
 		case cl.MacPrefix == "":
-			c.add(path+"/property[macPrefix]", cl.Name, "missing MAC prefix")
+			c.add(field(path, "property[macPrefix]"), cl.Name, "missing MAC prefix")
 		case !validMacPrefix(cl.MacPrefix):
-			c.add(path+"/property[macPrefix]", cl.Name, "%q is not a valid MAC prefix (want hh:hh)", cl.MacPrefix)
+			c.add(field(path, "property[macPrefix]"), cl.Name, "%q is not a valid MAC prefix (want hh:hh)", cl.MacPrefix)
 		}
 		for j := range cl.Nodes {
 			n := &cl.Nodes[j]
 			npath := objectPath(path+"/property[nodes]", "node", n.Name, j)
 			switch {
 			case n.Name == "":
-				c.add(npath+"/@name", "", "missing node name")
+				c.add(field(npath, "@name"), "", "missing node name")
 			case !validHostname(n.Name):
-				c.add(npath+"/@name", n.Name, "%q is not a valid host name or address", n.Name)
+				c.add(field(npath, "@name"), n.Name, "%q is not a valid host name or address", n.Name)
 			default:
 				if first, dup := nodes[n.Name]; dup {
-					c.add(npath+"/@name", n.Name, "duplicate node %s, first at %s", n.Name, first)
+					c.add(field(npath, "@name"), n.Name, "duplicate node %s, first at %s", n.Name, first)
 				}
 				nodes[n.Name] = npath
 			}
 			for k, id := range n.InstanceIDs {
-				vpath := valuePath(npath+"/instanceIds", k)
+				vpath := field(npath, "instanceIds").nth(k)
 				if !c.reference(vpath, n.Name, id, kindInstance, c.instances[id]) {
 					continue
 				}

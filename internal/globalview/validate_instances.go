@@ -1,79 +1,81 @@
 package globalview
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // instance checks one instance and its interfaces.
 func (c *validator) instance(in *Instance, index int) {
 	path := objectPath("instances", "instance", in.ID, index)
 	id := in.ID
 	c.objectID(path, id, kindInstance)
-	c.ownerID(path+"/ownerId", id, in.OwnerID, true)
-	c.mac(path+"/macAddress", id, in.MAC)
-	c.ipv4(path+"/publicIp", id, in.PublicIP, false)
-	c.ipv4(path+"/privateIp", id, in.PrivateIP, true)
-	vpcOK := in.VPC != "" && c.reference(path+"/vpc", id, in.VPC, kindVPC, c.vpcs[in.VPC] != nil)
+	c.ownerID(field(path, "ownerId"), id, in.OwnerID, true)
+	c.mac(field(path, "macAddress"), id, in.MAC)
+	c.ipv4(field(path, "publicIp"), id, in.PublicIP, false)
+	c.ipv4(field(path, "privateIp"), id, in.PrivateIP, true)
+	vpcOK := in.VPC != "" && c.reference(field(path, "vpc"), id, in.VPC, kindVPC, c.vpcs[in.VPC] != nil)
 	switch {
 	case in.Subnet != "" && in.VPC == "":
-		c.add(path+"/vpc", id, "missing VPC id for subnet %s", in.Subnet)
+		c.add(field(path, "vpc"), id, "missing VPC id for subnet %s", in.Subnet)
 	case in.Subnet != "" && vpcOK:
-		c.subnetIn(path+"/subnet", id, in.Subnet, in.VPC)
+		c.subnetIn(field(path, "subnet"), id, in.Subnet, in.VPC)
 	}
 	if len(in.SecurityGroups) == 0 {
-		c.add(path+"/securityGroups", id, "no security groups; every instance has at least one")
+		c.add(field(path, "securityGroups"), id, "no security groups; every instance has at least one")
 	}
-	c.groupRefs(path+"/securityGroups", id, in.SecurityGroups)
-	indexes := make(map[int]string)
+	c.groupRefs(field(path, "securityGroups"), id, in.SecurityGroups)
 	for i := range in.NetworkInterfaces {
 		n := &in.NetworkInterfaces[i]
 		npath := objectPath(path+"/networkInterfaces", "networkInterface", n.ID, i)
 		c.networkInterface(n, npath)
-		if first, dup := indexes[n.Index()]; dup {
-			c.add(npath+"/deviceIndex", n.ID, "device index %d is also used by %s", n.Index(), first)
+		// The last earlier interface with the same index: an instance has a few.
+		for j := i - 1; j >= 0; j-- {
+			if first := &in.NetworkInterfaces[j]; first.Index() == n.Index() {
+				c.add(field(npath, "deviceIndex"), n.ID, "device index %d is also used by %s", n.Index(), first.ID)
+				break
+			}
 		}
-		indexes[n.Index()] = n.ID
 	}
 }
 
 func (c *validator) networkInterface(n *NetworkInterface, path string) {
 	id := n.ID
 	c.objectID(path, id, kindENI)
-	c.ownerID(path+"/ownerId", id, n.OwnerID, true)
-	c.intRange(path+"/deviceIndex", id, n.DeviceIndex, 0, maxDeviceIndex)
+	c.ownerID(field(path, "ownerId"), id, n.OwnerID, true)
+	c.intRange(field(path, "deviceIndex"), id, n.DeviceIndex, 0, maxDeviceIndex)
 	if n.AttachmentID != "" && !kindAttachment.valid(n.AttachmentID) {
-		c.add(path+"/attachmentId", id, "%q is not a valid attachment id (want %s)", n.AttachmentID, kindAttachment.want())
+		c.add(field(path, "attachmentId"), id, "%q is not a valid attachment id (want %s)", n.AttachmentID, kindAttachment.want())
 	}
-	c.mac(path+"/macAddress", id, n.MAC)
-	if _, ok := c.ipv4(path+"/publicIp", id, n.PublicIP, false); ok {
-		c.publicIP(path+"/publicIp", id, n.PublicIP)
+	c.mac(field(path, "macAddress"), id, n.MAC)
+	if _, ok := c.ipv4(field(path, "publicIp"), id, n.PublicIP, false); ok {
+		c.publicIP(field(path, "publicIp"), id, n.PublicIP)
 	}
-	vpcOK := c.reference(path+"/vpc", id, n.VPC, kindVPC, c.vpcs[n.VPC] != nil)
+	vpcOK := c.reference(field(path, "vpc"), id, n.VPC, kindVPC, c.vpcs[n.VPC] != nil)
 	var subnet *Subnet
 	if vpcOK {
-		subnet = c.subnetIn(path+"/subnet", id, n.Subnet, n.VPC)
+		subnet = c.subnetIn(field(path, "subnet"), id, n.Subnet, n.VPC)
 	} else if n.Subnet == "" {
-		c.add(path+"/subnet", id, "missing subnet id")
+		c.add(field(path, "subnet"), id, "missing subnet id")
 	}
-	if ip, ok := c.ipv4(path+"/privateIp", id, n.PrivateIP, true); ok {
+	if ip, ok := c.ipv4(field(path, "privateIp"), id, n.PrivateIP, true); ok {
 		if vpcOK {
-			c.privateIP(path+"/privateIp", id, n.VPC, n.PrivateIP)
+			c.privateIP(field(path, "privateIp"), id, n.VPC, n.PrivateIP)
 		}
-		c.addressInSubnet(path+"/privateIp", id, ip, subnet)
+		c.addressInSubnet(field(path, "privateIp"), id, ip, subnet)
 	}
-	c.groupRefs(path+"/securityGroups", id, n.SecurityGroups)
+	c.groupRefs(field(path, "securityGroups"), id, n.SecurityGroups)
 }
 
 // maxDeviceIndex bounds a device index: any non-negative int32.
 const maxDeviceIndex = 1<<31 - 1
 
 // groupRefs checks a list of security group ids.
-func (c *validator) groupRefs(path, id string, groups []string) {
-	seen := make(map[string]bool)
+func (c *validator) groupRefs(where at, id string, groups []string) {
 	for i, g := range groups {
-		vpath := valuePath(path, i)
-		if c.reference(vpath, id, g, kindSG, c.groups[g]) && seen[g] {
-			c.add(vpath, id, "security group %s listed twice", g)
+		if c.reference(where.nth(i), id, g, kindSG, c.groups[g]) && slices.Contains(groups[:i], g) {
+			c.add(where.nth(i), id, "security group %s listed twice", g)
 		}
-		seen[g] = true
 	}
 }
 
@@ -81,7 +83,7 @@ func (c *validator) dhcpOptionSet(d *DHCPOptionSet, index int) {
 	path := objectPath("dhcpOptionSets", "dhcpOptionSet", d.ID, index)
 	id := d.ID
 	c.objectID(path, id, kindDHCP)
-	c.ownerID(path+"/ownerId", id, d.OwnerID, false)
+	c.ownerID(field(path, "ownerId"), id, d.OwnerID, false)
 	// Option names in a fixed order so that errors come out deterministically.
 	for _, name := range []string{DHCPDomainName, DHCPDomainNameServers, DHCPNTPServers, DHCPNetbiosNameServers, DHCPNetbiosNodeType} {
 		vals, ok := d.Options[name]
@@ -90,21 +92,21 @@ func (c *validator) dhcpOptionSet(d *DHCPOptionSet, index int) {
 		}
 		ppath := path + "/property[" + name + "]"
 		if len(vals) == 0 {
-			c.add(ppath, id, "option without values")
+			c.add(here(ppath), id, "option without values")
 		}
 		for i, val := range vals {
 			vpath := valuePath(ppath, i)
 			switch name {
 			case DHCPDomainName:
 				if !validHostname(val) {
-					c.add(vpath, id, "%q is not a valid domain name", val)
+					c.add(here(vpath), id, "%q is not a valid domain name", val)
 				}
 			case DHCPNetbiosNodeType:
 				if n, err := strconv.Atoi(val); err != nil || (n != 1 && n != 2 && n != 4 && n != 8) {
-					c.add(vpath, id, "%q is not a NetBIOS node type (1, 2, 4 or 8)", val)
+					c.add(here(vpath), id, "%q is not a NetBIOS node type (1, 2, 4 or 8)", val)
 				}
 			default:
-				c.ipv4(vpath, id, val, true)
+				c.ipv4(here(vpath), id, val, true)
 			}
 		}
 	}
@@ -113,13 +115,13 @@ func (c *validator) dhcpOptionSet(d *DHCPOptionSet, index int) {
 func (c *validator) internetGateway(g *InternetGateway, index int) {
 	path := objectPath("internetGateways", "internetGateway", g.ID, index)
 	c.objectID(path, g.ID, kindIGW)
-	c.ownerID(path+"/ownerId", g.ID, g.OwnerID, false)
+	c.ownerID(field(path, "ownerId"), g.ID, g.OwnerID, false)
 }
 
 func (c *validator) securityGroup(g *SecurityGroup, index int) {
 	path := objectPath("securityGroups", "securityGroup", g.ID, index)
 	c.objectID(path, g.ID, kindSG)
-	c.ownerID(path+"/ownerId", g.ID, g.OwnerID, true)
+	c.ownerID(field(path, "ownerId"), g.ID, g.OwnerID, true)
 	c.sgRules(g.IngressRules, path+"/ingressRules", g.ID)
 	c.sgRules(g.EgressRules, path+"/egressRules", g.ID)
 }
@@ -128,16 +130,16 @@ func (c *validator) sgRules(rules []SecurityGroupRule, parent, id string) {
 	for i := range rules {
 		r := &rules[i]
 		path := parent + "/rule[#" + strconv.Itoa(i+1) + "]"
-		c.protocol(path+"/protocol", id, r.Protocol)
+		c.protocol(field(path, "protocol"), id, r.Protocol)
 		c.portRange(path, id, "fromPort", "toPort", r.FromPort, r.ToPort)
 		c.icmp(path, id, r.ICMPType, r.ICMPCode)
 		if r.GroupID != "" && r.CIDR != "" {
-			c.add(path, id, "both groupId and cidr are set; a rule has one peer")
+			c.add(here(path), id, "both groupId and cidr are set; a rule has one peer")
 		}
 		if r.GroupID != "" {
-			c.reference(path+"/groupId", id, r.GroupID, kindSG, c.groups[r.GroupID])
+			c.reference(field(path, "groupId"), id, r.GroupID, kindSG, c.groups[r.GroupID])
 		}
-		c.ownerID(path+"/groupOwnerId", id, r.GroupOwnerID, false)
-		c.cidr(path+"/cidr", id, r.CIDR, false, false)
+		c.ownerID(field(path, "groupOwnerId"), id, r.GroupOwnerID, false)
+		c.cidr(field(path, "cidr"), id, r.CIDR, false, false)
 	}
 }

@@ -104,13 +104,14 @@ func validMAC(s string) bool { return validHexOctets(s, 6) }
 // validMacPrefix checks the cluster MAC prefix hh:hh.
 func validMacPrefix(s string) bool { return validHexOctets(s, 2) }
 
+// validHexOctets checks n colon-separated two-digit hex octets. It indexes rather than
+// splits: a view of 10,000 interfaces has 20,000 MAC addresses.
 func validHexOctets(s string, n int) bool {
-	parts := strings.Split(s, ":")
-	if len(parts) != n {
+	if len(s) != 3*n-1 {
 		return false
 	}
-	for _, p := range parts {
-		if len(p) != 2 || !isHex(p) {
+	for i := 0; i < len(s); i += 3 {
+		if !isHex(s[i:i+2]) || (i+2 < len(s) && s[i+2] != ':') {
 			return false
 		}
 	}

@@ -10,16 +10,16 @@ func (c *validator) vpc(vpc *VPC, index int) {
 	path := objectPath("vpcs", "vpc", vpc.ID, index)
 	id := vpc.ID
 	c.objectID(path, id, kindVPC)
-	c.ownerID(path+"/ownerId", id, vpc.OwnerID, true)
-	vpcCIDR, vpcOK := c.cidr(path+"/cidr", id, vpc.CIDR, true, true)
+	c.ownerID(field(path, "ownerId"), id, vpc.OwnerID, true)
+	vpcCIDR, vpcOK := c.cidr(field(path, "cidr"), id, vpc.CIDR, true, true)
 	if vpc.DHCPOptionSet != "" {
-		c.reference(path+"/dhcpOptionSet", id, vpc.DHCPOptionSet, kindDHCP, c.optionSets[vpc.DHCPOptionSet])
+		c.reference(field(path, "dhcpOptionSet"), id, vpc.DHCPOptionSet, kindDHCP, c.optionSets[vpc.DHCPOptionSet])
 	}
 	if len(vpc.InternetGateways) > 1 {
-		c.add(path+"/internetGateways", id, "%d internet gateways attached; a VPC has at most one", len(vpc.InternetGateways))
+		c.add(field(path, "internetGateways"), id, "%d internet gateways attached; a VPC has at most one", len(vpc.InternetGateways))
 	}
 	for i, igw := range vpc.InternetGateways {
-		c.reference(valuePath(path+"/internetGateways", i), id, igw, kindIGW, c.igws[igw])
+		c.reference(field(path, "internetGateways").nth(i), id, igw, kindIGW, c.igws[igw])
 	}
 	for i := range vpc.Subnets {
 		c.subnet(vpc, &vpc.Subnets[i], path+"/subnets", i, vpcCIDR, vpcOK)
@@ -39,25 +39,25 @@ func (c *validator) subnet(vpc *VPC, s *Subnet, parent string, index int, vpcCID
 	path := objectPath(parent, "subnet", s.ID, index)
 	id := s.ID
 	c.objectID(path, id, kindSubnet)
-	c.ownerID(path+"/ownerId", id, s.OwnerID, true)
-	if p, ok := c.cidr(path+"/cidr", id, s.CIDR, true, true); ok && vpcOK {
+	c.ownerID(field(path, "ownerId"), id, s.OwnerID, true)
+	if p, ok := c.cidr(field(path, "cidr"), id, s.CIDR, true, true); ok && vpcOK {
 		if p.Bits() < vpcCIDR.Bits() || !vpcCIDR.Contains(p.Addr()) {
-			c.add(path+"/cidr", id, "%s is outside VPC CIDR %s", p, vpcCIDR)
+			c.add(field(path, "cidr"), id, "%s is outside VPC CIDR %s", p, vpcCIDR)
 		}
 	}
 	if s.Cluster != "" && !c.clusters[s.Cluster] {
-		c.add(path+"/cluster", id, "refers to unknown cluster %s", s.Cluster)
+		c.add(field(path, "cluster"), id, "refers to unknown cluster %s", s.Cluster)
 	}
 	if s.NetworkACL != "" {
 		_, exists := c.aclVPC[s.NetworkACL]
-		if c.reference(path+"/networkAcl", id, s.NetworkACL, kindACL, exists) {
-			c.sameVPC(path+"/networkAcl", id, s.NetworkACL, kindACL, c.aclVPC[s.NetworkACL], vpc.ID)
+		if c.reference(field(path, "networkAcl"), id, s.NetworkACL, kindACL, exists) {
+			c.sameVPC(field(path, "networkAcl"), id, s.NetworkACL, kindACL, c.aclVPC[s.NetworkACL], vpc.ID)
 		}
 	}
 	if s.RouteTable != "" {
 		_, exists := c.rtbVPC[s.RouteTable]
-		if c.reference(path+"/routeTable", id, s.RouteTable, kindRouteTable, exists) {
-			c.sameVPC(path+"/routeTable", id, s.RouteTable, kindRouteTable, c.rtbVPC[s.RouteTable], vpc.ID)
+		if c.reference(field(path, "routeTable"), id, s.RouteTable, kindRouteTable, exists) {
+			c.sameVPC(field(path, "routeTable"), id, s.RouteTable, kindRouteTable, c.rtbVPC[s.RouteTable], vpc.ID)
 		}
 	}
 }
@@ -65,7 +65,7 @@ func (c *validator) subnet(vpc *VPC, s *Subnet, parent string, index int, vpcCID
 func (c *validator) networkACL(a *NetworkACL, parent string, index int) {
 	path := objectPath(parent, "networkAcl", a.ID, index)
 	c.objectID(path, a.ID, kindACL)
-	c.ownerID(path+"/ownerId", a.ID, a.OwnerID, true)
+	c.ownerID(field(path, "ownerId"), a.ID, a.OwnerID, true)
 	c.aclEntries(a.IngressEntries, path+"/ingressEntries", a.ID)
 	c.aclEntries(a.EgressEntries, path+"/egressEntries", a.ID)
 }
@@ -81,22 +81,22 @@ func (c *validator) aclEntries(entries []ACLEntry, parent, id string) {
 		path := objectPath(parent, "entry", num, i)
 		switch {
 		case e.Number == 0:
-			c.add(path+"/@number", id, "missing rule number (or 0)")
+			c.add(field(path, "@number"), id, "missing rule number (or 0)")
 		case e.Number < 1 || e.Number > 32767:
-			c.add(path+"/@number", id, "rule number %d is out of range 1..32767", e.Number)
+			c.add(field(path, "@number"), id, "rule number %d is out of range 1..32767", e.Number)
 		case numbers[e.Number]:
-			c.add(path+"/@number", id, "duplicate rule number %d", e.Number)
+			c.add(field(path, "@number"), id, "duplicate rule number %d", e.Number)
 		}
 		numbers[e.Number] = true
-		c.protocol(path+"/protocol", id, e.Protocol)
+		c.protocol(field(path, "protocol"), id, e.Protocol)
 		switch e.Action {
 		case "allow", "deny":
 		case "":
-			c.add(path+"/action", id, "missing action")
+			c.add(field(path, "action"), id, "missing action")
 		default:
-			c.add(path+"/action", id, "action %q is neither allow nor deny", e.Action)
+			c.add(field(path, "action"), id, "action %q is neither allow nor deny", e.Action)
 		}
-		c.cidr(path+"/cidr", id, e.CIDR, true, false)
+		c.cidr(field(path, "cidr"), id, e.CIDR, true, false)
 		c.icmp(path, id, e.ICMPType, e.ICMPCode)
 		c.portRange(path, id, "portRangeFrom", "portRangeTo", e.PortRangeFrom, e.PortRangeTo)
 	}
@@ -106,14 +106,14 @@ func (c *validator) routeTable(vpc *VPC, t *RouteTable, parent string, index int
 	path := objectPath(parent, "routeTable", t.ID, index)
 	id := t.ID
 	c.objectID(path, id, kindRouteTable)
-	c.ownerID(path+"/ownerId", id, t.OwnerID, true)
+	c.ownerID(field(path, "ownerId"), id, t.OwnerID, true)
 	destinations := make(map[netip.Prefix]bool)
 	for i := range t.Routes {
 		r := &t.Routes[i]
 		rpath := path + "/routes/route[#" + strconv.Itoa(i+1) + "]"
-		if p, ok := c.cidr(rpath+"/destinationCidr", id, r.DestinationCIDR, true, true); ok {
+		if p, ok := c.cidr(field(rpath, "destinationCidr"), id, r.DestinationCIDR, true, true); ok {
 			if destinations[p] {
-				c.add(rpath+"/destinationCidr", id, "duplicate route to %s", p)
+				c.add(field(rpath, "destinationCidr"), id, "duplicate route to %s", p)
 			}
 			destinations[p] = true
 		}
@@ -132,33 +132,33 @@ func (c *validator) routeTarget(vpc *VPC, r *Route, path, id string) {
 	}
 	switch {
 	case targets == 0:
-		c.add(path, id, "missing target (gatewayId, networkInterfaceId or natGatewayId)")
+		c.add(here(path), id, "missing target (gatewayId, networkInterfaceId or natGatewayId)")
 		return
 	case targets > 1:
-		c.add(path, id, "more than one target (gatewayId, networkInterfaceId, natGatewayId)")
+		c.add(here(path), id, "more than one target (gatewayId, networkInterfaceId, natGatewayId)")
 		return
 	}
 	switch kind, target := r.Target(); kind {
 	case RouteTargetLocal:
 	case RouteTargetInternetGateway:
 		tpath := path + "/gatewayId"
-		if c.reference(tpath, id, target, kindIGW, c.igws[target]) && c.igwVPC[target] != vpc.ID {
-			c.add(tpath, id, "internet gateway %s is not attached to %s", target, vpc.ID)
+		if c.reference(here(tpath), id, target, kindIGW, c.igws[target]) && c.igwVPC[target] != vpc.ID {
+			c.add(here(tpath), id, "internet gateway %s is not attached to %s", target, vpc.ID)
 		}
 	case RouteTargetNetworkInterface:
 		tpath := path + "/networkInterfaceId"
 		eniVPC, exists := c.eniVPC[target]
-		if c.reference(tpath, id, target, kindENI, exists) {
-			c.sameVPC(tpath, id, target, kindENI, eniVPC, vpc.ID)
+		if c.reference(here(tpath), id, target, kindENI, exists) {
+			c.sameVPC(here(tpath), id, target, kindENI, eniVPC, vpc.ID)
 		}
 	case RouteTargetNatGateway:
 		tpath := path + "/natGatewayId"
 		natVPC, exists := c.natVPC[target]
-		if c.reference(tpath, id, target, kindNat, exists) {
-			c.sameVPC(tpath, id, target, kindNat, natVPC, vpc.ID)
+		if c.reference(here(tpath), id, target, kindNat, exists) {
+			c.sameVPC(here(tpath), id, target, kindNat, natVPC, vpc.ID)
 		}
 	default:
-		c.add(path+"/gatewayId", id, "unsupported target %q (want local or an internet gateway id)", target)
+		c.add(field(path, "gatewayId"), id, "unsupported target %q (want local or an internet gateway id)", target)
 	}
 }
 
@@ -166,44 +166,44 @@ func (c *validator) natGateway(vpc *VPC, n *NatGateway, parent string, index int
 	path := objectPath(parent, "natGateway", n.ID, index)
 	id := n.ID
 	c.objectID(path, id, kindNat)
-	c.ownerID(path+"/ownerId", id, n.OwnerID, true)
-	c.mac(path+"/macAddress", id, n.MAC)
-	if _, ok := c.ipv4(path+"/publicIp", id, n.PublicIP, false); ok {
-		c.publicIP(path+"/publicIp", id, n.PublicIP)
+	c.ownerID(field(path, "ownerId"), id, n.OwnerID, true)
+	c.mac(field(path, "macAddress"), id, n.MAC)
+	if _, ok := c.ipv4(field(path, "publicIp"), id, n.PublicIP, false); ok {
+		c.publicIP(field(path, "publicIp"), id, n.PublicIP)
 	}
 	switch {
 	case n.VPC == "":
-		c.add(path+"/vpc", id, "missing VPC id")
+		c.add(field(path, "vpc"), id, "missing VPC id")
 	case n.VPC != vpc.ID:
-		c.add(path+"/vpc", id, "is %s, but the NAT gateway is listed under %s", n.VPC, vpc.ID)
+		c.add(field(path, "vpc"), id, "is %s, but the NAT gateway is listed under %s", n.VPC, vpc.ID)
 	}
-	subnet := c.subnetIn(path+"/subnet", id, n.Subnet, vpc.ID)
-	ip, ok := c.ipv4(path+"/privateIp", id, n.PrivateIP, true)
+	subnet := c.subnetIn(field(path, "subnet"), id, n.Subnet, vpc.ID)
+	ip, ok := c.ipv4(field(path, "privateIp"), id, n.PrivateIP, true)
 	if ok {
-		c.privateIP(path+"/privateIp", id, vpc.ID, n.PrivateIP)
-		c.addressInSubnet(path+"/privateIp", id, ip, subnet)
+		c.privateIP(field(path, "privateIp"), id, vpc.ID, n.PrivateIP)
+		c.addressInSubnet(field(path, "privateIp"), id, ip, subnet)
 	}
 }
 
 // subnetIn resolves a subnet reference that must lie in vpc; nil when it does not.
-func (c *validator) subnetIn(path, id, subnet, vpc string) *Subnet {
+func (c *validator) subnetIn(where at, id, subnet, vpc string) *Subnet {
 	_, exists := c.subnets[subnet]
-	if !c.reference(path, id, subnet, kindSubnet, exists) {
+	if !c.reference(where, id, subnet, kindSubnet, exists) {
 		return nil
 	}
 	if c.subnetVPC[subnet] != vpc {
-		c.sameVPC(path, id, subnet, kindSubnet, c.subnetVPC[subnet], vpc)
+		c.sameVPC(where, id, subnet, kindSubnet, c.subnetVPC[subnet], vpc)
 		return nil
 	}
 	return c.subnets[subnet]
 }
 
 // addressInSubnet checks that a private address lies in its subnet's CIDR.
-func (c *validator) addressInSubnet(path, id string, ip netip.Addr, s *Subnet) {
+func (c *validator) addressInSubnet(where at, id string, ip netip.Addr, s *Subnet) {
 	if s == nil {
 		return
 	}
 	if p, ok := parseCIDR(s.CIDR); ok && !p.Contains(ip) {
-		c.add(path, id, "%s is outside subnet %s (%s)", ip, s.ID, p)
+		c.add(where, id, "%s is outside subnet %s (%s)", ip, s.ID, p)
 	}
 }

@@ -71,7 +71,7 @@ func (p *parser) mido(el *element, path string) Mido {
 				m.Gateways = append(m.Gateways, p.gateway(g, ppath+"/gateway[#"+strconv.Itoa(i+1)+"]"))
 			}
 		case name == "bgpAsn":
-			m.BGPASN = p.optInt64(ppath, "", p.single(ppath, "", prop))
+			m.BGPASN = p.optInt64(here(ppath), "", p.single(ppath, "", prop))
 		case name == "eucanetdHost":
 			m.EucanetdHost = p.single(ppath, "", prop)
 		case name == "publicNetworkCidr":
@@ -133,7 +133,7 @@ func (p *parser) gateway(el *element, path string) Gateway {
 		g.BGPPeerIP = v
 	}
 	if v, ok := get("bgpPeerAsn"); ok {
-		g.BGPPeerASN = p.optInt64(path+"/property[bgpPeerAsn]", "", v)
+		g.BGPPeerASN = p.optInt64(field(path, "property[bgpPeerAsn]"), "", v)
 	}
 	if prop, ok := props["bgpAdRoutes"]; ok {
 		g.Format = GatewayFormatV44

@@ -1,5 +1,7 @@
 package globalview
 
+import "slices"
+
 // instance maps one instance element with its network interfaces.
 func (p *parser) instance(el *element, index int) Instance {
 	in := Instance{
@@ -13,7 +15,9 @@ func (p *parser) instance(el *element, index int) Instance {
 		SecurityGroups: el.child("securityGroups").values(),
 	}
 	path := objectPath("instances", "instance", in.ID, index)
-	for i, n := range el.child("networkInterfaces").each("networkInterface") {
+	enis := el.child("networkInterfaces").each("networkInterface")
+	in.NetworkInterfaces = slices.Grow(in.NetworkInterfaces, len(enis))
+	for i, n := range enis {
 		in.NetworkInterfaces = append(in.NetworkInterfaces, p.networkInterface(n, &in, path, i))
 	}
 	return in
@@ -32,8 +36,8 @@ func (p *parser) networkInterface(el *element, in *Instance, instancePath string
 		SecurityGroups: el.child("securityGroups").values(),
 	}
 	path := objectPath(instancePath+"/networkInterfaces", "networkInterface", n.ID, index)
-	n.DeviceIndex = p.optInt(path+"/deviceIndex", n.ID, el.leaf("deviceIndex"))
-	n.SourceDestCheck = p.optBool(path+"/sourceDestCheck", n.ID, el.leaf("sourceDestCheck"))
+	n.DeviceIndex = p.optInt(field(path, "deviceIndex"), n.ID, el.leaf("deviceIndex"))
+	n.SourceDestCheck = p.optBool(field(path, "sourceDestCheck"), n.ID, el.leaf("sourceDestCheck"))
 	// Before 4.3 interfaces carried no vpc/subnet: they live in their instance's.
 	if n.VPC == "" && n.Subnet == "" && (in.VPC != "" || in.Subnet != "") {
 		n.VPC, n.Subnet = in.VPC, in.Subnet

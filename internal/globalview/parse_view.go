@@ -2,6 +2,7 @@ package globalview
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -37,7 +38,9 @@ func (p *parser) view(root *element) *View {
 	for i, el := range root.child("vpcs").each("vpc") {
 		v.VPCs = append(v.VPCs, p.vpc(el, i))
 	}
-	for i, el := range root.child("instances").each("instance") {
+	instances := root.child("instances").each("instance")
+	v.Instances = slices.Grow(v.Instances, len(instances)) // nil when there are none
+	for i, el := range instances {
 		v.Instances = append(v.Instances, p.instance(el, i))
 	}
 	for _, el := range root.child("dhcpOptionSets").each("dhcpOptionSet") {
@@ -75,13 +78,13 @@ func objectPath(parent, elem, id string, index int) string {
 }
 
 // optInt converts an optional integer leaf; "" is absent.
-func (p *parser) optInt(path, id, s string) *int {
+func (p *parser) optInt(where at, id, s string) *int {
 	if s == "" {
 		return nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		p.errs.add(path, id, "%q is not an integer", s)
+		p.errs.add(where.String(), id, "%q is not an integer", s)
 		return nil
 	}
 	return &n
@@ -89,27 +92,27 @@ func (p *parser) optInt(path, id, s string) *int {
 
 // intOrZero converts an integer leaf whose absence the original reads as 0;
 // validation rejects the zero where it matters.
-func (p *parser) intOrZero(path, id, s string) int {
-	if n := p.optInt(path, id, s); n != nil {
+func (p *parser) intOrZero(where at, id, s string) int {
+	if n := p.optInt(where, id, s); n != nil {
 		return *n
 	}
 	return 0
 }
 
-func (p *parser) optInt64(path, id, s string) *int64 {
+func (p *parser) optInt64(where at, id, s string) *int64 {
 	if s == "" {
 		return nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		p.errs.add(path, id, "%q is not an integer", s)
+		p.errs.add(where.String(), id, "%q is not an integer", s)
 		return nil
 	}
 	return &n
 }
 
 // optBool converts true/false in any letter case, as the original lower-cases.
-func (p *parser) optBool(path, id, s string) *bool {
+func (p *parser) optBool(where at, id, s string) *bool {
 	if s == "" {
 		return nil
 	}
@@ -120,7 +123,7 @@ func (p *parser) optBool(path, id, s string) *bool {
 	case "false":
 		b = false
 	default:
-		p.errs.add(path, id, "%q is not a boolean (true or false)", s)
+		p.errs.add(where.String(), id, "%q is not a boolean (true or false)", s)
 		return nil
 	}
 	return &b

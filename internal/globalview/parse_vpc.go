@@ -59,14 +59,14 @@ func (p *parser) aclEntries(el *element, path, aclID string) []ACLEntry {
 		num := e.attr("number")
 		epath := objectPath(path, "entry", num, i)
 		out = append(out, ACLEntry{
-			Number:        p.intOrZero(epath+"/@number", aclID, num),
-			Protocol:      p.intOrZero(epath+"/protocol", aclID, e.leaf("protocol")),
+			Number:        p.intOrZero(field(epath, "@number"), aclID, num),
+			Protocol:      p.intOrZero(field(epath, "protocol"), aclID, e.leaf("protocol")),
 			Action:        e.leaf("action"),
 			CIDR:          e.leaf("cidr"),
-			ICMPType:      p.optInt(epath+"/icmpType", aclID, e.leaf("icmpType")),
-			ICMPCode:      p.optInt(epath+"/icmpCode", aclID, e.leaf("icmpCode")),
-			PortRangeFrom: p.optInt(epath+"/portRangeFrom", aclID, e.leaf("portRangeFrom")),
-			PortRangeTo:   p.optInt(epath+"/portRangeTo", aclID, e.leaf("portRangeTo")),
+			ICMPType:      p.optInt(field(epath, "icmpType"), aclID, e.leaf("icmpType")),
+			ICMPCode:      p.optInt(field(epath, "icmpCode"), aclID, e.leaf("icmpCode")),
+			PortRangeFrom: p.optInt(field(epath, "portRangeFrom"), aclID, e.leaf("portRangeFrom")),
+			PortRangeTo:   p.optInt(field(epath, "portRangeTo"), aclID, e.leaf("portRangeTo")),
 		})
 	}
 	return out
@@ -132,11 +132,11 @@ func (p *parser) sgRules(el *element, path, groupID string) []SecurityGroupRule 
 	for i, r := range el.each("rule") {
 		rpath := path + "/rule[#" + strconv.Itoa(i+1) + "]"
 		out = append(out, SecurityGroupRule{
-			Protocol:     p.intOrZero(rpath+"/protocol", groupID, r.leaf("protocol")),
-			FromPort:     p.optInt(rpath+"/fromPort", groupID, r.leaf("fromPort")),
-			ToPort:       p.optInt(rpath+"/toPort", groupID, r.leaf("toPort")),
-			ICMPType:     p.optInt(rpath+"/icmpType", groupID, r.leaf("icmpType")),
-			ICMPCode:     p.optInt(rpath+"/icmpCode", groupID, r.leaf("icmpCode")),
+			Protocol:     p.intOrZero(field(rpath, "protocol"), groupID, r.leaf("protocol")),
+			FromPort:     p.optInt(field(rpath, "fromPort"), groupID, r.leaf("fromPort")),
+			ToPort:       p.optInt(field(rpath, "toPort"), groupID, r.leaf("toPort")),
+			ICMPType:     p.optInt(field(rpath, "icmpType"), groupID, r.leaf("icmpType")),
+			ICMPCode:     p.optInt(field(rpath, "icmpCode"), groupID, r.leaf("icmpCode")),
 			GroupID:      r.leaf("groupId"),
 			GroupOwnerID: r.leaf("groupOwnerId"),
 			CIDR:         r.leaf("cidr"),

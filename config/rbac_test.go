@@ -66,6 +66,9 @@ func neededButNotSeen(g grant) string {
 		return "informers stream their initial list through watch on this API server; list is their fallback on others"
 	case g.group == "" && g.resource == "events" && g.verb == "patch":
 		return "the event recorder patches an event that repeats instead of creating another"
+	case g.group == "vpc.midovpc.io" && !strings.Contains(g.resource, "/") && g.verb == "update":
+		return "the reconcilers add the finalizer to a resource applied with kubectl and remove it on deletion; " +
+			"projected resources are created with it"
 	case g.group == "vpc.midovpc.io" && g.resource == "corenetworks" && g.verb == "delete":
 		return "the projector's prune covers the CoreNetwork like every projected kind"
 	case g.resource == "tokenreviews" || g.resource == "subjectaccessreviews":

@@ -176,7 +176,7 @@ func validASN(n int64) bool { return n >= 1 && n <= math.MaxUint32 }
 // each placed once.
 func (c *validator) clusterList(clusters []Cluster) {
 	nodes := make(map[string]string)
-	placed := make(map[string]string)
+	placed := make(map[string]string, len(c.v.Instances))
 	for i := range clusters {
 		cl := &clusters[i]
 		path := objectPath(clustersPath, "cluster", cl.Name, i)

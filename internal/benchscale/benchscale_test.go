@@ -53,7 +53,7 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 	for _, p := range sizes[0].Phases {
 		got[p.Name] = p
 	}
-	for _, name := range []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"} {
+	for _, name := range PhaseNames {
 		p, ok := got[name]
 		if !ok || p.Seconds <= 0 {
 			t.Errorf("phase %s was not acknowledged", name)
@@ -65,6 +65,20 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 			t.Errorf("the report has no line for %s", name)
 		}
 	}
+	// The manager, the emulator and the control plane are told apart: each used some CPU.
+	for _, name := range []string{"cold", "restart-adopt"} {
+		if c := got[name].CPU; c.Manager <= 0 || c.ControlPlane <= 0 {
+			t.Errorf("%s: CPU seconds manager %.2f, control plane %.2f; want both above 0", name, c.Manager, c.ControlPlane)
+		}
+	}
+	if got["cold"].APIWrites <= 0 || got["restart-adopt"].APIWrites <= 0 {
+		t.Errorf("the manager's API writes: cold %d, restart-adopt %d; want both above 0 (it creates every resource)",
+			got["cold"].APIWrites, got["restart-adopt"].APIWrites)
+	}
+	if got["restart-adopt"].ControlPlaneUp <= 0 {
+		t.Error("restart-adopt: the fresh control plane's start was not timed")
+	}
+	t.Logf("restart over a kept control plane: %d API writes", got["restart"].APIWrites)
 	if c := got["cold"].Requests; c.Creates == 0 || got["cold"].MinWrites != c.Creates {
 		t.Errorf("cold converge: %d creates counted, minimum %d; want creates, and the minimum equal to them", c.Creates, got["cold"].MinWrites)
 	}

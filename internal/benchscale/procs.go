@@ -342,3 +342,115 @@ func gauge(ctx context.Context, url, name string) (float64, bool) {
 	}
 	return 0, false
 }
+
+// counterSum adds up the samples of the counter name on a Prometheus text page whose labels
+// (the text between the braces) keep says to keep.
+func counterSum(ctx context.Context, url, name string, keep func(labels string) bool) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return sumSamples(resp.Body, name, keep)
+}
+
+func sumSamples(r io.Reader, name string, keep func(labels string) bool) (float64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	var sum float64
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), name+"{")
+		if !ok {
+			continue
+		}
+		labels, value, ok := strings.Cut(rest, "} ")
+		if !ok || !keep(labels) {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s{%s}: %w", name, labels, err)
+		}
+		sum += v
+	}
+	return sum, sc.Err()
+}
+
+// userHZ is the unit of the CPU times in /proc/<pid>/stat (USER_HZ): 100 on every Linux
+// architecture Go builds for.
+const userHZ = 100
+
+// procStat is what the benchmark reads of one process in /proc/<pid>/stat.
+type procStat struct {
+	ppid  int
+	ticks int64 // user and system CPU time, in 1/userHZ s
+}
+
+// procStats reads the parent and CPU time of every living process. A process that ends
+// while /proc is read is left out.
+func procStats() (map[int]procStat, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]procStat, len(entries))
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		if st, ok := parseProcStat(data); ok {
+			out[pid] = st
+		}
+	}
+	return out, nil
+}
+
+// parseProcStat reads a /proc/<pid>/stat line: "pid (comm) state ppid ... utime stime ...".
+// comm may hold spaces and parentheses, so the fields are counted from its last ')'.
+func parseProcStat(line []byte) (procStat, bool) {
+	i := bytes.LastIndexByte(line, ')')
+	if i < 0 {
+		return procStat{}, false
+	}
+	f := strings.Fields(string(line[i+1:]))
+	// After comm: state(3) ppid(4) ... utime(14) stime(15), numbered as in proc(5).
+	if len(f) < 13 {
+		return procStat{}, false
+	}
+	ppid, err1 := strconv.Atoi(f[1])
+	utime, err2 := strconv.ParseInt(f[11], 10, 64)
+	stime, err3 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return procStat{}, false
+	}
+	return procStat{ppid: ppid, ticks: utime + stime}, true
+}
+
+// treeCPU is the CPU seconds of pid itself and of its living descendants (children that
+// have ended are not counted).
+func treeCPU(stats map[int]procStat, pid int) (own, descendants float64) {
+	st, ok := stats[pid]
+	if !ok {
+		return 0, 0
+	}
+	children := map[int][]int{}
+	for p, s := range stats {
+		children[s.ppid] = append(children[s.ppid], p)
+	}
+	var ticks int64
+	for queue := slices.Clone(children[pid]); len(queue) > 0; {
+		p := queue[0]
+		queue = append(queue[1:], children[p]...)
+		ticks += stats[p].ticks
+	}
+	return float64(st.ticks) / userHZ, float64(ticks) / userHZ
+}

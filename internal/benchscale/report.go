@@ -3,6 +3,7 @@ package benchscale
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -30,32 +31,57 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 			s.Interfaces, sh.VPCs, sh.SubnetsPerVPC, sh.SecurityGroups, sh.RulesPerGroup, sh.ElasticIPs, sh.Nodes, float64(s.ViewBytes)/1e6)
 		fmt.Fprintf(w, "manager's soft memory limit: %s\n", memoryLimitString(s.MemoryLimit))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tmin writes\tconcurrency\tbound s\tratio\tup s\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "phase\ts to ack\tcreates\tupdates\tdeletes\treads\tAPI writes\tmin writes\tconcurrency\tbound s\tratio\tup s\tfirst write\tmean in flight\tfailed\tafter ack\tpeak RSS MiB\tCPU s mgr/cp/sim\t")
 		for _, p := range s.Phases {
 			bound := p.LatencyBound(cfg.Latency, cfg.Concurrency)
-			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%s\t%.1f\t%d\t%s\t%d\t\n",
+			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%s\t%.1f\t%d\t%s\t%d\t%s\t\n",
 				p.Name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads,
-				p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), upString(p.Up), firstWrite(p.FirstWrite), p.MeanInFlight(),
-				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024)
+				p.APIWrites, p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), upString(p.Up), firstWrite(p.FirstWrite), p.MeanInFlight(),
+				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024, cpuString(p.CPU))
 		}
 		tw.Flush()
+		for _, p := range s.Phases {
+			if p.Name == "cold" || strings.HasPrefix(p.Name, "restart") {
+				fmt.Fprintln(w, cpuFloor(p, runtime.NumCPU()))
+			}
+		}
 	}
 	if len(sizes) == 0 {
 		return
 	}
 	fmt.Fprintln(w, "\nper interface")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "interfaces\tcold ms\tcold writes\tcold reads\trestart ms\tpeak RSS KiB\t")
+	fmt.Fprintln(tw, "interfaces\tcold ms\tcold writes\tcold reads\tcold CPU ms\trestart ms\tadopt ms\tpeak RSS KiB\t")
 	for _, s := range sizes {
-		cold, restart, rss := phase(s, "cold"), phase(s, "restart-adopt"), int64(0)
+		cold, restart, adopt, rss := phase(s, "cold"), phase(s, "restart"), phase(s, "restart-adopt"), int64(0)
 		for _, p := range s.Phases {
 			rss = max(rss, p.PeakRSSKiB)
 		}
 		n := float64(s.Interfaces)
-		fmt.Fprintf(tw, "%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.0f\t\n", s.Interfaces, cold.Seconds*1000/n,
-			float64(cold.Requests.Writes())/n, float64(cold.Requests.Reads)/n, restart.Seconds*1000/n, float64(rss)/n)
+		c := cold.CPU
+		fmt.Fprintf(tw, "%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", s.Interfaces, cold.Seconds*1000/n,
+			float64(cold.Requests.Writes())/n, float64(cold.Requests.Reads)/n, (c.Manager+c.ControlPlane+c.Emulator)*1000/n,
+			restart.Seconds*1000/n, adopt.Seconds*1000/n, float64(rss)/n)
 	}
 	tw.Flush()
+}
+
+// cpuString is a phase's CPU seconds: manager / control plane / emulator.
+func cpuString(c CPUTimes) string {
+	return fmt.Sprintf("%.1f/%.1f/%.1f", c.Manager, c.ControlPlane, c.Emulator)
+}
+
+// cpuFloor says how long a phase must take on this machine for the CPU it used alone: its
+// processes share the machine's cores, so no phase ends sooner than their CPU time over the
+// cores, and the control plane's share is a floor the manager cannot lower.
+func cpuFloor(p Phase, cores int) string {
+	all := p.CPU.Manager + p.CPU.ControlPlane + p.CPU.Emulator
+	line := fmt.Sprintf("%s: %.1f s of CPU on %d cores, at least %.1f s; the control plane's %.1f s alone (serving the manager), at least %.1f s",
+		p.Name, all, cores, all/float64(cores), p.CPU.ControlPlane, p.CPU.ControlPlane/float64(cores))
+	if p.ControlPlaneUp > 0 {
+		line += fmt.Sprintf("; the fresh control plane started in %.1f s before the manager", p.ControlPlaneUp.Seconds())
+	}
+	return line
 }
 
 func phase(s Size, name string) Phase {

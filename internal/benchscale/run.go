@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/memlimit"
+	"github.com/midovpc/midovpc/internal/testenv"
 	"github.com/midovpc/midovpc/internal/viewgen"
 )
 
@@ -59,7 +61,7 @@ type Config struct {
 }
 
 // PhaseNames are the benchmark's phases in the order they run.
-var PhaseNames = []string{"cold", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"}
+var PhaseNames = []string{"cold", "restart", "restart-adopt", "rule-add", "rule-change", "rule-remove", "rewrite"}
 
 // runs reports whether the phase is to run.
 func (c Config) runs(phase string) bool {
@@ -69,8 +71,14 @@ func (c Config) runs(phase string) bool {
 // Phase is what one phase measured.
 type Phase struct {
 	Name string
-	// Seconds from the manager's start (cold, restart) or the view's rename (edits) to the ack.
+	// Seconds from the manager's start (cold, restarts) or the view's rename (edits) to the ack.
 	Seconds float64
+	// APIWrites counts the manager's writes to the API server (its client's POST, PUT, PATCH
+	// and DELETE requests, dry runs included) from the phase's start to the ack.
+	APIWrites int64
+	// ControlPlaneUp is how long the fresh control plane of restart-adopt took to start
+	// (before the manager's start, so not in Seconds; 0 for the other phases).
+	ControlPlaneUp time.Duration
 	// Requests counts the MidoNet requests between the start and the ack; Trailing those that
 	// came after the ack, before MidoNet fell quiet.
 	Requests, Trailing Counters
@@ -84,12 +92,25 @@ type Phase struct {
 	PeakRSSKiB int64
 	// InFlightLimit is the manager's in-flight limit at the ack (0: it exports none).
 	InFlightLimit float64
-	// Up is the time from the manager's start to its health probe answering: the dev
-	// control plane's start and the manager's own (cold and restart only; 0: not measured).
+	// Up is the time from the manager's start to its health probe answering (cold and
+	// restarts only; 0: not measured).
 	Up time.Duration
 	// MemoryLimit is the soft memory limit the manager logged at its start (cold and
 	// restart only).
 	MemoryLimit string
+	// CPU is the processor time each process used from the phase's start to the ack.
+	CPU CPUTimes
+}
+
+// CPUTimes are seconds of processor time (user and system) used during a phase.
+type CPUTimes struct {
+	// Manager is the manager's (with any process it starts); ControlPlane that of the
+	// benchmark's kube-apiserver and etcd; Emulator midonet-sim's.
+	Manager, ControlPlane, Emulator float64
+}
+
+func (c CPUTimes) minus(o CPUTimes) CPUTimes {
+	return CPUTimes{c.Manager - o.Manager, c.ControlPlane - o.ControlPlane, c.Emulator - o.Emulator}
 }
 
 // Concurrency is the requests in flight the phase's latency bound assumes: the configured
@@ -173,6 +194,8 @@ func Run(ctx context.Context, cfg Config) ([]Size, error) {
 type bench struct {
 	cfg     Config
 	dir     string
+	cp      *testenv.Env // the control plane the managers run against
+	kubecfg string       // its kubeconfig, for the manager and for kubectl
 	view    *globalview.View
 	viewAt  string
 	sim     *emulator
@@ -217,6 +240,11 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		return size, err
 	}
 	defer b.sim.stop(10 * time.Second)
+	if _, err := b.startControlPlane(); err != nil {
+		return size, err
+	}
+	// Deferred calls run last first: the manager stops before its control plane.
+	defer func() { b.stopControlPlane() }()
 	defer func() {
 		if b.manager != nil {
 			b.manager.stop(time.Minute)
@@ -228,7 +256,8 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		run  func(context.Context) (Phase, error)
 	}{
 		{"cold", b.cold},
-		{"restart-adopt", b.restart},
+		{"restart", b.restart},
+		{"restart-adopt", b.restartAdopt},
 		{"rule-add", b.edit(viewgen.AddRule, 1)},
 		{"rule-change", b.edit(viewgen.ChangeRule, 2)},
 		{"rule-remove", b.edit(viewgen.RemoveRule, 1)},
@@ -292,7 +321,42 @@ func (b *bench) startEmulator(ctx context.Context) error {
 	return b.sim.waitReady(ctx)
 }
 
-// startManager starts the manager on a fresh control plane against the emulator.
+// startControlPlane starts kube-apiserver and etcd with the CRDs installed, as a cluster
+// holds them before midovpc is deployed, and writes their kubeconfig. It returns how long
+// they took to start.
+func (b *bench) startControlPlane() (time.Duration, error) {
+	start := time.Now()
+	cp, err := testenv.Start()
+	if err != nil {
+		return 0, err
+	}
+	up := time.Since(start)
+	kc, err := cp.Kubeconfig()
+	if err == nil {
+		b.kubecfg = filepath.Join(b.dir, "kubeconfig")
+		err = os.WriteFile(b.kubecfg, kc, 0o600)
+	}
+	if err != nil {
+		_ = cp.Stop()
+		return 0, err
+	}
+	b.cp = cp
+	b.progress("control plane up in %.1fs: export KUBECONFIG=%s", up.Seconds(), b.kubecfg)
+	return up, nil
+}
+
+func (b *bench) stopControlPlane() {
+	if b.cp == nil {
+		return
+	}
+	if err := b.cp.Stop(); err != nil {
+		b.progress("stop the control plane: %v", err)
+	}
+	b.cp = nil
+}
+
+// startManager starts the manager, as deployed (no --dev), on the benchmark's control plane
+// and against the emulator.
 func (b *bench) startManager() error {
 	b.starts++
 	metrics, err := freeAddr()
@@ -306,11 +370,12 @@ func (b *bench) startManager() error {
 	}
 	b.probe = probe
 	args := []string{
-		"--dev", "--midonet-url", b.sim.url(), "--global-view", b.viewAt,
-		"--dev-kubeconfig", filepath.Join(b.dir, "kubeconfig"),
+		"--midonet-url", b.sim.url(), "--global-view", b.viewAt,
 		// Plain HTTP metrics on loopback: the benchmark reads the in-flight limit and the
 		// work queues without credentials.
 		"--metrics-bind-address", metrics, "--metrics-secure=false", "--health-probe-bind-address", probe,
+		// Lines of text rather than JSON: the benchmark reads its progress from the log.
+		"--zap-encoder=console",
 	}
 	b.pprof = ""
 	if b.cfg.Profile {
@@ -324,12 +389,7 @@ func (b *bench) startManager() error {
 	}
 	args = append(args, b.cfg.ManagerArgs...)
 	log := filepath.Join(b.dir, fmt.Sprintf("manager-%d.log", b.starts))
-	// envtest gives kube-apiserver 20s to start by default: too little on a loaded machine.
-	var env []string
-	if os.Getenv(startTimeoutEnv) == "" {
-		env = append(env, startTimeoutEnv+"=3m")
-	}
-	b.manager, err = startProcess(b.cfg.RepoRoot, log, b.cfg.ManagerBin, args, env)
+	b.manager, err = startProcess(b.cfg.RepoRoot, log, b.cfg.ManagerBin, args, []string{"KUBECONFIG=" + b.kubecfg})
 	return err
 }
 
@@ -342,9 +402,6 @@ func (b *bench) profile(ctx context.Context, what, file string) {
 		b.progress("profile %s: %v", what, err)
 	}
 }
-
-// startTimeoutEnv bounds the start of envtest's control plane (the manager's --dev).
-const startTimeoutEnv = "KUBEBUILDER_CONTROLPLANE_START_TIMEOUT"
 
 // pprofUp reports whether the manager's pprof endpoint answers.
 func (b *bench) pprofUp(ctx context.Context) bool {
@@ -386,8 +443,9 @@ func (b *bench) cold(ctx context.Context) (Phase, error) {
 	return b.fromStart(ctx, "cold")
 }
 
-// restart stops the manager and starts a new one, on a fresh control plane, over the MidoNet
-// the last one built. The ack file is removed so that the new manager has to write it again.
+// restart stops the manager and starts a new one over the same control plane and MidoNet:
+// the manager's pod restarted, the cluster kept its resources. The ack file is removed so
+// that the new manager has to write it again.
 func (b *bench) restart(ctx context.Context) (Phase, error) {
 	b.manager.stop(time.Minute)
 	_ = os.Remove(globalview.AckPath(b.viewAt))
@@ -396,8 +454,29 @@ func (b *bench) restart(ctx context.Context) (Phase, error) {
 	return p, err
 }
 
+// restartAdopt stops the manager and its control plane, and starts a new manager on a fresh
+// control plane over the MidoNet the last one built: the cluster lost its resources (a new
+// cluster, etcd restored from nothing), and the manager adopts what MidoNet holds.
+func (b *bench) restartAdopt(ctx context.Context) (Phase, error) {
+	b.manager.stop(time.Minute)
+	b.stopControlPlane()
+	up, err := b.startControlPlane()
+	if err != nil {
+		return Phase{}, err
+	}
+	_ = os.Remove(globalview.AckPath(b.viewAt))
+	p, err := b.fromStart(ctx, "restart-adopt")
+	p.MinWrites = 0
+	p.ControlPlaneUp = up
+	return p, err
+}
+
 func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	before, err := b.sim.counters(ctx, true)
+	if err != nil {
+		return Phase{}, err
+	}
+	cpu, err := b.cpuTimes()
 	if err != nil {
 		return Phase{}, err
 	}
@@ -420,7 +499,7 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	}
 	up := make(chan time.Duration, 1)
 	go func() { up <- b.waitUp(ctx, start) }()
-	p, err := b.waitAck(ctx, start, before, false)
+	p, err := b.waitAck(ctx, start, before, cpu, 0, false)
 	if err != nil {
 		return p, err
 	}
@@ -447,19 +526,28 @@ func (b *bench) edit(change func(*globalview.View) error, minWrites int64) func(
 		if err != nil {
 			return Phase{}, err
 		}
+		cpu, err := b.cpuTimes()
+		if err != nil {
+			return Phase{}, err
+		}
+		apiWrites, err := b.apiWrites(ctx)
+		if err != nil {
+			return Phase{}, err
+		}
 		start := time.Now()
 		if err := viewgen.WriteView(b.viewAt, b.view); err != nil {
 			return Phase{}, err
 		}
-		p, err := b.waitAck(ctx, start, before, true)
+		p, err := b.waitAck(ctx, start, before, cpu, apiWrites, true)
 		p.MinWrites = minWrites
 		return p, err
 	}
 }
 
 // waitAck waits for the ack file to hold the view's version, watching the counters for the
-// first write when watchWrites is set.
-func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, watchWrites bool) (Phase, error) {
+// first write when watchWrites is set. before, cpuBefore and apiBefore are the emulator's
+// counters, the CPU times and the manager's API writes at the phase's start.
+func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, cpuBefore CPUTimes, apiBefore int64, watchWrites bool) (Phase, error) {
 	p := Phase{FirstWrite: -1}
 	ackPath := globalview.AckPath(b.viewAt)
 	tick := 200 * time.Millisecond
@@ -499,11 +587,53 @@ func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, w
 		return p, err
 	}
 	p.Requests = after.minus(before)
+	cpu, err := b.cpuTimes()
+	if err != nil {
+		return p, err
+	}
+	p.CPU = cpu.minus(cpuBefore)
+	apiWrites, err := b.apiWrites(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.APIWrites = apiWrites - apiBefore
 	if p.PeakRSSKiB, err = peakRSS(b.manager.pid()); err != nil {
 		return p, err
 	}
 	p.InFlightLimit, _ = gauge(ctx, "http://"+b.metrics+"/metrics", inFlightLimitMetric)
 	return p, nil
+}
+
+// cpuTimes reads the CPU time the emulator, the running manager and the control plane have
+// used since they started (0 for a manager that is not running). The control plane's
+// kube-apiserver and etcd are this process's children, as are the manager and the emulator.
+func (b *bench) cpuTimes() (CPUTimes, error) {
+	stats, err := procStats()
+	if err != nil {
+		return CPUTimes{}, err
+	}
+	var c CPUTimes
+	_, all := treeCPU(stats, os.Getpid())
+	if b.manager != nil && !b.manager.exited() {
+		own, children := treeCPU(stats, b.manager.pid())
+		c.Manager = own + children
+	}
+	own, children := treeCPU(stats, b.sim.pid())
+	c.Emulator = own + children
+	c.ControlPlane = all - c.Manager - c.Emulator
+	return c, nil
+}
+
+// apiWrites is the number of writes the running manager has sent the API server since it
+// started: the sum of its client-go rest_client_requests_total for every method but GET.
+func (b *bench) apiWrites(ctx context.Context) (int64, error) {
+	if b.manager == nil || b.manager.exited() {
+		return 0, nil
+	}
+	n, err := counterSum(ctx, "http://"+b.metrics+"/metrics", "rest_client_requests_total", func(labels string) bool {
+		return !strings.Contains(labels, `method="GET"`)
+	})
+	return int64(n), err
 }
 
 // settleMax bounds the wait for MidoNet to fall quiet after an ack.

@@ -20,6 +20,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/midovpc/midovpc/internal/benchscale"
 	"github.com/midovpc/midovpc/internal/viewgen"
 )
@@ -67,6 +70,9 @@ func main() {
 		}
 		return
 	}
+	// The control plane's starter (envtest) logs through controller-runtime; its progress
+	// lines say what matters.
+	ctrllog.SetLogger(logr.Discard())
 	cfg.Seed = seed
 	if cfg.MemoryLimit == benchscale.Deployed {
 		// Resolved here too, so that the report names the figure.

@@ -37,7 +37,7 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 			fmt.Fprintf(tw, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%s\t%s\t%s\t%.1f\t%d\t%s\t%d\t%s\t\n",
 				p.Name, p.Seconds, p.Requests.Creates, p.Requests.Updates, p.Requests.Deletes, p.Requests.Reads,
 				p.APIWrites, p.MinWrites, p.Concurrency(cfg.Concurrency), bound, ratio(p.Seconds, bound), upString(p.Up), firstWrite(p.FirstWrite), p.MeanInFlight(),
-				p.Requests.Failed(), trailing(p.Trailing), p.PeakRSSKiB/1024, cpuString(p.CPU))
+				p.Requests.Failed(), trailing(p), p.PeakRSSKiB/1024, cpuString(p.CPU))
 		}
 		tw.Flush()
 		for _, p := range s.Phases {
@@ -145,10 +145,16 @@ func firstWrite(d time.Duration) string {
 	return fmt.Sprintf("%dms", d.Milliseconds())
 }
 
-// trailing summarises the requests after the ack: writes/reads.
-func trailing(c Counters) string {
+// trailing summarises the requests after the ack: writes/reads, and within how long of the
+// ack the last came ("+" when MidoNet was still busy when the benchmark stopped waiting).
+func trailing(p Phase) string {
+	c := p.Trailing
 	if c.Requests == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%dw/%dr", c.Writes(), c.Reads)
+	busy := ""
+	if p.StillBusy {
+		busy = "+"
+	}
+	return fmt.Sprintf("%dw/%dr in %.1fs%s", c.Writes(), c.Reads, p.QuietAfter.Seconds(), busy)
 }

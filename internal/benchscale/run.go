@@ -80,8 +80,12 @@ type Phase struct {
 	// (before the manager's start, so not in Seconds; 0 for the other phases).
 	ControlPlaneUp time.Duration
 	// Requests counts the MidoNet requests between the start and the ack; Trailing those that
-	// came after the ack, before MidoNet fell quiet.
+	// came after the ack, before MidoNet fell quiet, QuietAfter after the ack (within about
+	// 200 ms; 0: none came).
 	Requests, Trailing Counters
+	QuietAfter         time.Duration
+	// StillBusy: MidoNet had not fallen quiet settleMax after the ack.
+	StillBusy bool
 	// MinWrites is the fewest writes the phase can make: for the cold converge the objects it
 	// created, for edits their hitless cost (a rule added 1, changed 2, removed 1), else 0.
 	MinWrites int64
@@ -280,7 +284,8 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 			}
 		}
 		if err == nil {
-			p.Trailing, err = b.settle(pctx)
+			p.Trailing, p.QuietAfter, err = b.settle(pctx)
+			p.StillBusy = p.QuietAfter >= settleMax-time.Second && p.Trailing.Requests > 0
 		}
 		p.Name = ph.name
 		if err == nil {
@@ -640,30 +645,32 @@ func (b *bench) apiWrites(ctx context.Context) (int64, error) {
 const settleMax = 10 * time.Second
 
 // settle waits (at most settleMax) until the manager has sent no MidoNet request for a while
-// and returns what it sent after the ack. A manager that never falls quiet (a drift check
-// spread over its period) is not an error: its requests are reported.
-func (b *bench) settle(ctx context.Context) (Counters, error) {
+// and returns what it sent after the ack, and how long after the ack (the call) it sent the
+// last of it. A manager that never falls quiet (a drift check spread over its period) is not
+// an error: its requests are reported.
+func (b *bench) settle(ctx context.Context) (Counters, time.Duration, error) {
 	first, err := b.sim.counters(ctx, false)
 	if err != nil {
-		return Counters{}, err
+		return Counters{}, 0, err
 	}
-	last, since := first, time.Now()
+	ack := time.Now()
+	last, since := first, ack
 	deadline := time.Now().Add(settleMax)
 	for time.Since(since) < b.cfg.Quiet && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
-			return Counters{}, ctx.Err()
+			return Counters{}, 0, ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
 		c, err := b.sim.counters(ctx, false)
 		if err != nil {
-			return Counters{}, err
+			return Counters{}, 0, err
 		}
 		if c.Requests != last.Requests {
 			last, since = c, time.Now()
 		}
 	}
-	return last.minus(first), nil
+	return last.minus(first), since.Sub(ack), nil
 }
 
 // writesShown is how many of a phase's surplus writes the progress output shows.

@@ -75,6 +75,9 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 		t.Errorf("the manager's API writes: cold %d, restart-adopt %d; want both above 0 (it creates every resource)",
 			got["cold"].APIWrites, got["restart-adopt"].APIWrites)
 	}
+	if gc := got["cold"].ManagerGC; gc < 0 || gc > got["cold"].CPU.Manager {
+		t.Errorf("cold: the manager's GC took %.2f s of its %.2f s of CPU; want a share of it (-1: not exported)", gc, got["cold"].CPU.Manager)
+	}
 	if got["restart-adopt"].ControlPlaneUp <= 0 {
 		t.Error("restart-adopt: the fresh control plane's start was not timed")
 	}

@@ -51,7 +51,7 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 	}
 	fmt.Fprintln(w, "\nper interface")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "interfaces\tcold ms\tcold writes\tcold reads\tcold CPU ms\trestart ms\tadopt ms\tpeak RSS KiB\t")
+	fmt.Fprintln(tw, "interfaces\tcold ms\tcold writes\tcold reads\tcold CPU ms\tmanager ms\tof it GC ms\tcontrol plane ms\temulator ms\trestart ms\tadopt ms\tpeak RSS KiB\t")
 	for _, s := range sizes {
 		cold, restart, adopt, rss := phase(s, "cold"), phase(s, "restart"), phase(s, "restart-adopt"), int64(0)
 		for _, p := range s.Phases {
@@ -59,8 +59,13 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 		}
 		n := float64(s.Interfaces)
 		c := cold.CPU
-		fmt.Fprintf(tw, "%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", s.Interfaces, cold.Seconds*1000/n,
+		gc := "-"
+		if cold.ManagerGC >= 0 {
+			gc = fmt.Sprintf("%.2f", cold.ManagerGC*1000/n)
+		}
+		fmt.Fprintf(tw, "%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", s.Interfaces, cold.Seconds*1000/n,
 			float64(cold.Requests.Writes())/n, float64(cold.Requests.Reads)/n, (c.Manager+c.ControlPlane+c.Emulator)*1000/n,
+			c.Manager*1000/n, gc, c.ControlPlane*1000/n, c.Emulator*1000/n,
 			restart.Seconds*1000/n, adopt.Seconds*1000/n, float64(rss)/n)
 	}
 	tw.Flush()

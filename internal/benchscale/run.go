@@ -104,6 +104,9 @@ type Phase struct {
 	MemoryLimit string
 	// CPU is the processor time each process used from the phase's start to the ack.
 	CPU CPUTimes
+	// ManagerGC is the part of the manager's CPU its garbage collector took (the Go
+	// runtime's estimate, go_cpu_classes_gc_total_cpu_seconds_total; -1: not exported).
+	ManagerGC float64
 }
 
 // CPUTimes are seconds of processor time (user and system) used during a phase.
@@ -539,11 +542,15 @@ func (b *bench) edit(change func(*globalview.View) error, minWrites int64) func(
 		if err != nil {
 			return Phase{}, err
 		}
+		gc := b.managerGC(ctx)
 		start := time.Now()
 		if err := viewgen.WriteView(b.viewAt, b.view); err != nil {
 			return Phase{}, err
 		}
 		p, err := b.waitAck(ctx, start, before, cpu, apiWrites, true)
+		if p.ManagerGC >= 0 && gc >= 0 {
+			p.ManagerGC -= gc
+		}
 		p.MinWrites = minWrites
 		return p, err
 	}
@@ -602,6 +609,7 @@ func (b *bench) waitAck(ctx context.Context, start time.Time, before Counters, c
 		return p, err
 	}
 	p.APIWrites = apiWrites - apiBefore
+	p.ManagerGC = b.managerGC(ctx)
 	if p.PeakRSSKiB, err = peakRSS(b.manager.pid()); err != nil {
 		return p, err
 	}
@@ -628,6 +636,23 @@ func (b *bench) cpuTimes() (CPUTimes, error) {
 	c.ControlPlane = all - c.Manager - c.Emulator
 	return c, nil
 }
+
+// managerGC is the CPU seconds the running manager's garbage collector has used since it
+// started (-1: none exported).
+func (b *bench) managerGC(ctx context.Context) float64 {
+	if b.manager == nil || b.manager.exited() {
+		return 0
+	}
+	v, ok := gauge(ctx, "http://"+b.metrics+"/metrics", gcCPUMetric)
+	if !ok {
+		return -1
+	}
+	return v
+}
+
+// gcCPUMetric is the Go runtime's estimate of its collector's CPU time (runtime/metrics
+// /cpu/classes/gc/total:cpu-seconds, exported by the Prometheus Go collector).
+const gcCPUMetric = "go_cpu_classes_gc_total_cpu_seconds_total"
 
 // apiWrites is the number of writes the running manager has sent the API server since it
 // started: the sum of its client-go rest_client_requests_total for every method but GET.

@@ -126,8 +126,8 @@ func (s *statusRecorder) watch(ns string) {
 	s.watched[ns] = true
 }
 
-// of returns the bodies of the status updates recorded for an object, "<resource>/<name>"
-// ("networkinterfaces/eni-00000001").
+// of returns the bodies of the status updates recorded for an object of namespace ns, named
+// "<resource>/<name>" ("networkinterfaces/eni-00000001").
 func (s *statusRecorder) of(ns, object string) [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"slices"
 	"sync"
 	"time"
 
@@ -123,35 +122,24 @@ func (a *ids) midonetIDs(e Engine) map[int]bool {
 	return a.inMidoNet
 }
 
-// routerInMidoNet tells whether MidoNet holds a router of that name: the index in its name is
-// in use already (adopted after a restart on a fresh control plane), so recordID need not
-// write it ahead.
-func (d *Deps) routerInMidoNet(name string) bool {
-	return slices.Contains(d.Engine.RouterNames(), name)
-}
-
 func ownerKey(obj client.Object) string {
 	return fmt.Sprintf("%T/%s/%s", obj, obj.GetNamespace(), obj.GetName())
 }
 
-// recordID gives an object its number once: claims it, sets it into the status with set, and
-// writes the status before the number is used, so that it survives restarts. A number that
-// MidoNet already holds for this very object (inMidoNet; adopted after a restart on a fresh
-// control plane) is not written ahead: it is in use already, a crash before the status is
-// written finds it again, and the reconcile's own status write records it (one API write less
-// per interface when a thousand are adopted at once).
-func recordID[T object](ctx context.Context, d *Deps, a *ids, obj T, next func(reserved map[int]bool) (int, error), set func(int) error, inMidoNet func(int) bool) (int, error) {
+// assignID gives an object its number once: reserves it and sets it into the status with set.
+// It writes nothing: the number goes to the API server with the status that records the
+// claims, ahead of the sync's first MidoNet write (claimBeforeWriting), so it survives restarts
+// before anything is built with it, and the reservation keeps it from every other owner of
+// this process until then. A number that never reaches MidoNet needs no record (a restart
+// hands numbers out afresh from the statuses and MidoNet), and one MidoNet already holds for
+// this object (adopted after a restart) is recorded by the status the reconcile ends with.
+// Written on its own, ahead of the plan, it cost one status update per interface and router.
+func assignID[T object](a *ids, obj T, next func(reserved map[int]bool) (int, error), set func(int) error) (int, error) {
 	n, err := a.claim(ownerKey(obj), next)
 	if err != nil {
 		return 0, err
 	}
 	if err := set(n); err != nil {
-		return 0, err
-	}
-	if inMidoNet != nil && inMidoNet(n) {
-		return n, nil
-	}
-	if err := d.writes.update(ctx, d.Client, obj, true); err != nil {
 		return 0, err
 	}
 	return n, nil

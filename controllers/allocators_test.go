@@ -70,9 +70,10 @@ func testScheme(t *testing.T) *runtime.Scheme {
 	return s
 }
 
-// Many interfaces allocated at once, while the cache shows none of the statuses written: every
+// Many interfaces allocated at once, while the cache shows none of their statuses: every
 // interface gets its own metadata id (two with one id would leak one instance's metadata to
-// another).
+// another). The allocation writes nothing (the reconcile writes the id with the claims); the
+// reservations alone keep the ids apart.
 func TestMetadataIDsUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 	const n = 64
 	scheme := testScheme(t)
@@ -87,11 +88,13 @@ func TestMetadataIDsUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
+	got := make([]*vpcv1.NetworkInterface, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			eni := &vpcv1.NetworkInterface{}
+			got[i] = eni
 			if err := d.Client.Get(context.Background(), client.ObjectKeyFromObject(objs[i]), eni); err != nil {
 				errs <- err
 				return
@@ -108,11 +111,7 @@ func TestMetadataIDsUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]string{}
-	l := &vpcv1.NetworkInterfaceList{}
-	if err := api.List(context.Background(), l); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range l.Items {
+	for _, e := range got {
 		if e.Status.MetadataIP == "" {
 			t.Fatalf("%s has no metadata address", e.Name)
 		}
@@ -120,6 +119,22 @@ func TestMetadataIDsUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 			t.Fatalf("%s and %s both got metadata address %s", other, e.Name, e.Status.MetadataIP)
 		}
 		seen[e.Status.MetadataIP] = e.Name
+	}
+	expectNothingWritten(t, api, objs...)
+}
+
+// expectNothingWritten fails when an allocation wrote one of objs: the number goes with the
+// status that records the claims, ahead of the first MidoNet write.
+func expectNothingWritten(t *testing.T, api client.Client, objs ...client.Object) {
+	t.Helper()
+	for _, o := range objs {
+		cur := o.DeepCopyObject().(client.Object)
+		if err := api.Get(context.Background(), client.ObjectKeyFromObject(o), cur); err != nil {
+			t.Fatal(err)
+		}
+		if cur.GetResourceVersion() != o.GetResourceVersion() {
+			t.Errorf("%T %s: the allocation wrote it", o, o.GetName())
+		}
 	}
 }
 
@@ -144,6 +159,7 @@ func TestRouterIndexesUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 	rtids := &ids{}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
+	got := make([]client.Object, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -152,11 +168,13 @@ func TestRouterIndexesUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 			switch o := objs[i].(type) {
 			case *vpcv1.Vpc:
 				v := &vpcv1.Vpc{}
+				got[i] = v
 				if err = d.Client.Get(context.Background(), client.ObjectKeyFromObject(o), v); err == nil {
 					err = ensureRouterIndex(context.Background(), d, rtids, v)
 				}
 			case *vpcv1.NatGateway:
 				g := &vpcv1.NatGateway{}
+				got[i] = g
 				if err = d.Client.Get(context.Background(), client.ObjectKeyFromObject(o), g); err == nil {
 					err = ensureNATRouterIndex(context.Background(), d, rtids, g)
 				}
@@ -172,13 +190,6 @@ func TestRouterIndexesUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[int32]string{}
-	vl, nl := &vpcv1.VpcList{}, &vpcv1.NatGatewayList{}
-	if err := api.List(context.Background(), vl); err != nil {
-		t.Fatal(err)
-	}
-	if err := api.List(context.Background(), nl); err != nil {
-		t.Fatal(err)
-	}
 	check := func(name string, idx int32) {
 		if idx == 0 {
 			t.Fatalf("%s has no router index", name)
@@ -188,12 +199,15 @@ func TestRouterIndexesUniqueUnderConcurrencyWithASlowCache(t *testing.T) {
 		}
 		seen[idx] = name
 	}
-	for _, v := range vl.Items {
-		check(v.Name, v.Status.RouterIndex)
+	for _, o := range got {
+		switch o := o.(type) {
+		case *vpcv1.Vpc:
+			check(o.Name, o.Status.RouterIndex)
+		case *vpcv1.NatGateway:
+			check(o.Name, o.Status.RouterIndex)
+		}
 	}
-	for _, g := range nl.Items {
-		check(g.Name, g.Status.RouterIndex)
-	}
+	expectNothingWritten(t, api, objs...)
 }
 
 // An interface whose metadata id an older interface also records (handed out twice by an
@@ -208,18 +222,15 @@ func TestDuplicateMetadataIDIsReplaced(t *testing.T) {
 	d := &Deps{Client: api, Engine: noMidoNet{}}
 	mdids := &ids{}
 	ctx := context.Background()
-	for _, e := range []*vpcv1.NetworkInterface{older, newer} {
-		got := &vpcv1.NetworkInterface{}
-		if err := api.Get(ctx, client.ObjectKeyFromObject(e), got); err != nil {
+	a, b := &vpcv1.NetworkInterface{}, &vpcv1.NetworkInterface{}
+	for _, e := range []struct{ in, got *vpcv1.NetworkInterface }{{older, a}, {newer, b}} {
+		if err := api.Get(ctx, client.ObjectKeyFromObject(e.in), e.got); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ensureMetadataID(ctx, d, mdids, got, "vpc-00000001", netip.MustParseAddr("10.0.1.10")); err != nil {
+		if _, err := ensureMetadataID(ctx, d, mdids, e.got, "vpc-00000001", netip.MustParseAddr("10.0.1.10")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a, b := &vpcv1.NetworkInterface{}, &vpcv1.NetworkInterface{}
-	_ = api.Get(ctx, client.ObjectKeyFromObject(older), a)
-	_ = api.Get(ctx, client.ObjectKeyFromObject(newer), b)
 	if a.Status.MetadataIP != "255.0.0.10" || b.Status.MetadataIP == "" || b.Status.MetadataIP == a.Status.MetadataIP {
 		t.Fatalf("older %s, newer %s: want the older to keep 255.0.0.10 and the newer another", a.Status.MetadataIP, b.Status.MetadataIP)
 	}
@@ -292,10 +303,10 @@ type routersMidoNet struct {
 
 func (m routersMidoNet) RouterNames() []string { return m.routers }
 
-// A VPC whose router MidoNet holds (a restart on a fresh control plane) adopts its index
-// without writing it ahead: the router in MidoNet holds it already. A VPC without one gets a
-// new index written to its status before anything is built with it.
-func TestAdoptedRouterIndexIsNotWrittenAhead(t *testing.T) {
+// A VPC whose router MidoNet holds (a restart on a fresh control plane) adopts its index; a
+// VPC without one gets a new index. Neither is written ahead: the reconcile writes a new one
+// with the claims, before anything is built with it, and an adopted one with its last status.
+func TestRouterIndexesAreNotWrittenAhead(t *testing.T) {
 	scheme := testScheme(t)
 	adopted := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vpc-00000001", UID: "a"}}
 	fresh := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vpc-00000002", UID: "b"}}
@@ -303,25 +314,20 @@ func TestAdoptedRouterIndexIsNotWrittenAhead(t *testing.T) {
 	d := &Deps{Client: api, Engine: routersMidoNet{routers: []string{"vr_vpc-00000001_7"}}}
 	rtids := &ids{}
 	ctx := context.Background()
-	for _, v := range []*vpcv1.Vpc{adopted, fresh} {
-		got := &vpcv1.Vpc{}
-		if err := api.Get(ctx, client.ObjectKeyFromObject(v), got); err != nil {
+	a, b := &vpcv1.Vpc{}, &vpcv1.Vpc{}
+	for _, v := range []struct{ in, got *vpcv1.Vpc }{{adopted, a}, {fresh, b}} {
+		if err := api.Get(ctx, client.ObjectKeyFromObject(v.in), v.got); err != nil {
 			t.Fatal(err)
 		}
-		if err := ensureRouterIndex(ctx, d, rtids, got); err != nil {
+		if err := ensureRouterIndex(ctx, d, rtids, v.got); err != nil {
 			t.Fatal(err)
-		}
-		if v == adopted && got.Status.RouterIndex != 7 {
-			t.Errorf("%s got router index %d, want 7 (its router's)", v.Name, got.Status.RouterIndex)
 		}
 	}
-	a, b := &vpcv1.Vpc{}, &vpcv1.Vpc{}
-	_ = api.Get(ctx, client.ObjectKeyFromObject(adopted), a)
-	_ = api.Get(ctx, client.ObjectKeyFromObject(fresh), b)
-	if a.Status.RouterIndex != 0 {
-		t.Errorf("the adopted index %d was written ahead of the reconcile's status", a.Status.RouterIndex)
+	if a.Status.RouterIndex != 7 {
+		t.Errorf("%s got router index %d, want 7 (its router's)", a.Name, a.Status.RouterIndex)
 	}
 	if b.Status.RouterIndex == 0 || b.Status.RouterIndex == 7 {
-		t.Errorf("the new VPC's status records router index %d, want a new one written ahead", b.Status.RouterIndex)
+		t.Errorf("the new VPC got router index %d, want a new one", b.Status.RouterIndex)
 	}
+	expectNothingWritten(t, api, adopted, fresh)
 }

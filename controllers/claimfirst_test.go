@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +25,9 @@ import (
 // writes: after a restart, statuses are all the manager knows of who acted. So every first
 // MidoNet write of a resource must find its claims in its status already. This spec runs its
 // own manager against the suite's emulator through a listener that, at every write, notes
-// what each resource whose name the write carries had recorded by then.
+// what each resource whose name the write carries had recorded by then. The numbers a VPC or
+// an interface is given (router index, metadata id) go with the claims, and are on record as
+// early.
 var _ = Describe("a resource's first MidoNet write", Serial, func() {
 	It("finds the resource's claims recorded in its status", func() {
 		ensureCoreNetwork()
@@ -52,6 +55,7 @@ var _ = Describe("a resource's first MidoNet write", Serial, func() {
 		}
 		var mu sync.Mutex
 		firstSeen := map[string][]string{} // resource name → its recorded claims at its first write
+		numbers := map[string]string{}     // the VPC's router index and the interface's metadata IP then
 		noted := func(r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -65,14 +69,22 @@ var _ = Describe("a resource's first MidoNet write", Serial, func() {
 				}
 				cur := o.DeepCopyObject().(client.Object)
 				var claims []string
+				var number string
 				if err := k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), cur); err == nil {
 					claims = cur.(interface {
 						GetReconcileStatus() *vpcv1.ReconcileStatus
 					}).GetReconcileStatus().Claims
+					switch x := cur.(type) {
+					case *vpcv1.Vpc:
+						number = fmt.Sprint(x.Status.RouterIndex)
+					case *vpcv1.NetworkInterface:
+						number = x.Status.MetadataIP
+					}
 				}
 				mu.Lock()
 				if _, done := firstSeen[o.GetName()]; !done {
 					firstSeen[o.GetName()] = append([]string{}, claims...)
+					numbers[o.GetName()] = number
 				}
 				mu.Unlock()
 			}
@@ -98,5 +110,14 @@ var _ = Describe("a resource's first MidoNet write", Serial, func() {
 			Expect(claims).NotTo(BeEmpty(), "%s wrote to MidoNet before its status recorded its claims", name)
 		}
 		Expect(firstSeen[c.eni]).To(HaveLen(3), "an interface claims its name, its private IP and its MAC")
+		// The numbers MidoNet objects are built with are on record as early (they go with the
+		// claims), and are the ones the resources end with.
+		vpc, eni := &vpcv1.Vpc{}, &vpcv1.NetworkInterface{}
+		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: c.ns, Name: c.vpc}, vpc)).To(Succeed())
+		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: c.ns, Name: c.eni}, eni)).To(Succeed())
+		Expect(numbers[c.vpc]).To(Equal(fmt.Sprint(vpc.Status.RouterIndex)), "the VPC's router index at its first write")
+		Expect(vpc.Status.RouterIndex).NotTo(BeZero())
+		Expect(numbers[c.eni]).To(Equal(eni.Status.MetadataIP), "the interface's metadata IP at its first write")
+		Expect(eni.Status.MetadataIP).NotTo(BeEmpty())
 	})
 })

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -409,17 +410,19 @@ func recordClaims(obj object) {
 
 // claimBeforeWriting makes the sync's first MidoNet write wait until the resource's status
 // records every claim it acts on (besides those it recorded before: what it still holds in
-// MidoNet stays claimed until the sync's own status says otherwise). A resource that has
-// written to MidoNet therefore always holds its claims, here and after a restart: that is
-// what ranks it ahead of a contender it refused (outranks). A sync that writes nothing, such
-// as the adoption of a converged MidoNet, records the claims with the status it ends with,
-// and costs no extra write. done, called once the sync has returned, carries the recorded
-// claims and resource version over to obj.
-func (r *reconciler[T]) claimBeforeWriting(ctx context.Context, obj T) (_ context.Context, done func()) {
+// MidoNet stays claimed until the sync's own status says otherwise), and the numbers its plan
+// allocated (a router index, a metadata id: assignID), which obj carries and orig, the copy
+// read before the plan, does not. A resource that has written to MidoNet therefore always
+// holds its claims, here and after a restart: that is what ranks it ahead of a contender it
+// refused (outranks); and a number in use in MidoNet is on record. A sync that writes nothing,
+// such as the adoption of a converged MidoNet, records both with the status it ends with, and
+// costs no extra write. done, called once the sync has returned, carries the recorded claims
+// and resource version over to obj.
+func (r *reconciler[T]) claimBeforeWriting(ctx context.Context, obj, orig T) (_ context.Context, done func()) {
 	had := obj.GetReconcileStatus().Claims
 	want := claimKeys(obj)
 	missing := slices.ContainsFunc(want, func(k string) bool { return !slices.Contains(had, k) })
-	if !missing {
+	if !missing && equality.Semantic.DeepEqual(orig, obj) {
 		return ctx, func() {}
 	}
 	var recorded T

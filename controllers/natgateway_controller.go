@@ -79,11 +79,9 @@ func ensureNATRouterIndex(ctx context.Context, d *Deps, rtids *ids, nat *vpcv1.N
 		}
 		rtids.forget(ownerKey(nat))
 	}
-	_, err := recordID(ctx, d, rtids, nat, d.nextRouterIndex(ctx, nat, func(name string) (int, bool) {
+	_, err := assignID(rtids, nat, d.nextRouterIndex(ctx, nat, func(name string) (int, bool) {
 		id, subnet, n, ok := translate.ParseNATRouterName(name)
 		return n, ok && id == nat.Name && subnet == nat.Spec.Subnet && n != int(nat.Status.RouterIndex)
-	}), func(idx int) error { nat.Status.RouterIndex = int32(idx); return nil }, func(idx int) bool {
-		return d.routerInMidoNet(translate.NATRouterName(nat.Name, nat.Spec.Subnet, idx))
-	})
+	}), func(idx int) error { nat.Status.RouterIndex = int32(idx); return nil })
 	return err
 }

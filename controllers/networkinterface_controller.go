@@ -115,8 +115,9 @@ func nodeOf(cn *vpcv1.CoreNetwork, eni *vpcv1.NetworkInterface) string {
 	return ""
 }
 
-// ensureMetadataID gives the interface its metadata address once and records it in status
-// before it is used, so that it is stable across restarts. An id an older interface also
+// ensureMetadataID gives the interface its metadata address once and sets it in status, which
+// the reconcile writes before the address is used (claimBeforeWriting), so that it is stable
+// across restarts. An id an older interface also
 // records (handed out twice by an earlier release: a metadata leak) is replaced.
 func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.NetworkInterface, vpc string, privateIP netip.Addr) (int, error) {
 	if ip, err := parseIP(eni.Status.MetadataIP); err == nil {
@@ -129,12 +130,9 @@ func ensureMetadataID(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.Netwo
 			eni.Status.MetadataIP = ""
 		}
 	}
-	return recordID(ctx, d, mdids, eni, d.nextMetadataID(ctx, mdids, eni, vpc, privateIP), func(id int) error {
+	return assignID(mdids, eni, d.nextMetadataID(ctx, mdids, eni, vpc, privateIP), func(id int) error {
 		ip, err := translate.MetadataAddress(id)
 		eni.Status.MetadataIP = ip.String()
 		return err
-	}, func(id int) bool {
-		held, ok := d.Engine.MetadataIDOf(vpc, privateIP)
-		return ok && held == id
 	})
 }

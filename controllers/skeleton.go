@@ -194,7 +194,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	}
 
 	status := obj.GetReconcileStatus()
-	syncCtx, claimed := r.claimBeforeWriting(ctx, obj)
+	syncCtx, claimed := r.claimBeforeWriting(ctx, obj, orig)
 	res, err := r.Engine.Sync(syncCtx, &p.frag, status.MidoNetIDs)
 	claimed()
 	if err != nil {

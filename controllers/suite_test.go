@@ -1,8 +1,13 @@
 package controllers_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,7 +80,7 @@ var _ = AfterSuite(func() {
 // manager process would after a restart.
 func startManager(resync time.Duration) {
 	m, err := env.StartManager(testenv.ManagerOptions{MidoNetURL: mido.URL, Tenant: tenant, Resync: resync,
-		WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return conflictCounter{rt} }})
+		WrapTransport: func(rt http.RoundTripper) http.RoundTripper { return statusUpdates.wrap(conflictCounter{rt}) }})
 	Expect(err).NotTo(HaveOccurred())
 	running = m
 }
@@ -100,3 +105,65 @@ func (c conflictCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// statusUpdates records the status updates (PUT .../status) the API server accepted from the
+// manager for the objects of the namespaces it is told to watch.
+var statusUpdates = &statusRecorder{}
+
+type statusRecorder struct {
+	mu      sync.Mutex
+	watched map[string]bool     // namespaces
+	updates map[string][][]byte // "<resource>/<name>" → the bodies, in order
+}
+
+// watch starts recording the status updates of a namespace's objects.
+func (s *statusRecorder) watch(ns string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.watched == nil {
+		s.watched, s.updates = map[string]bool{}, map[string][][]byte{}
+	}
+	s.watched[ns] = true
+}
+
+// of returns the bodies of the status updates recorded for an object of namespace ns, named
+// "<resource>/<name>" ("networkinterfaces/eni-00000001").
+func (s *statusRecorder) of(ns, object string) [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.updates[ns+"/"+object])
+}
+
+func (s *statusRecorder) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		// .../namespaces/<ns>/<resource>/<name>/status
+		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		n := len(parts)
+		if r.Method != http.MethodPut || n < 5 || parts[n-1] != "status" || parts[n-5] != "namespaces" || r.Body == nil {
+			return next.RoundTrip(r)
+		}
+		s.mu.Lock()
+		watched := s.watched[parts[n-4]]
+		s.mu.Unlock()
+		if !watched {
+			return next.RoundTrip(r)
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		resp, err := next.RoundTrip(r)
+		if err == nil && resp.StatusCode == http.StatusOK {
+			key := strings.Join(parts[n-4:n-1], "/")
+			s.mu.Lock()
+			s.updates[key] = append(s.updates[key], body)
+			s.mu.Unlock()
+		}
+		return resp, err
+	})
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -66,8 +66,8 @@ func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 }
 
 // ensureRouterIndex gives the VPC its router index once, adopting the index of a router
-// named vr_<vpc>_<n> that already exists, and records it in status before anything is
-// built with it, so that it survives restarts. An index an older VPC or NAT gateway also
+// named vr_<vpc>_<n> that already exists, and sets it in status, which the reconcile writes
+// before anything is built with it (claimBeforeWriting), so that it survives restarts. An index an older VPC or NAT gateway also
 // records (handed out twice by an earlier release) is replaced.
 func ensureRouterIndex(ctx context.Context, d *Deps, rtids *ids, vpc *vpcv1.Vpc) error {
 	if vpc.Status.RouterIndex != 0 {
@@ -77,14 +77,14 @@ func ensureRouterIndex(ctx context.Context, d *Deps, rtids *ids, vpc *vpcv1.Vpc)
 		}
 		rtids.forget(ownerKey(vpc))
 	}
-	_, err := recordID(ctx, d, rtids, vpc, d.nextRouterIndex(ctx, vpc, func(name string) (int, bool) {
+	_, err := assignID(rtids, vpc, d.nextRouterIndex(ctx, vpc, func(name string) (int, bool) {
 		id, n, ok := translate.ParseVPCRouterName(name)
 		return n, ok && id == vpc.Name && n != int(vpc.Status.RouterIndex)
 	}), func(idx int) error {
 		vpc.Status.RouterIndex = int32(idx)
 		vpc.Status.RouterName = translate.VPCRouterName(vpc.Name, idx)
 		return nil
-	}, func(idx int) bool { return d.routerInMidoNet(translate.VPCRouterName(vpc.Name, idx)) })
+	})
 	return err
 }
 

@@ -21,7 +21,8 @@ import (
 // write, then Ready with its MidoNet ids. Each update is a request the API server serves
 // while a whole cloud arrives at once; at 1,000 interfaces a third, the number written ahead
 // on its own, was a thousand requests. Not counted here: a wait for a dependency that lasts
-// its grace (reported), and a group's member count, rewritten when members arrive after it
+// its grace (reported), and the counts a resource shows of others (a group's members, the
+// subnets a network ACL or route table is in force on), rewritten when those arrive after it
 // is Ready.
 var _ = Describe("the status updates of a cloud converging from nothing", func() {
 	It("are at most two per resource, the first recording the claims and the numbers together", func() {
@@ -46,7 +47,7 @@ var _ = Describe("the status updates of a cloud converging from nothing", func()
 				if b.ready().Reason == vpcv1.ReasonDependencyNotReady {
 					continue
 				}
-				if n := len(updates); n > 0 && b.memberCountOf(updates[n-1]) {
+				if n := len(updates); n > 0 && b.recountOf(updates[n-1]) {
 					updates[n-1] = b
 					continue
 				}
@@ -79,15 +80,18 @@ type statusBody struct {
 		RouterIndex int32              `json:"routerIndex"`
 		MetadataIP  string             `json:"metadataIP"`
 		Members     int32              `json:"members"`
+		Subnets     int32              `json:"subnets"`
 	} `json:"status"`
 }
 
-// memberCountOf tells whether b only recounts the members of a group Ready in prev.
-func (b statusBody) memberCountOf(prev statusBody) bool {
-	if b.Status.Members == prev.Status.Members || prev.ready().Reason != vpcv1.ReasonReconciled {
+// recountOf tells whether b only recounts what uses a resource Ready in prev: a group's
+// members, the subnets of a network ACL or a route table.
+func (b statusBody) recountOf(prev statusBody) bool {
+	if prev.ready().Reason != vpcv1.ReasonReconciled ||
+		(b.Status.Members == prev.Status.Members && b.Status.Subnets == prev.Status.Subnets) {
 		return false
 	}
-	prev.Status.Members = b.Status.Members
+	prev.Status.Members, prev.Status.Subnets = b.Status.Members, b.Status.Subnets
 	return equality.Semantic.DeepEqual(b.Status, prev.Status)
 }
 
@@ -104,8 +108,8 @@ func (b statusBody) ready() metav1.Condition {
 func describe(updates []statusBody) string {
 	s := ""
 	for i, b := range updates {
-		s += fmt.Sprintf("\n  %d: Ready=%s claims=%d routerIndex=%d metadataIP=%q",
-			i+1, b.ready().Reason, len(b.Status.Claims), b.Status.RouterIndex, b.Status.MetadataIP)
+		s += fmt.Sprintf("\n  %d: Ready=%s claims=%d routerIndex=%d metadataIP=%q members=%d subnets=%d",
+			i+1, b.ready().Reason, len(b.Status.Claims), b.Status.RouterIndex, b.Status.MetadataIP, b.Status.Members, b.Status.Subnets)
 	}
 	return s
 }

@@ -321,16 +321,12 @@ const inFlightLimitMetric = "midovpc_midonet_in_flight_limit"
 
 // gauge reads one unlabelled gauge from a Prometheus text endpoint; ok is false when absent.
 func gauge(ctx context.Context, url, name string) (float64, bool) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	page, err := getPage(ctx, url)
 	if err != nil {
 		return 0, false
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, false
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
+	defer page.Close()
+	sc := bufio.NewScanner(page)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		rest, ok := strings.CutPrefix(sc.Text(), name+" ")
@@ -346,16 +342,25 @@ func gauge(ctx context.Context, url, name string) (float64, bool) {
 // counterSum adds up the samples of the counter name on a Prometheus text page whose labels
 // (the text between the braces) keep says to keep.
 func counterSum(ctx context.Context, url, name string, keep func(labels string) bool) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	page, err := getPage(ctx, url)
 	if err != nil {
 		return 0, err
+	}
+	defer page.Close()
+	return sumSamples(page, name, keep)
+}
+
+// getPage GETs url; the caller closes the body.
+func getPage(ctx context.Context, url string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer resp.Body.Close()
-	return sumSamples(resp.Body, name, keep)
+	return resp.Body, nil
 }
 
 func sumSamples(r io.Reader, name string, keep func(labels string) bool) (float64, error) {

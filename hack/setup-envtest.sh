@@ -48,7 +48,7 @@ install_atomically() {
 build_apiserver() {
   local work minor gomod
   work="$(mktemp -d)"
-  trap 'rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
   minor="0.${K8S_VERSION#1.}"
   log "building kube-apiserver v$K8S_VERSION (staging modules at v$minor); this takes about 10 minutes cold"
   gomod="$(cd "$work" && GOFLAGS=-mod=mod "$GO" mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
@@ -81,7 +81,7 @@ build_apiserver() {
 build_etcd() {
   local work
   work="$(mktemp -d)"
-  trap 'rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"; trap - RETURN' RETURN
   log "building etcd v$ETCD_VERSION"
   cat > "$work/go.mod" <<MOD
 module midovpc.local/etcd-build

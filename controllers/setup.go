@@ -47,6 +47,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 		Acting:                  &actingClaims{},
 		writes:                  &ownWrites{},
 		waits:                   &waitClocks{},
+		leftOut:                 &leftOutClocks{},
 	}
 	if err := setupIndexes(ctx, mgr); err != nil {
 		return nil, err

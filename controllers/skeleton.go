@@ -112,6 +112,8 @@ type Deps struct {
 	writes *ownWrites
 	// waits remembers since when objects wait for a dependency (waits.go).
 	waits *waitClocks
+	// leftOut remembers since when objects leave parts out, for the event (waits.go).
+	leftOut *leftOutClocks
 }
 
 // Reconcile is the sentence of ARCHITECTURE.md: fetch, handle deletion, resolve references,
@@ -133,6 +135,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 			obj.SetNamespace(req.Namespace)
 			obj.SetName(req.Name)
 			r.waits.done(obj)
+			r.leftOut.done(obj)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -239,10 +242,16 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if len(p.notes) > 0 {
 		msg = "in force except: " + strings.Join(p.notes, "; ")
 	}
+	var later time.Duration
 	if r.kind.optionalRefs {
-		r.setReferences(obj, p.notes)
+		later = r.setReferences(obj, p.notes)
 	}
-	return ctrl.Result{}, r.setReady(ctx, obj, orig, metav1.ConditionTrue, vpcv1.ReasonReconciled, msg)
+	if err := r.setReady(ctx, obj, orig, metav1.ConditionTrue, vpcv1.ReasonReconciled, msg); err != nil {
+		return ctrl.Result{}, err
+	}
+	// Parts left out for a moment are not worth a warning; if they still are after the
+	// grace, this reconcile says so then.
+	return ctrl.Result{RequeueAfter: later}, nil
 }
 
 // reconcileDelete deletes the children first (so that this works without a garbage
@@ -414,19 +423,29 @@ func (r *reconciler[T]) describe(objs []client.Object) string {
 }
 
 // setReferences records whether every reference of an object in force is resolved, with a
-// Warning event when parts are newly left out.
-func (r *reconciler[T]) setReferences(obj T, notes []string) {
+// Warning event once parts have been left out for dependencyGrace (leftOutClocks). It
+// returns how soon to look again for that event (0: nothing to say later).
+func (r *reconciler[T]) setReferences(obj T, notes []string) time.Duration {
 	c := metav1.Condition{Type: vpcv1.ConditionReferencesResolved, Status: metav1.ConditionTrue,
 		Reason: vpcv1.ReasonResolved, Message: "every reference is in force", ObservedGeneration: obj.GetGeneration()}
-	if len(notes) > 0 {
+	st := obj.GetReconcileStatus()
+	var later time.Duration
+	if len(notes) == 0 {
+		r.leftOut.done(obj)
+	} else {
 		c.Status, c.Reason = metav1.ConditionFalse, vpcv1.ReasonLeftOut
 		c.Message = truncate("left out until what they reference exists: "+strings.Join(notes, "; "), 1024)
-	}
-	st := obj.GetReconcileStatus()
-	if prev := meta.FindStatusCondition(st.Conditions, c.Type); c.Status == metav1.ConditionFalse && (prev == nil || prev.Message != c.Message) {
-		r.Recorder.Event(obj, "Warning", vpcv1.ReasonLeftOut, c.Message)
+		var prev string
+		if p := meta.FindStatusCondition(st.Conditions, c.Type); p != nil && p.Status == metav1.ConditionFalse {
+			prev = p.Message
+		}
+		var say bool
+		if say, later = r.leftOut.due(obj, prev, c.Message, time.Now()); say {
+			r.Recorder.Event(obj, "Warning", vpcv1.ReasonLeftOut, c.Message)
+		}
 	}
 	meta.SetStatusCondition(&st.Conditions, c)
+	return later
 }
 
 // refuse reports that another resource comes first for one of the object's claims: Ready=False

@@ -58,3 +58,60 @@ func (w *waitClocks) done(obj client.Object) {
 	defer w.mu.Unlock()
 	delete(w.since, keyOf(obj))
 }
+
+// leftOutClocks holds back the Warning event that parts of an object are left out until they
+// have been left out for dependencyGrace. A cloud arriving at once leaves parts out for a
+// moment as a matter of course (at 1,000 interfaces every private subnet's route through its
+// NAT gateway, until the gateway is in MidoNet a second later): a hundred warnings that were
+// already untrue when read, and a hundred requests to the API server. The status says at once
+// what is left out; the event is for what stays so.
+type leftOutClocks struct {
+	mu sync.Mutex
+	m  map[writeKey]*leftOut
+}
+
+// leftOut is what one object has left out, since when, and whether it was said.
+type leftOut struct {
+	msg   string
+	since time.Time
+	said  bool
+}
+
+// due tells whether the event that obj leaves out msg is to be said now, and if not, how much
+// longer it is held back (0: it is not to be said, because it was: by this process, or by an
+// earlier one as the status it wrote shows, prev being the message the status holds).
+func (l *leftOutClocks) due(obj client.Object, prev, msg string, now time.Time) (bool, time.Duration) {
+	if l == nil {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[writeKey]*leftOut{}
+	}
+	k := keyOf(obj)
+	e := l.m[k]
+	if e == nil || e.msg != msg {
+		// An entry unknown to this process whose status says it already was said before.
+		e = &leftOut{msg: msg, since: now, said: e == nil && prev == msg}
+		l.m[k] = e
+	}
+	if e.said {
+		return false, 0
+	}
+	if waited := now.Sub(e.since); waited < dependencyGrace {
+		return false, dependencyGrace - waited
+	}
+	e.said = true
+	return true, 0
+}
+
+// done forgets an object that leaves nothing out now (or is gone).
+func (l *leftOutClocks) done(obj client.Object) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.m, keyOf(obj))
+}

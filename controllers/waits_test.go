@@ -35,3 +35,47 @@ func TestDependencyWaitIsReportedAfterTheGrace(t *testing.T) {
 		t.Errorf("a wait the status reports already held for %s", got)
 	}
 }
+
+// Parts left out are said in an event once they have stayed left out for dependencyGrace, and
+// once only; parts left out for less are never said; a status that already says them (an
+// earlier process) is not said again.
+func TestLeftOutIsSaidAfterTheGrace(t *testing.T) {
+	l := &leftOutClocks{}
+	sg := &vpcv1.SecurityGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "sg-1"}}
+	t0 := time.Now()
+	const msg = "left out until what they reference exists: sg-2"
+	if say, later := l.due(sg, "", msg, t0); say || later != dependencyGrace {
+		t.Errorf("first sight: said %v, look again in %s; want not said, %s", say, later, dependencyGrace)
+	}
+	// The status written at first sight holds msg now.
+	if say, later := l.due(sg, msg, msg, t0.Add(time.Second)); say || later != dependencyGrace-time.Second {
+		t.Errorf("within the grace: said %v, look again in %s; want not said, the rest of the grace", say, later)
+	}
+	if say, _ := l.due(sg, msg, msg, t0.Add(dependencyGrace)); !say {
+		t.Error("left out for the grace, not said")
+	}
+	if say, later := l.due(sg, msg, msg, t0.Add(time.Hour)); say || later != 0 {
+		t.Errorf("said again (%v) or looked at again (%s)", say, later)
+	}
+	// Another part left out is news, after its own grace.
+	const other = "left out until what they reference exists: sg-3"
+	if say, later := l.due(sg, msg, other, t0.Add(time.Hour)); say || later != dependencyGrace {
+		t.Errorf("new parts: said %v, look again in %s; want not said, %s", say, later, dependencyGrace)
+	}
+
+	// Resolved within the grace: never said.
+	l.done(sg)
+	if say, _ := l.due(sg, "", msg, t0); say {
+		t.Error("said at first sight")
+	}
+	l.done(sg)
+	if say, later := l.due(sg, "", msg, t0.Add(time.Hour)); say || later != dependencyGrace {
+		t.Errorf("after it was resolved, the same parts left out again: said %v, look again in %s", say, later)
+	}
+
+	// A process that finds the status saying it already: not said again.
+	fresh := &leftOutClocks{}
+	if say, later := fresh.due(sg, msg, msg, t0); say || later != 0 {
+		t.Errorf("a restarted manager said %v, looks again in %s", say, later)
+	}
+}

@@ -291,13 +291,18 @@ func (e *emulator) waitReady(ctx context.Context) error {
 	}
 }
 
-// fetch saves the body of url into path (a pprof profile).
+// fetch saves the body of url into path (a pprof profile, a metrics page).
 func fetch(ctx context.Context, url, path string) error {
+	return fetchWith(ctx, http.DefaultClient, url, path)
+}
+
+// fetchWith is fetch through c (the control plane's client, which carries its credentials).
+func fetchWith(ctx context.Context, c *http.Client, url, path string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/client-go/rest"
+
 	"github.com/midovpc/midovpc/internal/globalview"
 	"github.com/midovpc/midovpc/internal/memlimit"
 	"github.com/midovpc/midovpc/internal/testenv"
@@ -411,6 +413,25 @@ func (b *bench) profile(ctx context.Context, what, file string) {
 	}
 }
 
+// profileControlPlane saves a CPU profile of kube-apiserver (its /debug/pprof, served to
+// the control plane's admin credentials) over the first CPUProfile of a phase: where the
+// API server spends the CPU the manager's writes cost it.
+func (b *bench) profileControlPlane(ctx context.Context, file string) {
+	if b.cp == nil {
+		return
+	}
+	c, err := rest.HTTPClientFor(b.cp.Config)
+	if err != nil {
+		b.progress("profile kube-apiserver: %v", err)
+		return
+	}
+	c.Timeout = 0
+	url := strings.TrimSuffix(b.cp.Config.Host, "/") + fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(b.cfg.CPUProfile.Seconds()))
+	if err := fetchWith(ctx, c, url, filepath.Join(b.dir, file)); err != nil {
+		b.progress("profile kube-apiserver: %v", err)
+	}
+}
+
 // pprofUp reports whether the manager's pprof endpoint answers.
 func (b *bench) pprofUp(ctx context.Context) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.pprof+"/debug/pprof/", nil)
@@ -494,8 +515,14 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 	}
 	profiled := make(chan struct{})
 	if b.cfg.Profile {
+		cpProfiled := make(chan struct{})
+		go func() {
+			defer close(cpProfiled)
+			b.profileControlPlane(ctx, "kube-apiserver-cpu-"+label+".pprof")
+		}()
 		go func() {
 			defer close(profiled)
+			defer func() { <-cpProfiled }()
 			// The pprof listener comes up with the manager, after its control plane.
 			for i := 0; i < 600 && !b.pprofUp(ctx); i++ {
 				time.Sleep(100 * time.Millisecond)

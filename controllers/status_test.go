@@ -44,6 +44,14 @@ var _ = Describe("status that tells the truth", Ordered, func() {
 		deleteAndWait(e)
 	})
 
+	It("names the subnet and the field for a CIDR outside its VPC", func() {
+		sn := &vpcv1.Subnet{ObjectMeta: objMeta(c.ns, hexID("subnet", 0x5000+c.n)), Spec: vpcv1.SubnetSpec{VPC: c.vpc,
+			CIDR: "192.0.2.0/24", AvailabilityZone: "one"}}
+		Expect(k8s.Create(suiteCtx, sn)).To(Succeed())
+		expectRefused(sn, vpcv1.ReasonInvalidSpec, "Subnet "+sn.Name+" spec.cidr", "192.0.2.0/24", "not inside VPC "+c.vpc)
+		deleteAndWait(sn)
+	})
+
 	It("says plainly that a referenced subnet does not exist", func() {
 		e := eni(3, func(s *vpcv1.NetworkInterfaceSpec) { s.Subnet = "subnet-deadbeef" })
 		expectRefused(e, vpcv1.ReasonDependencyNotReady)

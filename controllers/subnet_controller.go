@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -70,6 +71,10 @@ func subnetInput(ctx context.Context, d *Deps, sn *vpcv1.Subnet) (translate.Subn
 	sref, err := subnetRef(sn)
 	if err != nil {
 		return in, s, err
+	}
+	if c := sref.CIDR; !vref.CIDR.Contains(c.Addr()) || c.Bits() < vref.CIDR.Bits() {
+		return in, s, &InvalidSpec{fmt.Errorf("Subnet %s spec.cidr: %s is not inside VPC %s (%s); use a block of the VPC's CIDR",
+			sn.Name, c, vpc.Name, vref.CIDR)}
 	}
 	in.VPC, in.Subnet = vref, sref
 	if in.DHCPOptions, err = d.dhcpOptions(ctx, vpc); err != nil {

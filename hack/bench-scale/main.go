@@ -127,7 +127,8 @@ func main() {
 	}
 	benchscale.Report(w, cfg, results)
 	if runErr != nil {
-		fmt.Fprintln(os.Stderr, runErr)
+		// In the report too: a report without the phases that did not finish says why.
+		fmt.Fprintf(w, "\nFAILED: %v\n", runErr)
 		os.Exit(1)
 	}
 }

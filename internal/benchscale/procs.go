@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -164,14 +165,41 @@ func peakRSS(pid int) (int64, error) {
 	return 0, errors.New("no VmHWM in /proc/" + strconv.Itoa(pid) + "/status")
 }
 
-// freeAddr is a loopback address with a port free right now.
+// freeAddr is a loopback address with a port free right now, for a process started next to
+// listen on. The port is below the kernel's range of ephemeral ports: one from that range (what
+// port 0 gives) can be taken by any outgoing connection before the process binds it, and with
+// kube-apiserver opening connections to etcd a restarted manager's metrics listener once found
+// its port taken ("address already in use") and the phase was lost.
 func freeAddr() (string, error) {
+	low := ephemeralLow()
+	for range 200 {
+		port := 10000 + rand.IntN(max(low-10000, 1))
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return ln.Addr().String(), nil
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (32768 when it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 10001 {
+				return n
+			}
+		}
+	}
+	return 32768
 }
 
 // Counters are the emulator's request counters (cmd/midonet-sim, /_sim/counters).

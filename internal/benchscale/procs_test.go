@@ -1,7 +1,9 @@
 package benchscale
 
 import (
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -63,5 +65,31 @@ rest_client_requests_totalx 7
 	}
 	if _, err := sumSamples(strings.NewReader(`x{a="b"} notanumber`+"\n"), "x", func(string) bool { return true }); err == nil {
 		t.Error("a sample that is not a number was summed")
+	}
+}
+
+// The ports given to the manager and the emulator are free and outside the ephemeral range,
+// which outgoing connections (kube-apiserver's to etcd) draw from before the process binds.
+func TestFreeAddrAvoidsTheEphemeralRange(t *testing.T) {
+	low := ephemeralLow()
+	for range 20 {
+		addr, err := freeAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, p, err := net.SplitHostPort(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port, _ := strconv.Atoi(p)
+		if port < 10000 || port >= low {
+			t.Errorf("freeAddr = %s: port outside [10000, %d)", addr, low)
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Errorf("freeAddr = %s, not free: %v", addr, err)
+			continue
+		}
+		ln.Close()
 	}
 }

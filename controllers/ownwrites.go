@@ -48,6 +48,16 @@ type writeLog struct {
 	replaced []string
 	// made are the resourceVersions our writes made, whose update events are our own.
 	made []string
+	// pending are the resourceVersions that writes in flight replace. The update event of a
+	// write can come before its answer (a loaded API server sends the watch event first): an
+	// event from a version a write in flight replaces is that write's, since a write from the
+	// same version by anyone else would make ours fail for a conflict, and a failed write is
+	// followed by a retry of its reconcile, which reads whatever that event brought. Without
+	// this a quarter of our own status writes woke their object again (5,300 reconciles for
+	// nothing in a cold converge of 10,000 interfaces).
+	pending []string
+	// early are the versions whose events came while the write that made them was in flight.
+	early []string
 }
 
 // staleRetry is how soon a reconcile that found its cached copy older than our last write
@@ -67,32 +77,65 @@ func keyOf(obj client.Object) writeKey {
 // the write.
 func (w *ownWrites) update(ctx context.Context, c client.Client, obj client.Object, status bool) error {
 	before := obj.GetResourceVersion()
+	k := keyOf(obj)
+	w.begin(k, before)
 	var err error
 	if status {
 		err = c.Status().Update(ctx, obj)
 	} else {
 		err = c.Update(ctx, obj)
 	}
-	if err == nil && w != nil && before != "" && obj.GetResourceVersion() != before {
-		w.record(obj, before, obj.GetResourceVersion())
-	}
+	w.end(k, before, obj.GetResourceVersion(), err == nil)
 	return err
 }
 
-func (w *ownWrites) record(obj client.Object, before, after string) {
+// begin records a write in flight from version before.
+func (w *ownWrites) begin(k writeKey, before string) {
+	if w == nil || before == "" {
+		return
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.m == nil {
 		w.m = map[writeKey]*writeLog{}
 	}
-	k := keyOf(obj)
 	l := w.m[k]
 	if l == nil {
 		l = &writeLog{}
 		w.m[k] = l
 	}
-	l.replaced = appendBounded(l.replaced, before)
-	l.made = appendBounded(l.made, after)
+	l.pending = append(l.pending, before)
+}
+
+// end records the outcome of the write begun from before: after is the version it made when
+// it succeeded.
+func (w *ownWrites) end(k writeKey, before, after string, ok bool) {
+	if w == nil || before == "" {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	l := w.m[k]
+	if l == nil {
+		return // forgotten meanwhile: the object is gone
+	}
+	if i := slices.Index(l.pending, before); i >= 0 {
+		l.pending = slices.Delete(l.pending, i, i+1)
+	}
+	switch {
+	case !ok || after == before:
+		// Events taken for this write's are covered by the retry of the failed reconcile.
+		if len(l.pending) == 0 {
+			l.early = nil
+		}
+	case slices.Contains(l.early, after):
+		// Its event came first: the cache shows it already.
+		l.early = slices.DeleteFunc(l.early, func(v string) bool { return v == after })
+	default:
+		l.replaced = appendBounded(l.replaced, before)
+		l.made = appendBounded(l.made, after)
+	}
+	w.dropIfDone(k, l)
 }
 
 func appendBounded(s []string, v string) []string {
@@ -123,23 +166,28 @@ func (w *ownWrites) stale(obj client.Object) bool {
 	return false
 }
 
-// ownEvent tells whether an update event shows a version our own write made; the versions
-// made before it are forgotten (events come in order). The event of our last write means the
-// cache shows it (the informer updates its store first): nothing is left to remember.
-func (w *ownWrites) ownEvent(obj client.Object) bool {
+// ownEvent tells whether an update event (from old to obj) shows a version our own write
+// made; the versions made before it are forgotten (events come in order). The event of our
+// last write means the cache shows it (the informer updates its store first): nothing is left
+// to remember. An event from a version that a write in flight replaces is that write's
+// (pending). old may be nil.
+func (w *ownWrites) ownEvent(old, obj client.Object) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	k, l := w.log(obj)
 	if l == nil {
 		return false
 	}
-	i := slices.Index(l.made, obj.GetResourceVersion())
-	if i < 0 {
-		return false
+	if i := slices.Index(l.made, obj.GetResourceVersion()); i >= 0 {
+		l.made = slices.Delete(l.made, 0, i+1)
+		w.dropIfDone(k, l)
+		return true
 	}
-	l.made = slices.Delete(l.made, 0, i+1)
-	w.dropIfDone(k, l)
-	return true
+	if old != nil && slices.Contains(l.pending, old.GetResourceVersion()) {
+		l.early = appendBounded(l.early, obj.GetResourceVersion())
+		return true
+	}
+	return false
 }
 
 // log is what is remembered of obj's writes (nil: nothing), with its key; w.mu held.
@@ -151,7 +199,7 @@ func (w *ownWrites) log(obj client.Object) (writeKey, *writeLog) {
 // dropIfDone forgets a log once no event of ours is left to come (w.mu held). Versions our
 // writes replaced only matter until then.
 func (w *ownWrites) dropIfDone(k writeKey, l *writeLog) {
-	if len(l.made) == 0 {
+	if len(l.made) == 0 && len(l.pending) == 0 && len(l.early) == 0 {
 		delete(w.m, k)
 	}
 }
@@ -167,7 +215,7 @@ func (w *ownWrites) forget(obj client.Object) {
 // of our own writes.
 func (w *ownWrites) notOwn() predicate.Predicate {
 	return predicate.Funcs{
-		UpdateFunc: func(e event.UpdateEvent) bool { return !w.ownEvent(e.ObjectNew) },
+		UpdateFunc: func(e event.UpdateEvent) bool { return !w.ownEvent(e.ObjectOld, e.ObjectNew) },
 		DeleteFunc: func(e event.DeleteEvent) bool { w.forget(e.Object); return true },
 	}
 }

@@ -48,8 +48,10 @@ type Config struct {
 	ManagerArgs, SimArgs []string
 	// PhaseTimeout bounds each phase.
 	PhaseTimeout time.Duration
-	// Profile takes a CPU profile of the manager during the cold converge (CPUProfile long,
-	// starting at manager start) and heap profiles at its ack and at the end.
+	// Profile takes CPU profiles of the manager and kube-apiserver over the first CPUProfile
+	// of each phase that starts the manager, and heap profiles at its ack and at the end; and
+	// a CPU profile of the manager over the first CPUProfile of each edit, from just before
+	// the view's rename.
 	Profile    bool
 	CPUProfile time.Duration
 	// Progress receives a line per step; nil: none.
@@ -267,10 +269,10 @@ func runSize(ctx context.Context, cfg Config, n int) (Size, error) {
 		{"cold", b.cold},
 		{"restart", b.restart},
 		{"restart-adopt", b.restartAdopt},
-		{"rule-add", b.edit(viewgen.AddRule, 1)},
-		{"rule-change", b.edit(viewgen.ChangeRule, 2)},
-		{"rule-remove", b.edit(viewgen.RemoveRule, 1)},
-		{"rewrite", b.edit(func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
+		{"rule-add", b.edit("rule-add", viewgen.AddRule, 1)},
+		{"rule-change", b.edit("rule-change", viewgen.ChangeRule, 2)},
+		{"rule-remove", b.edit("rule-remove", viewgen.RemoveRule, 1)},
+		{"rewrite", b.edit("rewrite", func(v *globalview.View) error { viewgen.NextVersion(v); return nil }, 0)},
 	}
 	for _, ph := range phases {
 		if !cfg.runs(ph.name) {
@@ -552,7 +554,7 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 }
 
 // edit changes the view, writes it under its new version and waits for the ack.
-func (b *bench) edit(change func(*globalview.View) error, minWrites int64) func(context.Context) (Phase, error) {
+func (b *bench) edit(label string, change func(*globalview.View) error, minWrites int64) func(context.Context) (Phase, error) {
 	return func(ctx context.Context) (Phase, error) {
 		if err := change(b.view); err != nil {
 			return Phase{}, err
@@ -570,11 +572,23 @@ func (b *bench) edit(change func(*globalview.View) error, minWrites int64) func(
 			return Phase{}, err
 		}
 		gc := b.managerGC(ctx)
+		profiled := make(chan struct{})
+		if b.cfg.Profile {
+			// The manager's CPU over the edit: the profile starts just before the rename.
+			go func() {
+				defer close(profiled)
+				b.profile(ctx, fmt.Sprintf("profile?seconds=%d", int(b.cfg.CPUProfile.Seconds())), "cpu-"+label+".pprof")
+			}()
+			time.Sleep(50 * time.Millisecond)
+		} else {
+			close(profiled)
+		}
 		start := time.Now()
 		if err := viewgen.WriteView(b.viewAt, b.view); err != nil {
 			return Phase{}, err
 		}
 		p, err := b.waitAck(ctx, start, before, cpu, apiWrites, true)
+		<-profiled
 		if p.ManagerGC >= 0 && gc >= 0 {
 			p.ManagerGC -= gc
 		}

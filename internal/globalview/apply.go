@@ -41,6 +41,21 @@ type Applier struct {
 	// the fields a manager owned and no longer sends. They are not compared: an object
 	// that has them already from its reconciler is not written again for them.
 	Finalizers []string
+
+	// confirmed is what the last Apply found up to date, per projected object: the projected
+	// copy it compared and the cluster's resourceVersion it compared it with. A later Apply
+	// whose projected copy has the same content, over a cluster object still at that
+	// resourceVersion, needs no comparison with the cluster: nothing on either side changed.
+	// At 10,000 interfaces the full comparison of every object took 0.5–1.2 s of an edit's
+	// time and a copy of each, while one rule changed. Only the runner's goroutine uses it.
+	confirmed map[ObjectRef]confirmation
+}
+
+// confirmation is one object found up to date by an Apply.
+type confirmation struct {
+	obj       client.Object // the projected object (a projection's own, never changed)
+	rv        string        // the cluster's resourceVersion it was compared with
+	parentUID types.UID     // the owner reference it was compared with ("" for none)
 }
 
 // ApplyResult says what one Apply did.
@@ -84,7 +99,9 @@ func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error
 	}
 	res.Timings.List = time.Since(start)
 	start = time.Now()
-	changed, err := a.plan(p, live, res)
+	confirmed := make(map[ObjectRef]confirmation, len(a.confirmed))
+	changed, err := a.plan(p, live, res, confirmed)
+	a.confirmed = confirmed // what this plan compared; whatever happens next, it was true
 	if err != nil {
 		return res, err
 	}
@@ -140,10 +157,11 @@ type change struct {
 }
 
 // plan compares every object of p with the cluster's copy, in apply order. Unchanged
-// objects go into res (their generation to wait for); objects that cannot be applied now
-// because they or their parent are being deleted go into res.Terminating; the rest are
-// returned in apply order.
-func (a *Applier) plan(p *Projection, live map[ObjectRef]client.Object, res *ApplyResult) ([]change, error) {
+// objects go into res (their generation to wait for) and into confirmed; objects that cannot
+// be applied now because they or their parent are being deleted go into res.Terminating; the
+// rest are returned in apply order. An object the last Apply confirmed, whose projected
+// content and cluster resourceVersion are the same as then, is unchanged without a comparison.
+func (a *Applier) plan(p *Projection, live map[ObjectRef]client.Object, res *ApplyResult, confirmed map[ObjectRef]confirmation) ([]change, error) {
 	blocked, creating := map[ObjectRef]bool{}, map[ObjectRef]bool{}
 	var changed []change
 	for _, obj := range p.Objects() {
@@ -170,12 +188,19 @@ func (a *Applier) plan(p *Projection, live map[ObjectRef]client.Object, res *App
 		if pl := live[parent]; hasParent && pl != nil {
 			parentUID = pl.GetUID()
 		}
-		desired := withOwner(obj, parent, hasParent, parentUID)
-		same, err := sameAsLive(desired, cur)
-		if err != nil {
-			return nil, fmt.Errorf("compare %s: %w", ref, err)
+		rv := cur.GetResourceVersion()
+		same := false
+		if c, ok := a.confirmed[ref]; ok && c.rv == rv && c.parentUID == parentUID && rv != "" {
+			same = c.obj == obj || sameContent(c.obj, obj)
+		}
+		if !same {
+			var err error
+			if same, err = sameAsLive(obj, parent, hasParent, parentUID, cur); err != nil {
+				return nil, fmt.Errorf("compare %s: %w", ref, err)
+			}
 		}
 		if same {
+			confirmed[ref] = confirmation{obj: obj, rv: rv, parentUID: parentUID}
 			res.Generations[ref] = cur.GetGeneration()
 			res.Unchanged++
 			continue
@@ -185,14 +210,19 @@ func (a *Applier) plan(p *Projection, live map[ObjectRef]client.Object, res *App
 	return changed, nil
 }
 
-// sameAsLive tells whether applying desired would change nothing we care about in cur:
-// the typed comparison when everything is equal (cheap), else the field-ownership-aware
-// comparison of upToDate.
-func sameAsLive(desired, cur client.Object) (bool, error) {
-	if sameTyped(desired, cur) {
+// sameAsLive tells whether applying obj, with its parent as owner reference when the
+// parent's UID is known, would change nothing we care about in cur: the typed comparison
+// when everything is equal (cheap, no copy), else the field-ownership-aware comparison of
+// upToDate.
+func sameAsLive(obj client.Object, parent ObjectRef, hasParent bool, uid types.UID, cur client.Object) (bool, error) {
+	refs := obj.GetOwnerReferences()
+	if hasParent && uid != "" {
+		refs = ownerReferencesTo(parent, uid)
+	}
+	if sameTyped(obj, refs, cur) {
 		return true, nil
 	}
-	m, err := manifest(desired)
+	m, err := manifest(withOwner(obj, parent, hasParent, uid))
 	if err != nil {
 		return false, err
 	}
@@ -204,16 +234,21 @@ func sameAsLive(desired, cur client.Object) (bool, error) {
 func withOwner(obj client.Object, parent ObjectRef, hasParent bool, uid types.UID) client.Object {
 	desired := obj.DeepCopyObject().(client.Object)
 	if hasParent && uid != "" {
-		desired.SetOwnerReferences([]metav1.OwnerReference{{
-			APIVersion:         vpcv1.GroupVersion.String(),
-			Kind:               parent.Kind,
-			Name:               parent.Name,
-			UID:                uid,
-			BlockOwnerDeletion: ptrTo(true),
-			Controller:         ptrTo(false),
-		}})
+		desired.SetOwnerReferences(ownerReferencesTo(parent, uid))
 	}
 	return desired
+}
+
+// ownerReferencesTo is the owner reference a projected child carries to its parent.
+func ownerReferencesTo(parent ObjectRef, uid types.UID) []metav1.OwnerReference {
+	return []metav1.OwnerReference{{
+		APIVersion:         vpcv1.GroupVersion.String(),
+		Kind:               parent.Kind,
+		Name:               parent.Name,
+		UID:                uid,
+		BlockOwnerDeletion: ptrTo(true),
+		Controller:         ptrTo(false),
+	}}
 }
 
 // applyAll applies the changed objects, kind after kind in apply order (parents before
@@ -346,12 +381,20 @@ func (a *Applier) applyOne(ctx context.Context, c change, uids map[ObjectRef]typ
 
 // prune deletes, children before parents, the projected objects the view dropped.
 func (a *Applier) prune(ctx context.Context, live map[ObjectRef]client.Object, wanted map[ObjectRef]bool, res *ApplyResult) error {
-	refs := slices.SortedFunc(maps.Keys(live), func(a, b ObjectRef) int { return cmp.Compare(a.Name, b.Name) })
+	// The candidates first (usually none or a few), then only they are sorted: sorting every
+	// live object's name took a tenth of a second per view at 10,000 interfaces.
+	var refs []ObjectRef
+	for ref, obj := range live {
+		if !wanted[ref] && obj.GetLabels()[vpcv1.SourceLabel] == vpcv1.SourceGlobalView {
+			refs = append(refs, ref)
+		}
+	}
+	slices.SortFunc(refs, func(a, b ObjectRef) int { return cmp.Compare(a.Name, b.Name) })
 	for i := len(projectedKinds) - 1; i >= 0; i-- {
 		kind := projectedKinds[i].kind
 		for _, ref := range refs {
 			obj := live[ref]
-			if ref.Kind != kind || wanted[ref] || obj.GetLabels()[vpcv1.SourceLabel] != vpcv1.SourceGlobalView {
+			if ref.Kind != kind {
 				continue
 			}
 			if res.Pruned != nil {

@@ -47,27 +47,34 @@ func upToDate(desired map[string]any, cur client.Object) (bool, error) {
 	return sameMap(child(desired, "spec"), child(live, "spec"), child(owned, "f:spec"), nil), nil
 }
 
-// sameTyped tells, cheaply, whether desired and cur are equal in everything upToDate
-// compares: labels, annotations (the version annotation's value aside), owner references
-// and spec, compared as typed values. When it says no, upToDate decides (a field someone
-// else set, a server default).
-func sameTyped(desired, cur client.Object) bool {
-	if !maps.Equal(desired.GetLabels(), cur.GetLabels()) ||
-		!equality.Semantic.DeepEqual(desired.GetOwnerReferences(), cur.GetOwnerReferences()) {
+// sameTyped tells, cheaply, whether desired (with owner references refs) and cur are equal
+// in everything upToDate compares: labels, annotations (the version annotation's value
+// aside), owner references and spec, compared as typed values. When it says no, upToDate
+// decides (a field someone else set, a server default).
+func sameTyped(desired client.Object, refs []metav1.OwnerReference, cur client.Object) bool {
+	return equality.Semantic.DeepEqual(refs, cur.GetOwnerReferences()) && sameContent(desired, cur)
+}
+
+// sameContent tells whether a and b have the same labels, annotations (the version
+// annotation's value aside) and spec, compared as typed values.
+func sameContent(a, b client.Object) bool {
+	if !maps.Equal(a.GetLabels(), b.GetLabels()) {
 		return false
 	}
-	da, ca := desired.GetAnnotations(), cur.GetAnnotations()
-	if len(da) != len(ca) {
+	aa, ba := a.GetAnnotations(), b.GetAnnotations()
+	if len(aa) != len(ba) {
 		return false
 	}
-	for k, v := range da {
-		cv, ok := ca[k]
-		if !ok || (cv != v && k != vpcv1.ViewVersionAnnotation) {
+	for k, v := range aa {
+		bv, ok := ba[k]
+		if !ok || (bv != v && k != vpcv1.ViewVersionAnnotation) {
 			return false
 		}
 	}
-	ds, cs := specOf(desired), specOf(cur)
-	return ds.IsValid() && cs.IsValid() && ds.Type() == cs.Type() && equality.Semantic.DeepEqual(ds.Interface(), cs.Interface())
+	as, bs := specOf(a), specOf(b)
+	// Compared through pointers: Interface on the struct itself would copy it.
+	return as.IsValid() && bs.IsValid() && as.Type() == bs.Type() &&
+		equality.Semantic.DeepEqual(as.Addr().Interface(), bs.Addr().Interface())
 }
 
 // specOf is the Spec field of a typed object (invalid when it has none).

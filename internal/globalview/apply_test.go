@@ -341,3 +341,81 @@ func TestApplyRefusedViewWritesNothing(t *testing.T) {
 		t.Errorf("a refused view changed: created %v deleted %v updated %v", created, deleted, updated)
 	}
 }
+
+// TestApplyAfterConfirmation: an Apply trusts what the last one found up to date only while
+// neither side changed. A change made in the cluster (the object's resourceVersion moves) and
+// a change in the view (the projected content differs) are both still seen and applied; a
+// change in the cluster that is not ours to undo (someone's label) still writes nothing.
+func TestApplyAfterConfirmation(t *testing.T) {
+	env := controlPlane(t)
+	c, writes := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	a := &Applier{Client: c}
+
+	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(p.Objects())
+	if res.Writes != 0 || res.Unchanged != total || len(a.confirmed) != total {
+		t.Fatalf("second apply: %+v, %d confirmed, want %d unchanged and confirmed", res, len(a.confirmed), total)
+	}
+
+	// Someone edits a projected rule in the cluster: the same projection puts it back.
+	sg := &vpcv1.SecurityGroup{}
+	mustGet(t, env.Client, ns, "sg-5e5e5e5e", sg)
+	want := sg.Spec.Ingress[1]
+	sg.Spec.Ingress[1].Ports = &vpcv1.PortRange{From: 9999, To: 9999}
+	if err := env.Client.Update(ctx, sg); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = a.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	mustGet(t, env.Client, ns, "sg-5e5e5e5e", sg)
+	if res.Updated != 1 || !reflect.DeepEqual(sg.Spec.Ingress[1], want) {
+		t.Errorf("after an edit in the cluster: %+v, rule %+v, want 1 updated and %+v", res, sg.Spec.Ingress[1], want)
+	}
+
+	// Someone labels a Vpc: not a field of ours, nothing to write; it is confirmed again.
+	vpc := &vpcv1.Vpc{}
+	mustGet(t, env.Client, ns, "vpc-0a1b2c3d", vpc)
+	vpc.Labels["team"] = "blue"
+	if err := env.Client.Update(ctx, vpc); err != nil {
+		t.Fatal(err)
+	}
+	before := writes.Load()
+	if res, err = a.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if res.Writes != 0 || writes.Load() != before || len(a.confirmed) != total {
+		t.Errorf("after a foreign label: %+v, %d client writes, %d confirmed", res, writes.Load()-before, len(a.confirmed))
+	}
+
+	// The view changes while the cluster does not: every change is applied.
+	v2 := parseValid(t, readFixture(t, "example"))
+	editView(v2)
+	p2, err := Project(v2, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err = a.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 1 || res.Updated != 4 || res.Deleted != 3 {
+		t.Errorf("after an edit of the view: %+v, want 1 created, 4 updated, 3 deleted", res)
+	}
+	mustGet(t, env.Client, ns, "sg-5e5e5e5e", sg)
+	if r := sg.Spec.Ingress[1].Ports; r == nil || r.From != 8080 {
+		t.Errorf("changed rule = %+v", sg.Spec.Ingress[1])
+	}
+}

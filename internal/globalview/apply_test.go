@@ -358,6 +358,19 @@ func TestApplyAfterConfirmation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The objects of a projection share their label and annotation maps, and the applier
+	// keeps them as what it confirmed: applying must change none of them.
+	var pristine []client.Object
+	for _, obj := range p.Objects() {
+		pristine = append(pristine, obj.DeepCopyObject().(client.Object))
+	}
+	defer func() {
+		for i, obj := range p.Objects() {
+			if !reflect.DeepEqual(obj, pristine[i]) {
+				t.Errorf("applying changed the projected %s: %+v, was %+v", refOf(obj), obj, pristine[i])
+			}
+		}
+	}()
 	if _, err := a.Apply(ctx, p); err != nil {
 		t.Fatal(err)
 	}

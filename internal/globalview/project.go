@@ -119,18 +119,36 @@ type projector struct {
 	groupVPCs map[string]map[string]bool
 	// subnetCluster maps a subnet id to its availability zone, for MAC prefixes.
 	subnetCluster map[string]string
+	// labels (per owner account) and annotations are the maps meta hands out.
+	labels      map[string]map[string]string
+	annotations map[string]string
 }
 
 // meta is the metadata every projected object carries: the source label that scopes
 // pruning, the owner account, and the view version its content came from.
+//
+// The objects of one projection share these maps (one per owner account, one for the
+// version): two maps per object were a tenth of what handling a view of 10,000 interfaces
+// allocated, on every edit. A projection is read only; whoever changes an object's
+// metadata works on a copy (DeepCopy, or the manifest the applier sends).
 func (p *projector) meta(name, namespace, ownerID string) metav1.ObjectMeta {
-	labels := map[string]string{vpcv1.SourceLabel: vpcv1.SourceGlobalView}
-	if ownerID != "" {
-		labels[vpcv1.OwnerAccountLabel] = ownerID
+	labels := p.labels[ownerID]
+	if labels == nil {
+		labels = map[string]string{vpcv1.SourceLabel: vpcv1.SourceGlobalView}
+		if ownerID != "" {
+			labels[vpcv1.OwnerAccountLabel] = ownerID
+		}
+		if p.labels == nil {
+			p.labels = map[string]map[string]string{}
+		}
+		p.labels[ownerID] = labels
 	}
 	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels}
 	if p.view.Version != "" {
-		m.Annotations = map[string]string{vpcv1.ViewVersionAnnotation: p.view.Version}
+		if p.annotations == nil {
+			p.annotations = map[string]string{vpcv1.ViewVersionAnnotation: p.view.Version}
+		}
+		m.Annotations = p.annotations
 	}
 	return m
 }

@@ -10,6 +10,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	crcache "sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -430,5 +431,84 @@ func TestApplyAfterConfirmation(t *testing.T) {
 	mustGet(t, env.Client, ns, "sg-5e5e5e5e", sg)
 	if r := sg.Spec.Ingress[1].Ports; r == nil || r.From != 8080 {
 		t.Errorf("changed rule = %+v", sg.Spec.Ingress[1])
+	}
+}
+
+// TestApplyFromInformers: with the cache's informers the applier reads the live objects from
+// their namespace index, without listing; it finds what a list finds, so an unchanged view
+// writes nothing and an edited one is applied.
+func TestApplyFromInformers(t *testing.T) {
+	env := controlPlane(t)
+	direct, writes := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Applier{Client: direct}).Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	c, err := crcache.New(env.Config, crcache.Options{Scheme: env.Scheme, DefaultTransform: TrimManagedFields()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		t.Fatal("cache did not start")
+	}
+	cached, err := client.New(env.Config, client.Options{Scheme: env.Scheme, Cache: &client.CacheOptions{Reader: c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listing := &Applier{Client: cached}
+	indexed := &Applier{Client: cached, Informers: c}
+	if _, ok, err := indexed.cachedObjects(ctx, &vpcv1.NetworkInterface{}, ns); !ok || err != nil {
+		t.Fatalf("the cache's informer index is not read (%v): the applier would list", err)
+	}
+	var want, got map[ObjectRef]client.Object
+	eventually(t, "the cache holds the applied view", func() error {
+		if want, err = listing.liveObjects(ctx, ns); err != nil {
+			return err
+		}
+		if len(want) != len(p.Objects()) {
+			return fmt.Errorf("%d objects listed, want %d", len(want), len(p.Objects()))
+		}
+		return nil
+	})
+	if got, err = indexed.liveObjects(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("from the informers: %d objects, listed: %d", len(got), len(want))
+	}
+	for ref, obj := range want {
+		if g := got[ref]; g == nil || g.GetResourceVersion() != obj.GetResourceVersion() {
+			t.Errorf("%s: from the informers %v, listed resourceVersion %s", ref, g, obj.GetResourceVersion())
+		}
+	}
+
+	before := writes.Load()
+	res, err := indexed.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Writes != 0 || res.Unchanged != len(p.Objects()) || writes.Load() != before {
+		t.Errorf("unchanged view from the informers: %+v, %d client writes", res, writes.Load()-before)
+	}
+	v2 := parseValid(t, readFixture(t, "example"))
+	editView(v2)
+	p2, err := Project(v2, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err = indexed.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 1 || res.Updated != 4 || res.Deleted != 3 {
+		t.Errorf("edited view from the informers: %+v, want 1 created, 4 updated, 3 deleted", res)
 	}
 }

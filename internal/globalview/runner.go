@@ -12,6 +12,7 @@ import (
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
+	crcache "sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 )
@@ -57,6 +58,9 @@ type Runner struct {
 	// manager's controllers' finalizer. Empty when no controllers run (tests of the
 	// projection alone), or nothing would ever let the objects go.
 	Finalizers []string
+	// Informers are the informers of the cache Client reads from (Applier.Informers); nil:
+	// the applier lists through Client.
+	Informers crcache.Informers
 
 	state runnerState
 	// afterSync, when set (by tests), is called after every look at the file.
@@ -128,6 +132,7 @@ func NewRunner(mgr manager.Manager, path, namespace string) *Runner {
 	return &Runner{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
+		Informers: mgr.GetCache(),
 		Path:      path,
 		Namespace: namespace,
 		Recorder:  mgr.GetEventRecorderFor(FieldManager),
@@ -151,7 +156,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	if reader == nil {
 		reader = r.Client
 	}
-	r.state = runnerState{applier: Applier{Client: r.Client, Reader: reader, Finalizers: r.Finalizers}}
+	r.state = runnerState{applier: Applier{Client: r.Client, Reader: reader, Finalizers: r.Finalizers, Informers: r.Informers}}
 	acked, err := ReadAck(AckPath(r.Path))
 	if err != nil {
 		r.Log.Error(err, "reading the ack file; every version will be acknowledged anew")

@@ -3,6 +3,7 @@ package benchscale
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,7 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 		ManagerBin: filepath.Join(bin, "manager"), SimBin: filepath.Join(bin, "midonet-sim"),
 		RepoRoot: root, WorkDir: t.TempDir(), PhaseTimeout: 3 * time.Minute,
 		Progress: &progress, Quiet: 500 * time.Millisecond, MemoryLimit: "300Mi",
+		Profile: true, CPUProfile: time.Second,
 	}
 	sizes, err := Run(context.Background(), cfg)
 	t.Log(progress.String())
@@ -97,5 +99,13 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 	}
 	if w := got["rewrite"].Requests.Writes(); w != 0 {
 		t.Errorf("the same view under a new version made %d writes, want 0", w)
+	}
+	// --profile: the manager's CPU over the phases that start it and over each edit, the API
+	// server's over the former, the manager's heap at the end.
+	for _, f := range []string{"cpu-cold.pprof", "cpu-restart-adopt.pprof", "kube-apiserver-cpu-cold.pprof",
+		"cpu-rule-add.pprof", "cpu-rewrite.pprof", "heap-cold.pprof", "heap-end.pprof"} {
+		if fi, err := os.Stat(filepath.Join(cfg.WorkDir, "20", f)); err != nil || fi.Size() == 0 {
+			t.Errorf("profile %s: %v (want a non-empty file)", f, err)
+		}
 	}
 }

@@ -14,16 +14,16 @@ func (p *parser) instance(el *element, index int) Instance {
 		Subnet:         el.leaf("subnet"),
 		SecurityGroups: el.child("securityGroups").values(),
 	}
-	path := objectPath("instances", "instance", in.ID, index)
 	enis := el.child("networkInterfaces").each("networkInterface")
 	in.NetworkInterfaces = slices.Grow(in.NetworkInterfaces, len(enis))
 	for i, n := range enis {
-		in.NetworkInterfaces = append(in.NetworkInterfaces, p.networkInterface(n, &in, path, i))
+		in.NetworkInterfaces = append(in.NetworkInterfaces, p.networkInterface(n, &in, index, i))
 	}
 	return in
 }
 
-func (p *parser) networkInterface(el *element, in *Instance, instancePath string, index int) NetworkInterface {
+// networkInterface maps the index-th interface element of the instanceIndex-th instance.
+func (p *parser) networkInterface(el *element, in *Instance, instanceIndex, index int) NetworkInterface {
 	n := NetworkInterface{
 		ID:             el.attr("name"),
 		OwnerID:        el.leaf("ownerId"),
@@ -35,9 +35,15 @@ func (p *parser) networkInterface(el *element, in *Instance, instancePath string
 		Subnet:         el.leaf("subnet"),
 		SecurityGroups: el.child("securityGroups").values(),
 	}
-	path := objectPath(instancePath+"/networkInterfaces", "networkInterface", n.ID, index)
-	n.DeviceIndex = p.optInt(field(path, "deviceIndex"), n.ID, el.leaf("deviceIndex"))
-	n.SourceDestCheck = p.optBool(field(path, "sourceDestCheck"), n.ID, el.leaf("sourceDestCheck"))
+	deviceIndex, sourceDestCheck := el.leaf("deviceIndex"), el.leaf("sourceDestCheck")
+	var path string
+	if !isInt(deviceIndex) || !isBool(sourceDestCheck) {
+		// Only an error message needs the path (two strings per interface, on every view).
+		path = objectPath(objectPath("instances", "instance", in.ID, instanceIndex)+"/networkInterfaces",
+			"networkInterface", n.ID, index)
+	}
+	n.DeviceIndex = p.optInt(field(path, "deviceIndex"), n.ID, deviceIndex)
+	n.SourceDestCheck = p.optBool(field(path, "sourceDestCheck"), n.ID, sourceDestCheck)
 	// Before 4.3 interfaces carried no vpc/subnet: they live in their instance's.
 	if n.VPC == "" && n.Subnet == "" && (in.VPC != "" || in.Subnet != "") {
 		n.VPC, n.Subnet = in.VPC, in.Subnet

@@ -111,6 +111,18 @@ func (p *parser) optInt64(where at, id, s string) *int64 {
 	return &n
 }
 
+// isInt tells whether optInt takes s without an error.
+func isInt(s string) bool {
+	_, err := strconv.Atoi(s)
+	return s == "" || err == nil
+}
+
+// isBool tells whether optBool takes s without an error.
+func isBool(s string) bool {
+	l := strings.ToLower(s) // as optBool reads it
+	return s == "" || l == "true" || l == "false"
+}
+
 // optBool converts true/false in any letter case, as the original lower-cases.
 func (p *parser) optBool(where at, id, s string) *bool {
 	if s == "" {

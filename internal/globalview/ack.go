@@ -32,30 +32,75 @@ func AckPath(viewPath string) string {
 // synced, then renamed over path, so the CLC never reads half a version. The content
 // is the bare version, as the original writes it.
 func WriteAck(path, version string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write ack file %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.WriteString(version); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write ack file %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write ack file %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write ack file %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write ack file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeAtomic(path, version); err != nil {
 		return fmt.Errorf("write ack file %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeAtomic writes content to path through a temporary file in the same folder, synced,
+// then renamed over path.
+func writeAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// AcknowledgedFileName is midovpc's own record, beside the ack file, of the view it last
+// acknowledged: its version and the SHA-256 of the file, written after the ack file. A manager
+// that starts (on a fresh control plane, say) and finds the view file with that hash knows
+// that MidoNet held exactly that view when it was acknowledged, and applies it without the dry
+// run (see Applier.ApplyWith). The CLC does not read it.
+const AcknowledgedFileName = "midovpc-acknowledged"
+
+// AcknowledgedPath is the record of the acknowledged view that belongs to the view file viewPath.
+func AcknowledgedPath(viewPath string) string {
+	return filepath.Join(filepath.Dir(viewPath), AcknowledgedFileName)
+}
+
+// WriteAcknowledged records, atomically, that the view file of this version and hash was
+// acknowledged.
+func WriteAcknowledged(path, version, hash string) error {
+	if err := writeAtomic(path, version+" "+hash+"\n"); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadAcknowledged returns the hash of the view file last acknowledged, "" when there is no
+// record or it is not one (a record that does not read is as good as none: the view is then
+// applied with its dry run).
+func ReadAcknowledged(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) != 2 || len(fields[1]) != 64 || strings.Trim(fields[1], "0123456789abcdef") != "" {
+		return "", nil
+	}
+	return fields[1], nil
 }
 
 // ReadAck returns the version in the ack file, "" when there is none.

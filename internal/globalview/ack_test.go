@@ -3,6 +3,7 @@ package globalview
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +33,29 @@ func TestWriteAck(t *testing.T) {
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Errorf("ack file mode = %v (%v)", fi.Mode(), err)
+	}
+}
+
+// TestReadAcknowledged: the record reads back what was written; a missing or malformed one
+// reads as none (the view then gets its dry run).
+func TestReadAcknowledged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), AcknowledgedFileName)
+	if h, err := ReadAcknowledged(path); h != "" || err != nil {
+		t.Errorf("missing record: %q, %v", h, err)
+	}
+	hash := Hash([]byte("<network-data/>"))
+	if err := WriteAcknowledged(path, "3f9c1e7a", hash); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := ReadAcknowledged(path); h != hash || err != nil {
+		t.Errorf("record = %q, %v; want %s", h, err, hash)
+	}
+	for _, bad := range []string{"", "3f9c1e7a", "3f9c1e7a " + hash[:63], "3f9c1e7a " + strings.ToUpper(hash), "a b c"} {
+		if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if h, err := ReadAcknowledged(path); h != "" || err != nil {
+			t.Errorf("record %q read as %q, %v; want none", bad, h, err)
+		}
 	}
 }

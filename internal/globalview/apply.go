@@ -95,6 +95,25 @@ type ApplyResult struct {
 // through the changed objects only, so that one rule edited in a view of 10,000
 // interfaces costs two API calls, not two passes over every object.
 func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error) {
+	return a.ApplyWith(ctx, p, ApplyOptions{})
+}
+
+// ApplyOptions change how ApplyWith applies.
+type ApplyOptions struct {
+	// Acknowledged says that MidoNet held exactly this view when it was last acknowledged (the
+	// runner's record of the acknowledged file's hash, AcknowledgedFileName). The objects are
+	// then applied without the dry run. The dry run keeps a view the API server refuses from
+	// being half applied, so that no part of a refused view reaches MidoNet; but the parts of a
+	// view MidoNet already holds are adopted without a write, in any subset and any order (the
+	// reconcilers' guarantee, controllers/adopt_test.go), so half of such a view is harmless,
+	// and a refusal is reported as ever. On a fresh control plane every object is created again,
+	// and the dry run was a third of the API server's work (at 1,000 interfaces 14.5–17.3 s to
+	// the acknowledgement with it, 11.9–12.1 without).
+	Acknowledged bool
+}
+
+// ApplyWith is Apply with options.
+func (a *Applier) ApplyWith(ctx context.Context, p *Projection, opts ApplyOptions) (*ApplyResult, error) {
 	res := &ApplyResult{Generations: map[ObjectRef]int64{}, Pruned: map[ObjectRef]types.UID{}}
 	if err := a.ensureNamespace(ctx, p.Namespace, res); err != nil {
 		return res, err
@@ -116,8 +135,10 @@ func (a *Applier) Apply(ctx context.Context, p *Projection) (*ApplyResult, error
 	// A dry run first: the API server validates every object that would change (CEL
 	// rules, limits), so that a view it refuses is refused whole and nothing is written.
 	start = time.Now()
-	if err := a.applyAll(ctx, changed, live, true, &ApplyResult{Generations: map[ObjectRef]int64{}}); err != nil {
-		return res, err
+	if !opts.Acknowledged {
+		if err := a.applyAll(ctx, changed, live, true, &ApplyResult{Generations: map[ObjectRef]int64{}}); err != nil {
+			return res, err
+		}
 	}
 	res.Timings.DryRun = time.Since(start)
 	start = time.Now()

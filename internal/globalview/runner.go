@@ -83,11 +83,13 @@ type runnerState struct {
 	retryDelay    time.Duration
 	pending       *pendingAck
 	acked         string // last version written to the ack file
+	ackedHash     string // hash of the view file last acknowledged (AcknowledgedFileName)
 }
 
 // pendingAck is a version waiting for its objects to become Ready.
 type pendingAck struct {
 	version     string
+	hash        string // of the view file applied
 	generations map[ObjectRef]int64
 	order       []ObjectRef
 	waitingFor  ObjectRef
@@ -162,6 +164,9 @@ func (r *Runner) Start(ctx context.Context) error {
 		r.Log.Error(err, "reading the ack file; every version will be acknowledged anew")
 	}
 	r.state.acked = acked
+	if r.state.ackedHash, err = ReadAcknowledged(AcknowledgedPath(r.Path)); err != nil {
+		r.Log.Error(err, "reading the record of the acknowledged view; the view is applied with its dry run")
+	}
 	r.Log.Info("watching the global network view", "path", r.Path, "namespace", r.Namespace, "acknowledged", acked)
 
 	changes := make(chan struct{}, 1)
@@ -296,7 +301,11 @@ func ProjectDocument(data []byte, namespace string) (*Projection, error) {
 // apply writes a good view and prepares its acknowledgement. parsed and projected are the
 // times taken to parse and validate, and to project, for the log.
 func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected time.Duration) {
-	res, err := r.state.applier.Apply(ctx, p)
+	// The content's hash (sync set lastHash to it): a view acknowledged before, with this very
+	// content, is applied without the dry run (ApplyOptions.Acknowledged).
+	hash := r.state.lastHash
+	known := hash != "" && hash == r.state.ackedHash
+	res, err := r.state.applier.ApplyWith(ctx, p, ApplyOptions{Acknowledged: known})
 	var refused *RefusedError
 	if errors.As(err, &refused) {
 		// The API server's validation says no: the same content would fail again.
@@ -319,7 +328,7 @@ func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected tim
 		"updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged,
 		"parseMs", parsed.Milliseconds(), "projectMs", projected.Milliseconds(), "listMs", t.List.Milliseconds(),
 		"compareMs", t.Compare.Milliseconds(), "dryRunMs", t.DryRun.Milliseconds(), "applyMs", t.Apply.Milliseconds(),
-		"pruneMs", t.Prune.Milliseconds())
+		"pruneMs", t.Prune.Milliseconds(), "acknowledgedBefore", known)
 	r.state.pending = nil
 	if len(res.Terminating) > 0 {
 		// Objects the view still holds are being deleted; apply again once they are gone,
@@ -328,7 +337,7 @@ func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected tim
 			"first", res.Terminating[0].String())
 		r.state.retryAt = time.Now().Add(r.AckInterval)
 	} else if p.Version != "" && p.Version != r.state.acked {
-		r.state.pending = &pendingAck{version: p.Version, generations: res.Generations, order: refsOf(p), pruned: res.Pruned}
+		r.state.pending = &pendingAck{version: p.Version, hash: hash, generations: res.Generations, order: refsOf(p), pruned: res.Pruned}
 	}
 	r.reportApplied(ctx, p.Version, res.Writes > 0)
 	r.checkAck(ctx)
@@ -399,6 +408,13 @@ func (r *Runner) checkAck(ctx context.Context) {
 	}
 	r.state.acked, r.state.pending = pa.version, nil
 	r.Log.Info("acknowledged the global network view", "version", pa.version, "file", AckPath(r.Path))
+	if pa.hash != "" {
+		if err := WriteAcknowledged(AcknowledgedPath(r.Path), pa.version, pa.hash); err != nil {
+			r.Log.Error(err, "recording the acknowledged view; a fresh start applies it with its dry run")
+		} else {
+			r.state.ackedHash = pa.hash
+		}
+	}
 	r.reportAcknowledged(ctx, pa.version)
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,10 +20,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/record"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/testenv"
@@ -332,4 +335,102 @@ func TestRunnerRejectsBeforeAnyCoreNetwork(t *testing.T) {
 	if _, err := globalViewStatus(env.Client); err == nil {
 		t.Error("a CoreNetwork appeared")
 	}
+}
+
+// dryRunCounter wraps c and counts the server-side applies made as dry runs.
+func dryRunCounter(c client.Client) (client.Client, *atomic.Int64) {
+	n := &atomic.Int64{}
+	return interceptor.NewClient(c.(client.WithWatch), interceptor.Funcs{
+		Apply: func(ctx context.Context, c client.WithWatch, obj runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
+			ao := &client.ApplyOptions{}
+			ao.ApplyOptions(opts)
+			if len(ao.DryRun) > 0 {
+				n.Add(1)
+			}
+			return c.Apply(ctx, obj, opts...)
+		},
+	}), n
+}
+
+// TestRunnerAppliesAnAcknowledgedViewWithoutItsDryRun: once a view is acknowledged, the runner
+// records its hash beside the ack file; a manager that starts on a fresh control plane (here a
+// new namespace and no CoreNetwork) with that very file applies it without the dry run, and a
+// view of other content (another version) still gets one.
+func TestRunnerAppliesAnAcknowledgedViewWithoutItsDryRun(t *testing.T) {
+	env := controlPlane(t)
+	base, _ := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	path := filepath.Join(t.TempDir(), "global_network_info.xml")
+	example := readFixture(t, "example")
+	writeViewFile(t, path, example)
+
+	start := func(ns string) (*atomic.Int64, context.CancelFunc) {
+		c, dryRuns := dryRunCounter(base)
+		r := &Runner{Client: c, Path: path, Namespace: ns, Log: testr.New(t),
+			Debounce: 20 * time.Millisecond, Poll: time.Hour, AckInterval: 50 * time.Millisecond}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- r.Start(ctx) }()
+		stop := sync.OnceFunc(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("runner: %v", err)
+			}
+		})
+		t.Cleanup(stop)
+		return dryRuns, stop
+	}
+	acknowledged := func(ns string) {
+		t.Helper()
+		p := reproject(t, projectFixture(t, "example"), ns)
+		eventually(t, "view applied in "+ns, func() error {
+			return base.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "eni-e5e5e5e5"}, &vpcv1.NetworkInterface{})
+		})
+		markReady(t, base, p)
+		eventually(t, "ack file", func() error {
+			if got, err := readAckFile(AckPath(path)); err != nil || got != "3f9c1e7a" {
+				return fmt.Errorf("ack file = %q, %v", got, err)
+			}
+			return nil
+		})
+	}
+
+	// First start: nothing acknowledged yet; the view is dry-run, then acknowledged and recorded.
+	ns1 := testNamespace(t)
+	dryRuns, stop := start(ns1)
+	acknowledged(ns1)
+	if dryRuns.Load() == 0 {
+		t.Error("a view never acknowledged was applied without its dry run")
+	}
+	eventually(t, "record of the acknowledged view", func() error {
+		if h, err := ReadAcknowledged(AcknowledgedPath(path)); err != nil || h != Hash(example) {
+			return fmt.Errorf("recorded hash %q, %v; want the file's %s", h, err, Hash(example))
+		}
+		return nil
+	})
+	stop()
+
+	// A fresh control plane (its CoreNetwork and namespace gone), the same file, an ack file
+	// removed: every object is created again, without a dry run.
+	deleteCoreNetwork(t, env.Client)
+	if err := os.Remove(AckPath(path)); err != nil {
+		t.Fatal(err)
+	}
+	ns2 := testNamespace(t)
+	dryRuns, _ = start(ns2)
+	acknowledged(ns2)
+	if n := dryRuns.Load(); n != 0 {
+		t.Errorf("the acknowledged view was applied again with %d dry-run applies, want none", n)
+	}
+
+	// Other content: the dry run again.
+	edited := bytes.Replace(example, []byte(`version="3f9c1e7a"`), []byte(`version="3f9c1e7b"`), 1)
+	edited = bytes.Replace(edited, []byte("<fromPort>80</fromPort>"), []byte("<fromPort>79</fromPort>"), 1)
+	writeViewFile(t, path, edited)
+	eventually(t, "the edited view dry-run", func() error {
+		if dryRuns.Load() == 0 {
+			return errors.New("no dry run yet")
+		}
+		return nil
+	})
 }

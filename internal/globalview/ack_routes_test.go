@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -91,11 +93,22 @@ func TestAckWaitsForReferencedGroups(t *testing.T) {
 // setReady records Ready=True for the object's generation, as its controller would.
 func setReady(t *testing.T, c client.Client, obj reconciledObject) {
 	t.Helper()
-	st := obj.GetReconcileStatus()
-	st.ObservedGeneration = obj.GetGeneration()
-	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: vpcv1.ConditionReady, Status: metav1.ConditionTrue,
-		Reason: vpcv1.ReasonReconciled, ObservedGeneration: obj.GetGeneration()})
-	if err := c.Status().Update(context.Background(), obj); err != nil {
+	// The runner writes the CoreNetwork's status too (status.globalView): on a conflict, read
+	// it again and retry, as a reconciler would.
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		st := obj.GetReconcileStatus()
+		st.ObservedGeneration = obj.GetGeneration()
+		meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: vpcv1.ConditionReady, Status: metav1.ConditionTrue,
+			Reason: vpcv1.ReasonReconciled, ObservedGeneration: obj.GetGeneration()})
+		err := c.Status().Update(context.Background(), obj)
+		if apierrors.IsConflict(err) {
+			if gerr := c.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); gerr != nil {
+				return gerr
+			}
+		}
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

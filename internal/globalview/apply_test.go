@@ -10,7 +10,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	crcache "sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -312,25 +311,16 @@ func TestApplyRefusedViewWritesNothing(t *testing.T) {
 	ns := testNamespace(t)
 	ctx := context.Background()
 	a := &Applier{Client: c}
-	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Apply(ctx, p); err != nil {
+	if _, err := a.Apply(ctx, projectExample(t, ns, false)); err != nil {
 		t.Fatal(err)
 	}
 	before, writesBefore := resourceVersions(t, c, ns), writes.Load()
 
-	v := parseValid(t, readFixture(t, "example"))
-	editView(v)
-	p2, err := Project(v, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p2 := projectExample(t, ns, true)
 	tiny := p2.Subnets[2].DeepCopy()
 	tiny.Name, tiny.Spec.CIDR = "subnet-77777777", "172.16.9.0/29"
 	p2.Subnets = append(p2.Subnets, tiny)
-	_, err = a.Apply(ctx, p2)
+	_, err := a.Apply(ctx, p2)
 	var refused *RefusedError
 	if !errors.As(err, &refused) || refused.Object.Name != "subnet-77777777" {
 		t.Fatalf("Apply = %v, want the API server to refuse subnet-77777777", err)
@@ -341,6 +331,20 @@ func TestApplyRefusedViewWritesNothing(t *testing.T) {
 	if created, deleted, updated := changedRefs(before, resourceVersions(t, c, ns)); len(created)+len(deleted)+len(updated) != 0 {
 		t.Errorf("a refused view changed: created %v deleted %v updated %v", created, deleted, updated)
 	}
+}
+
+// projectExample projects the example view into ns, edited by editView when edited is set.
+func projectExample(t *testing.T, ns string, edited bool) *Projection {
+	t.Helper()
+	v := parseValid(t, readFixture(t, "example"))
+	if edited {
+		editView(v)
+	}
+	p, err := Project(v, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestApplyAfterConfirmation: an Apply trusts what the last one found up to date only while
@@ -355,10 +359,7 @@ func TestApplyAfterConfirmation(t *testing.T) {
 	ctx := context.Background()
 	a := &Applier{Client: c}
 
-	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := projectExample(t, ns, false)
 	// The objects of a projection share their label and annotation maps, and the applier
 	// keeps them as what it confirmed: applying must change none of them.
 	var pristine []client.Object
@@ -416,13 +417,7 @@ func TestApplyAfterConfirmation(t *testing.T) {
 	}
 
 	// The view changes while the cluster does not: every change is applied.
-	v2 := parseValid(t, readFixture(t, "example"))
-	editView(v2)
-	p2, err := Project(v2, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err = a.Apply(ctx, p2); err != nil {
+	if res, err = a.Apply(ctx, projectExample(t, ns, true)); err != nil {
 		t.Fatal(err)
 	}
 	if res.Created != 1 || res.Updated != 4 || res.Deleted != 3 {
@@ -445,31 +440,18 @@ func TestApplyFromInformers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := projectExample(t, ns, false)
 	if _, err := (&Applier{Client: direct}).Apply(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	c, err := crcache.New(env.Config, crcache.Options{Scheme: env.Scheme, DefaultTransform: TrimManagedFields()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = c.Start(ctx) }()
-	if !c.WaitForCacheSync(ctx) {
-		t.Fatal("cache did not start")
-	}
-	cached, err := client.New(env.Config, client.Options{Scheme: env.Scheme, Cache: &client.CacheOptions{Reader: c}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, cached := trimmedCache(ctx, t, env)
 	listing := &Applier{Client: cached}
 	indexed := &Applier{Client: cached, Informers: c}
 	if _, ok, err := indexed.cachedObjects(ctx, &vpcv1.NetworkInterface{}, ns); !ok || err != nil {
 		t.Fatalf("the cache's informer index is not read (%v): the applier would list", err)
 	}
 	var want, got map[ObjectRef]client.Object
+	var err error
 	eventually(t, "the cache holds the applied view", func() error {
 		if want, err = listing.liveObjects(ctx, ns); err != nil {
 			return err
@@ -499,13 +481,7 @@ func TestApplyFromInformers(t *testing.T) {
 	if res.Writes != 0 || res.Unchanged != len(p.Objects()) || writes.Load() != before {
 		t.Errorf("unchanged view from the informers: %+v, %d client writes", res, writes.Load()-before)
 	}
-	v2 := parseValid(t, readFixture(t, "example"))
-	editView(v2)
-	p2, err := Project(v2, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err = indexed.Apply(ctx, p2); err != nil {
+	if res, err = indexed.Apply(ctx, projectExample(t, ns, true)); err != nil {
 		t.Fatal(err)
 	}
 	if res.Created != 1 || res.Updated != 4 || res.Deleted != 3 {

@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/midovpc/midovpc/internal/testenv"
 )
 
 // TestTrimmedCacheKeepsTheServersManagedFields: the cache keeps only the view applier's
@@ -45,18 +47,7 @@ func TestTrimmedCacheKeepsTheServersManagedFields(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c, err := cache.New(env.Config, cache.Options{Scheme: env.Scheme, DefaultTransform: TrimManagedFields()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = c.Start(ctx) }()
-	if !c.WaitForCacheSync(ctx) {
-		t.Fatal("cache did not start")
-	}
-	cached, err := client.New(env.Config, client.Options{Scheme: env.Scheme, Cache: &client.CacheOptions{Reader: c}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cached := trimmedCache(ctx, t, env)
 	cached = KeepServerManagedFields(cached)
 	var got corev1.ConfigMap
 	if err := cached.Get(ctx, client.ObjectKey{Namespace: ns.Name, Name: "cm"}, &got); err != nil {
@@ -91,4 +82,23 @@ func managers(mfs []metav1.ManagedFieldsEntry) []string {
 		out = append(out, mf.Manager+"/"+string(mf.Operation))
 	}
 	return out
+}
+
+// trimmedCache starts an informer cache with the manager's transform (TrimManagedFields), until
+// ctx ends, and returns it with a client that reads through it.
+func trimmedCache(ctx context.Context, t *testing.T, env *testenv.Env) (cache.Cache, client.Client) {
+	t.Helper()
+	c, err := cache.New(env.Config, cache.Options{Scheme: env.Scheme, DefaultTransform: TrimManagedFields()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		t.Fatal("cache did not start")
+	}
+	cached, err := client.New(env.Config, client.Options{Scheme: env.Scheme, Cache: &client.CacheOptions{Reader: c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, cached
 }

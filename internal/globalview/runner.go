@@ -336,7 +336,10 @@ func (r *Runner) apply(ctx context.Context, p *Projection, parsed, projected tim
 		r.Log.Info("waiting for objects being deleted before applying them again", "objects", len(res.Terminating),
 			"first", res.Terminating[0].String())
 		r.state.retryAt = time.Now().Add(r.AckInterval)
-	} else if p.Version != "" && p.Version != r.state.acked {
+	} else if p.Version != "" && (p.Version != r.state.acked || hash != r.state.ackedHash) {
+		// A version acknowledged already but without the record of its file (by a manager
+		// from before the record, or of other content under the same version) waits for its
+		// objects again, so that the record is written once they are Ready.
 		r.state.pending = &pendingAck{version: p.Version, hash: hash, generations: res.Generations, order: refsOf(p), pruned: res.Pruned}
 	}
 	r.reportApplied(ctx, p.Version, res.Writes > 0)

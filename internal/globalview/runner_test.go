@@ -395,7 +395,12 @@ func TestRunnerAppliesAnAcknowledgedViewWithoutItsDryRun(t *testing.T) {
 		})
 	}
 
-	// First start: nothing acknowledged yet; the view is dry-run, then acknowledged and recorded.
+	// First start: the ack file holds the version already, as a manager from before the
+	// record left it, but nothing recorded the file: the view is dry-run, and recorded once
+	// Ready.
+	if err := WriteAck(AckPath(path), "3f9c1e7a"); err != nil {
+		t.Fatal(err)
+	}
 	ns1 := testNamespace(t)
 	dryRuns, stop := start(ns1)
 	acknowledged(ns1)

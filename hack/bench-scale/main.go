@@ -47,7 +47,7 @@ func main() {
 		"the manager's --memory-limit: \"deployed\", the soft limit it sets itself in config/manager's container; a quantity; 0 none; \"\" not given")
 	flag.StringVar(&managerArgs, "manager-args", "", "extra manager flags, space-separated")
 	flag.StringVar(&simArgs, "sim-args", "", "extra emulator flags, space-separated")
-	flag.StringVar(&cfg.WorkDir, "work-dir", "bin/bench-scale", "views, logs and profiles, one folder per size")
+	flag.StringVar(&cfg.WorkDir, "work-dir", "bin/bench-scale-runs", "views, logs and profiles, one folder per size")
 	flag.DurationVar(&cfg.PhaseTimeout, "phase-timeout", 45*time.Minute, "longest a phase may take")
 	flag.BoolVar(&cfg.Profile, "profile", false, "take CPU and heap profiles of the manager and a CPU profile of kube-apiserver (pprof files in the work dir)")
 	flag.DurationVar(&cfg.CPUProfile, "cpu-profile", 30*time.Second, "with --profile, how long the CPU profiles (manager, kube-apiserver) from the manager's start run")

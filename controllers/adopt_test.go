@@ -6,6 +6,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -132,25 +133,7 @@ var _ = Describe("adopting a converged MidoNet with a fresh control plane", Seri
 	})
 
 	It("makes zero writes while the resources arrive, those that refer to others first", func() {
-		// A fresh control plane: the manager stops, the resources go without it touching
-		// MidoNet, and a new manager starts with nothing recorded anywhere.
-		stopManager()
-		for _, o := range objects() {
-			Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), o)).To(Succeed())
-			controllerutil.RemoveFinalizer(o, vpcv1.Finalizer)
-			Expect(k8s.Update(suiteCtx, o)).To(Succeed())
-		}
-		deleteAndWait(objects()...)
-		startManager(time.Second)
-		// The rest of the suite's resources are adopted first; then MidoNet is quiet.
-		Eventually(func() int { return len(mido.Server.Requests()) }, 20*time.Second, 100*time.Millisecond).Should(BeNumerically(">", 0))
-		waitAllReady(&vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
-		Eventually(func() bool {
-			before := mido.Server.Writes()
-			time.Sleep(time.Second)
-			return mido.Server.Writes() == before
-		}, 30*time.Second).Should(BeTrue())
-		mido.Server.ResetRequests()
+		restartOnFreshControlPlane(objects()...)
 		conflicts.Store(0)
 
 		for i, s := range steps() {
@@ -172,6 +155,29 @@ var _ = Describe("adopting a converged MidoNet with a fresh control plane", Seri
 	})
 })
 
+// restartOnFreshControlPlane stands for a fresh control plane: the manager stops, objs go
+// without it touching MidoNet, and a new manager starts with nothing recorded anywhere. It
+// returns once the rest of the suite's resources are adopted and MidoNet is quiet, with the
+// emulator's requests reset.
+func restartOnFreshControlPlane(objs ...client.Object) {
+	stopManager()
+	for _, o := range objs {
+		Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(o), o)).To(Succeed())
+		controllerutil.RemoveFinalizer(o, vpcv1.Finalizer)
+		Expect(k8s.Update(suiteCtx, o)).To(Succeed())
+	}
+	deleteAndWait(objs...)
+	startManager(time.Second)
+	Eventually(func() int { return len(mido.Server.Requests()) }, 20*time.Second, 100*time.Millisecond).Should(BeNumerically(">", 0))
+	waitAllReady(&vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}})
+	Eventually(func() bool {
+		before := mido.Server.Writes()
+		time.Sleep(time.Second)
+		return mido.Server.Writes() == before
+	}, 30*time.Second).Should(BeTrue())
+	mido.Server.ResetRequests()
+}
+
 // writesSeen lists the writes MidoNet served since the last reset.
 func writesSeen() []string {
 	var out []string
@@ -182,3 +188,98 @@ func writesSeen() []string {
 	}
 	return out
 }
+
+// On a fresh control plane a subnet is often reconciled before the target of one of its routes
+// (an appliance interface waiting for its security group, a NAT gateway queued behind the rest
+// of the cloud). The target exists, is not refused and MidoNet holds the route: the subnet
+// adopts the route at once instead of reporting it left out and writing its status again when
+// the target arrives. A route MidoNet does not hold is still left out: nothing is created for a
+// target that is not in force.
+var _ = Describe("adopting a route whose target is not in force yet", Serial, Ordered, func() {
+	const ns = "adopt-route"
+	m := func(name string) metav1.ObjectMeta { return objMeta(ns, name) }
+	const (
+		vpc             = "vpc-0ad10001"
+		pub, priv       = "subnet-0ad10011", "subnet-0ad10012"
+		rtb             = "rtb-0ad10012"
+		sg              = "sg-0ad1000a"
+		appliance       = "eni-0ad10001"
+		routed, missing = "192.168.0.0/16", "172.16.0.0/12"
+	)
+	vpcObj := func() client.Object {
+		return &vpcv1.Vpc{ObjectMeta: m(vpc), Spec: vpcv1.VpcSpec{CIDR: "10.41.0.0/16"}}
+	}
+	routeTable := func(routes ...vpcv1.Route) client.Object {
+		return &vpcv1.RouteTable{ObjectMeta: m(rtb), Spec: vpcv1.RouteTableSpec{VPC: vpc, Routes: append([]vpcv1.Route{
+			{DestinationCIDR: "10.41.0.0/16", Local: ptr(true)}}, routes...)}}
+	}
+	toAppliance := func(cidr vpcv1.CIDR) vpcv1.Route {
+		return vpcv1.Route{DestinationCIDR: cidr, NetworkInterface: ptr(appliance)}
+	}
+	subnets := func() []client.Object {
+		return []client.Object{
+			&vpcv1.Subnet{ObjectMeta: m(pub), Spec: vpcv1.SubnetSpec{VPC: vpc, CIDR: "10.41.1.0/24"}},
+			&vpcv1.Subnet{ObjectMeta: m(priv), Spec: vpcv1.SubnetSpec{VPC: vpc, CIDR: "10.41.2.0/24", RouteTable: rtb}},
+		}
+	}
+	group := func() client.Object {
+		return &vpcv1.SecurityGroup{ObjectMeta: m(sg), Spec: vpcv1.SecurityGroupSpec{VPC: vpc,
+			Egress: []vpcv1.SecurityGroupRule{{Protocol: "all", CIDR: ptr(vpcv1.CIDR("0.0.0.0/0"))}}}}
+	}
+	eni := func() client.Object {
+		return &vpcv1.NetworkInterface{ObjectMeta: m(appliance), Spec: vpcv1.NetworkInterfaceSpec{Subnet: pub, InstanceID: "i-0ad10001",
+			MACAddress: "d0:0d:0a:d1:00:01", PrivateIP: "10.41.1.20", SecurityGroups: []string{sg}, Node: "10.111.5.70"}}
+	}
+	objects := func(rt client.Object) []client.Object {
+		return append([]client.Object{vpcObj(), rt, group(), eni()}, subnets()...)
+	}
+	subnetStatus := func() vpcv1.SubnetStatus {
+		sn := &vpcv1.Subnet{}
+		Expect(k8s.Get(suiteCtx, client.ObjectKey{Namespace: ns, Name: priv}, sn)).To(Succeed())
+		return sn.Status
+	}
+
+	It("keeps the route MidoNet holds and leaves out the one it does not, writing nothing", func() {
+		ensureCoreNetwork()
+		createNamespace(ns)
+		converged := objects(routeTable(toAppliance(routed)))
+		for _, o := range converged {
+			Expect(k8s.Create(suiteCtx, o)).To(Succeed(), "%T %s", o, o.GetName())
+		}
+		waitAllReady(converged...)
+		Eventually(func() []vpcv1.SkippedRoute { return subnetStatus().SkippedRoutes }, 30*time.Second, 200*time.Millisecond).Should(BeEmpty())
+
+		restartOnFreshControlPlane(converged...)
+
+		// Everything but the group: the appliance exists and waits for it, so it is not in
+		// force while the private subnet is reconciled. Its route table gains a second route
+		// to it, which MidoNet does not hold.
+		rt := routeTable(toAppliance(routed), toAppliance(missing))
+		for _, o := range []client.Object{vpcObj(), rt, eni()} {
+			Expect(k8s.Create(suiteCtx, o)).To(Succeed(), "%T %s", o, o.GetName())
+		}
+		for _, o := range subnets() {
+			Expect(k8s.Create(suiteCtx, o)).To(Succeed(), "%T %s", o, o.GetName())
+		}
+		Eventually(func() string {
+			c := meta.FindStatusCondition(subnetStatus().Conditions, vpcv1.ConditionReady)
+			if c == nil {
+				return ""
+			}
+			return c.Reason
+		}, 30*time.Second, 100*time.Millisecond).Should(Equal(vpcv1.ReasonReconciled))
+		Expect(readyCondition(eni()).Reason).NotTo(Equal(vpcv1.ReasonReconciled), "the appliance must not be in force yet")
+		st := subnetStatus()
+		Expect(st.SkippedRoutes).To(ConsistOf(HaveField("DestinationCIDR", string(missing))),
+			"the route MidoNet holds is adopted, the other left out")
+		Expect(st.Routes).To(BeEquivalentTo(2), "the local route and the adopted one")
+		Expect(writesSeen()).To(BeEmpty())
+
+		// The group arrives: the appliance is in force, and the second route is created.
+		Expect(k8s.Create(suiteCtx, group())).To(Succeed())
+		waitAllReady(objects(rt)...)
+		Eventually(func() []vpcv1.SkippedRoute { return subnetStatus().SkippedRoutes }, 30*time.Second, 200*time.Millisecond).Should(BeEmpty())
+		Expect(writesSeen()).To(HaveLen(1), "only the second route is created")
+		deleteAndWait(objects(rt)...)
+	})
+})

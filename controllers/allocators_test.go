@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/topology"
 )
 
 // slowCache is a client whose reads come from a cache that has not caught up with any status
@@ -39,9 +40,12 @@ func (noMidoNet) RouterNames() []string                       { return nil }
 func (noMidoNet) MetadataIDOf(string, netip.Addr) (int, bool) { return 0, false }
 func (noMidoNet) UsedMetadataIDs() []int                      { return nil }
 func (noMidoNet) HasAddrGroup(string) bool                    { return false }
-func (noMidoNet) HostFor(string) (string, bool)               { return "", false }
-func (noMidoNet) IsDependencyError(error) bool                { return false }
-func (noMidoNet) Ready(context.Context) error                 { return nil }
+func (noMidoNet) HeldRoutes(context.Context, *topology.Fragment) ([]topology.Route, error) {
+	return nil, nil
+}
+func (noMidoNet) HostFor(string) (string, bool) { return "", false }
+func (noMidoNet) IsDependencyError(error) bool  { return false }
+func (noMidoNet) Ready(context.Context) error   { return nil }
 func newFake(scheme *runtime.Scheme, objs ...client.Object) client.Client {
 	return fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
 		WithStatusSubresource(&vpcv1.NetworkInterface{}, &vpcv1.Vpc{}, &vpcv1.NatGateway{}).

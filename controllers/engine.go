@@ -33,6 +33,9 @@ type Engine interface {
 	// HasAddrGroup tells whether MidoNet holds an IP address group of that name (a reference
 	// target adopted from an existing topology).
 	HasAddrGroup(name string) bool
+	// HeldRoutes returns the routes of frag that MidoNet already holds for frag's owner,
+	// writing nothing (adoption of routes whose target no reconcile has reached yet).
+	HeldRoutes(ctx context.Context, frag *topology.Fragment) ([]topology.Route, error)
 	// UsedMetadataIDs are the metadata ids MidoNet already maps, so that a new interface
 	// never shares a metadata address with one not reconciled yet.
 	UsedMetadataIDs() []int

@@ -77,6 +77,10 @@ func (e *engine) RouterNames() []string {
 
 func (e *engine) HasAddrGroup(name string) bool { return len(e.index.AddrGroupsByName(name)) > 0 }
 
+func (e *engine) HeldRoutes(ctx context.Context, frag *topology.Fragment) ([]topology.Route, error) {
+	return e.sync.HeldRoutes(ctx, frag)
+}
+
 func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 	for _, ch := range e.index.ChainsByName(translate.VPCMetadataOutChainName(vpc)) {
 		for r := range e.index.RulesIn(ch.ID) {

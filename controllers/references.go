@@ -29,9 +29,15 @@ func getSynced[T object](ctx context.Context, c client.Client, key types.Namespa
 		return obj, notReady("%s %s is being deleted", what, key.Name)
 	}
 	if !synced(obj) {
-		return obj, notReady("%s %s is not in MidoNet yet", what, key.Name)
+		return obj, &DependencyNotReady{What: fmt.Sprintf("%s %s is not in MidoNet yet", what, key.Name), Pending: pending(obj)}
 	}
 	return obj, nil
+}
+
+// pending tells whether no reconcile has reported on an object yet: it has no Ready
+// condition (a refusal, a failure or a wait of its own would have set one).
+func pending(o object) bool {
+	return meta.FindStatusCondition(o.GetReconcileStatus().Conditions, vpcv1.ConditionReady) == nil
 }
 
 // synced tells whether an object has been synced to MidoNet at least once and still owns what

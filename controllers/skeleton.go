@@ -69,8 +69,12 @@ type kind[T object] struct {
 }
 
 // DependencyNotReady says, in a sentence, which referenced object is missing or not synced
-// yet ("Subnet subnet-11aa22bb does not exist").
-type DependencyNotReady struct{ What string }
+// yet ("Subnet subnet-11aa22bb does not exist"). Pending: the object exists and no reconcile
+// has reported on it yet (it is queued), so the wait is held back longer (waits.go).
+type DependencyNotReady struct {
+	What    string
+	Pending bool
+}
 
 func (e *DependencyNotReady) Error() string { return e.What }
 
@@ -183,7 +187,7 @@ func (r *reconciler[T]) reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	switch {
 	case errors.As(err, &dep):
 		log.V(1).Info("waiting for a dependency", "dependency", dep.What)
-		if wait := r.waits.hold(obj, dep.Error(), time.Now()); wait > 0 {
+		if wait := r.waits.hold(obj, dep.Error(), dep.Pending, time.Now()); wait > 0 {
 			// Its watches wake it when the dependency is ready; if that takes longer
 			// than the grace, the wait is reported then.
 			return ctrl.Result{RequeueAfter: wait}, nil

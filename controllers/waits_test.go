@@ -16,23 +16,63 @@ func TestDependencyWaitIsReportedAfterTheGrace(t *testing.T) {
 	sn := &vpcv1.Subnet{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "subnet-1"}}
 	t0 := time.Now()
 	const msg = "Vpc vpc-1 is not in MidoNet yet"
-	if got := w.hold(sn, msg, t0); got != dependencyGrace {
+	if got := w.hold(sn, msg, false, t0); got != dependencyGrace {
 		t.Errorf("first sight of a wait held for %s, want %s", got, dependencyGrace)
 	}
-	if got := w.hold(sn, "NetworkAcl acl-1 is not in MidoNet yet", t0.Add(time.Second)); got != dependencyGrace-time.Second {
+	if got := w.hold(sn, "NetworkAcl acl-1 is not in MidoNet yet", false, t0.Add(time.Second)); got != dependencyGrace-time.Second {
 		t.Errorf("a wait for another dependency held for %s, want the rest of the grace", got)
 	}
-	if got := w.hold(sn, msg, t0.Add(dependencyGrace)); got != 0 {
+	if got := w.hold(sn, msg, false, t0.Add(dependencyGrace)); got != 0 {
 		t.Errorf("a wait that lasted the grace held for %s more", got)
 	}
 	w.done(sn)
-	if got := w.hold(sn, msg, t0.Add(time.Hour)); got != dependencyGrace {
+	if got := w.hold(sn, msg, false, t0.Add(time.Hour)); got != dependencyGrace {
 		t.Errorf("a new wait held for %s, want %s", got, dependencyGrace)
 	}
 	sn.Status.Conditions = []metav1.Condition{{Type: vpcv1.ConditionReady, Status: metav1.ConditionFalse,
 		Reason: vpcv1.ReasonDependencyNotReady, Message: msg}}
-	if got := w.hold(sn, msg, t0.Add(time.Hour)); got != 0 {
+	if got := w.hold(sn, msg, false, t0.Add(time.Hour)); got != 0 {
 		t.Errorf("a wait the status reports already held for %s", got)
+	}
+}
+
+// A dependency that no reconcile has reported on yet (queued behind the rest of a cloud) is
+// waited for pendingGrace before the wait is reported; once it reports anything of its own
+// (it stops being pending), the usual grace counts from the start of the wait.
+func TestPendingDependencyIsWaitedForLonger(t *testing.T) {
+	w := &waitClocks{}
+	eip := &vpcv1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eip-1"}}
+	t0 := time.Now()
+	const msg = "NetworkInterface eni-1 is not in MidoNet yet"
+	if got := w.hold(eip, msg, true, t0); got != pendingGrace {
+		t.Errorf("a wait for a pending dependency held for %s, want %s", got, pendingGrace)
+	}
+	if got := w.hold(eip, msg, true, t0.Add(dependencyGrace)); got != pendingGrace-dependencyGrace {
+		t.Errorf("a wait for a pending dependency past the usual grace held for %s, want %s", got, pendingGrace-dependencyGrace)
+	}
+	if got := w.hold(eip, msg, false, t0.Add(dependencyGrace)); got != 0 {
+		t.Errorf("the dependency reported something: the wait, as long as the usual grace, is held for %s more", got)
+	}
+	if got := w.hold(eip, msg, true, t0.Add(pendingGrace)); got != 0 {
+		t.Errorf("a wait for a dependency pending for %s held for %s more", pendingGrace, got)
+	}
+}
+
+// pending is true of an object no reconcile has reported on, whatever its status holds else.
+func TestPendingIsNoReadyCondition(t *testing.T) {
+	eni := &vpcv1.NetworkInterface{}
+	if !pending(eni) {
+		t.Error("an object with no status is not pending")
+	}
+	eni.Status.Conditions = []metav1.Condition{{Type: vpcv1.ConditionReferencesResolved, Status: metav1.ConditionTrue}}
+	if !pending(eni) {
+		t.Error("an object with no Ready condition is not pending")
+	}
+	for _, reason := range []string{vpcv1.ReasonDependencyNotReady, vpcv1.ReasonConflict, vpcv1.ReasonMidoNetError} {
+		eni.Status.Conditions = []metav1.Condition{{Type: vpcv1.ConditionReady, Status: metav1.ConditionFalse, Reason: reason}}
+		if pending(eni) {
+			t.Errorf("an object whose status says %s is pending", reason)
+		}
 	}
 }
 

@@ -20,6 +20,9 @@ type SubnetInput struct {
 	// their targets resolve to (§9).
 	Routes  []RouteEntry
 	Targets RouteTargets
+	// AdoptableTargets are targets not in force yet whose routes are kept only when MidoNet
+	// holds them already (the caller's adoption; Subnet ignores them).
+	AdoptableTargets RouteTargets
 }
 
 // Subnet translates a subnet (§5, §9, §12 attachment): the VPC-router port N+1 and its route,

@@ -235,6 +235,35 @@ func (e *Engine) Delete(ctx context.Context, frag *topology.Fragment, previous [
 	return r.res, nil
 }
 
+// HeldRoutes returns the routes of frag that MidoNet holds already, matched as Sync would
+// match them for frag's owner, without writing, reading or recording anything. A route whose router or next-hop port MidoNet does not hold
+// is simply not held. Controllers use it to adopt what a fresh control plane would otherwise
+// leave out for a moment (a route to a NAT gateway no reconcile has reached yet).
+func (e *Engine) HeldRoutes(ctx context.Context, frag *topology.Fragment) ([]topology.Route, error) {
+	if err := e.ready(frag); err != nil {
+		return nil, err
+	}
+	r := e.newRun(ctx, frag, nil, true)
+	var held []topology.Route
+	for _, rt := range frag.Routes {
+		router, err := r.routerID(rt.Router)
+		if err != nil {
+			continue
+		}
+		hop, err := r.portID(rt.NextHopPort)
+		if err != nil {
+			continue
+		}
+		if err := r.ensureRoute(router, hop, rt); err != nil {
+			return nil, err
+		}
+		if _, ok := r.res.IDs[rt.Key()]; ok {
+			held = append(held, rt)
+		}
+	}
+	return held, nil
+}
+
 func (e *Engine) ready(frag *topology.Fragment) error {
 	e.init()
 	if e.Client == nil || e.Index == nil {

@@ -170,3 +170,41 @@ func TestSyncReportsMissingDependencies(t *testing.T) {
 		})
 	}
 }
+
+// HeldRoutes finds, without a request or a record, the routes of a fragment that MidoNet
+// holds: the same route as the converged one, after a restart too; not one that differs in its
+// gateway, nor one whose next-hop port MidoNet does not hold.
+func TestHeldRoutesWritesAndRecordsNothing(t *testing.T) {
+	e := newEnv(t, sim.Options{})
+	f := smallTopology()
+	first := e.sync(f, nil)
+	held := f.Routes[0]
+	otherGateway := held
+	otherGateway.Gateway = ip("10.0.1.7")
+	noPort := held
+	noPort.NextHopPort = topology.PortRef{Device: vpcRouter, Role: "nowhere"}
+	probe := topology.Fragment{Owner: topology.Owner{Kind: topology.KindSubnet, Namespace: "euca", Name: "another"},
+		Routes: []topology.Route{otherGateway, held, noPort}}
+
+	for _, restarted := range []bool{false, true} {
+		if restarted {
+			e.reload()
+		}
+		e.reset()
+		got, err := e.eng.HeldRoutes(e.ctx, &probe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Key() != held.Key() {
+			t.Errorf("restarted %v: held %v, want only %s", restarted, got, held.Key())
+		}
+		if n := len(e.sim.Server.Requests()); n != 0 {
+			t.Errorf("restarted %v: %d requests:%s", restarted, n, describe(e.sim.Server.Requests()))
+		}
+	}
+	// Nothing was recorded for the probe's owner: the converged owner still syncs with 0 writes.
+	e.reset()
+	if res := e.sync(f, first.Owned); res.Writes != 0 {
+		t.Errorf("sync after HeldRoutes: %d writes:%s", res.Writes, describe(e.writes()))
+	}
+}

@@ -2,7 +2,8 @@
 // /midonet-api, for `make run`, manual testing and clients that are not ours.
 //
 //	midonet-sim --listen 127.0.0.1:8181 [--hosts FILE] [--latency 2ms] [--jitter 1ms]
-//	            [--fail-rate 0.1] [--seed N] [--capacity N [--queue N]] [--state FILE] [--token T] [-v]
+//	            [--fail-rate 0.1] [--seed N] [--capacity N [--queue N]] [--state FILE] [--token T]
+//	            [--pprof-bind-address 127.0.0.1:6061] [-v]
 package main
 
 import (
@@ -33,6 +34,7 @@ type config struct {
 	seed     int64
 	capacity int
 	queue    int
+	pprof    string
 	verbose  bool
 }
 
@@ -48,6 +50,7 @@ func main() {
 	flag.Int64Var(&cfg.seed, "seed", 1, "seed of the jitter and failure sequence")
 	flag.IntVar(&cfg.capacity, "capacity", 0, "requests served at once, each for --latency; the rest queue, so latency grows with load (0: no limit)")
 	flag.IntVar(&cfg.queue, "queue", 0, "with --capacity, requests that may wait; more are answered 503 (0: unbounded)")
+	flag.StringVar(&cfg.pprof, "pprof-bind-address", "", "serve Go's /debug/pprof on this address (profiling the emulator itself; off when empty)")
 	flag.BoolVar(&cfg.verbose, "v", false, "log every request")
 	flag.Parse()
 
@@ -103,6 +106,14 @@ func run(cfg config, log logr.Logger) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.pprof != "" {
+		closePprof, err := servePprof(cfg.pprof)
+		if err != nil {
+			return err
+		}
+		defer closePprof()
+		log.Info("serving pprof", "addr", cfg.pprof)
+	}
 	running, err := sim.ListenHandler(cfg.listen, srv, countRequests(srv))
 	if err != nil {
 		return err

@@ -101,8 +101,8 @@ func TestSmallCloudThroughEveryPhase(t *testing.T) {
 		t.Errorf("the same view under a new version made %d writes, want 0", w)
 	}
 	// --profile: the manager's CPU over the phases that start it and over each edit, the API
-	// server's over the former, the manager's heap at the end.
-	for _, f := range []string{"cpu-cold.pprof", "cpu-restart-adopt.pprof", "kube-apiserver-cpu-cold.pprof",
+	// server's and the emulator's over the former, the manager's heap at the end.
+	for _, f := range []string{"cpu-cold.pprof", "cpu-restart-adopt.pprof", "kube-apiserver-cpu-cold.pprof", "midonet-sim-cpu-cold.pprof",
 		"cpu-rule-add.pprof", "cpu-rewrite.pprof", "heap-cold.pprof", "heap-end.pprof"} {
 		if fi, err := os.Stat(filepath.Join(cfg.WorkDir, "20", f)); err != nil || fi.Size() == 0 {
 			t.Errorf("profile %s: %v (want a non-empty file)", f, err)

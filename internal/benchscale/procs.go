@@ -248,7 +248,8 @@ func (c Counters) minus(earlier Counters) Counters {
 // emulator is a running cmd/midonet-sim.
 type emulator struct {
 	*process
-	addr string
+	addr  string
+	pprof string // its --pprof-bind-address, "" when not profiled
 }
 
 func (e *emulator) url() string { return "http://" + e.addr + "/midonet-api" }

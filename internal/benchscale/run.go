@@ -321,6 +321,13 @@ func (b *bench) startEmulator(ctx context.Context) error {
 		return err
 	}
 	args := []string{"--listen", addr, "--hosts", filepath.Join(b.dir, viewgen.HostsFile), "--latency", b.cfg.Latency.String()}
+	simPprof := ""
+	if b.cfg.Profile {
+		if simPprof, err = freeAddr(); err != nil {
+			return err
+		}
+		args = append(args, "--pprof-bind-address", simPprof)
+	}
 	if b.cfg.Capacity > 0 {
 		args = append(args, "--capacity", strconv.Itoa(b.cfg.Capacity))
 	}
@@ -329,7 +336,7 @@ func (b *bench) startEmulator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.sim = &emulator{process: p, addr: addr}
+	b.sim = &emulator{process: p, addr: addr, pprof: simPprof}
 	return b.sim.waitReady(ctx)
 }
 
@@ -434,6 +441,18 @@ func (b *bench) profileControlPlane(ctx context.Context, file string) {
 	}
 }
 
+// profileEmulator saves a CPU profile of the emulator over the first CPUProfile of a phase:
+// on the benchmark's two cores its CPU is taken from the manager and the control plane.
+func (b *bench) profileEmulator(ctx context.Context, file string) {
+	if b.sim == nil || b.sim.pprof == "" {
+		return
+	}
+	url := "http://" + b.sim.pprof + fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(b.cfg.CPUProfile.Seconds()))
+	if err := fetch(ctx, url, filepath.Join(b.dir, file)); err != nil {
+		b.progress("profile midonet-sim: %v", err)
+	}
+}
+
 // pprofUp reports whether the manager's pprof endpoint answers.
 func (b *bench) pprofUp(ctx context.Context) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.pprof+"/debug/pprof/", nil)
@@ -520,7 +539,10 @@ func (b *bench) fromStart(ctx context.Context, label string) (Phase, error) {
 		cpProfiled := make(chan struct{})
 		go func() {
 			defer close(cpProfiled)
+			done := make(chan struct{})
+			go func() { defer close(done); b.profileEmulator(ctx, "midonet-sim-cpu-"+label+".pprof") }()
 			b.profileControlPlane(ctx, "kube-apiserver-cpu-"+label+".pprof")
+			<-done
 		}()
 		go func() {
 			defer close(profiled)

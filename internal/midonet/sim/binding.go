@@ -47,7 +47,7 @@ func (c *call) serveBindings(hostID string) (reply, error) {
 			return reply{}, notFound("Port", portID)
 		}
 		if p.HostID != nil || p.InterfaceName != nil {
-			p.HostID, p.InterfaceName = nil, nil
+			c.st.setBinding(p, nil, nil)
 			c.st.touch()
 		}
 		return noContent()
@@ -92,12 +92,10 @@ func (c *call) bindPort(hostID string) (reply, error) {
 	if p.InterfaceName != nil {
 		return reply{}, conflict("Port %s is already bound to an interface", p.ID)
 	}
-	for _, other := range c.st.Ports {
-		if eqPtr(other.HostID, hostID) && eqPtr(other.InterfaceName, *iface) {
-			return reply{}, conflict("Interface %s is already bound to a port.", *iface)
-		}
+	if _, taken := c.st.boundPort(hostID, *iface); taken {
+		return reply{}, conflict("Interface %s is already bound to a port.", *iface)
 	}
-	p.HostID, p.InterfaceName = ptr(hostID), iface
+	c.st.setBinding(p, ptr(hostID), iface)
 	c.st.touch()
 	return created(c.uri("hosts", hostID, "ports", p.ID))
 }

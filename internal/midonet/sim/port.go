@@ -98,7 +98,7 @@ func (c *call) serveDevicePorts(kind, deviceID string) (reply, error) {
 		if err := c.deviceExists(kind, deviceID); err != nil {
 			return reply{}, err
 		}
-		return ok(mt, renderAll(ordered(c.st.Ports, func(p *port) bool { return p.DeviceID == deviceID }), c.renderPort))
+		return ok(mt, renderAll(c.st.devicePorts(deviceID), c.renderPort))
 	case http.MethodPost:
 		return c.createPort(kind, deviceID)
 	}
@@ -192,6 +192,7 @@ func (c *call) createPort(deviceKind, deviceID string) (reply, error) {
 		p.PortMac = ptr(midokuraMAC(p.ID))
 	}
 	c.st.Ports[p.ID] = p
+	c.st.portsOf.add(deviceID, p.ID)
 	if kind == portRouter {
 		c.st.addLocalRoutes(p)
 	}
@@ -226,6 +227,7 @@ func (c *call) updatePort(id string) (reply, error) {
 		return reply{}, f.err
 	}
 	p.InsertionIDs, p.ServiceContainerID = old.InsertionIDs, old.ServiceContainerID
+	c.st.rebind(old, p)
 	c.st.Ports[id] = p
 	c.st.touch()
 	return noContent()
@@ -263,6 +265,7 @@ func (st *store) deletePort(id string) {
 			peer.PeerID = nil
 		}
 	}
+	st.setBinding(p, nil, nil)
 	for _, g := range st.PortGroups {
 		g.PortIDs = removeString(g.PortIDs, id)
 	}

@@ -53,7 +53,7 @@ func (c *call) serveRouterRoutes(routerID string) (reply, error) {
 		if _, found := c.st.Routers[routerID]; !found {
 			return reply{}, notFound("Router", routerID)
 		}
-		return ok(mt, renderAll(ordered(c.st.Routes, func(r *route) bool { return r.RouterID == routerID }), c.renderRoute))
+		return ok(mt, renderAll(c.st.routerRoutes(routerID), c.renderRoute))
 	case http.MethodPost:
 		return c.createRoute(routerID)
 	}
@@ -117,7 +117,11 @@ func (c *call) createRoute(routerID string) (reply, error) {
 		return reply{}, notFound("Port", *r.NextHopPort)
 	}
 	r.ID = newID(id)
-	return insert(c, c.st.Routes, r, r.ID, &r.Seq, "Route", "routes")
+	rep, err := insert(c, c.st.Routes, r, r.ID, &r.Seq, "Route", "routes")
+	if err == nil {
+		c.st.routesOf.add(routerID, r.ID)
+	}
+	return rep, err
 }
 
 func canonicalRouteType(s string) (string, bool) {
@@ -144,6 +148,7 @@ func (st *store) addLocalRoutes(p *port) {
 			Type: "Local", NextHopPort: ptr(p.ID),
 		}
 		st.Routes[r.ID] = r
+		st.routesOf.add(r.RouterID, r.ID)
 	}
 }
 

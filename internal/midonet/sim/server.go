@@ -69,7 +69,8 @@ type Server struct {
 	faults *faultInjector
 
 	logMu   sync.Mutex
-	reqLog  []Request
+	reqLog  []Request // a ring of logSize once full, oldest at logHead
+	logHead int
 	logSize int
 	writes  atomic.Int64
 	reads   atomic.Int64
@@ -112,13 +113,14 @@ func (s *Server) Shutdown() { s.closeOnce.Do(func() { close(s.closing) }) }
 func (s *Server) Requests() []Request {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	return append([]Request(nil), s.reqLog...)
+	out := make([]Request, 0, len(s.reqLog))
+	return append(append(out, s.reqLog[s.logHead:]...), s.reqLog[:s.logHead]...)
 }
 
 // ResetRequests empties the request log and the write counter.
 func (s *Server) ResetRequests() {
 	s.logMu.Lock()
-	s.reqLog = nil
+	s.reqLog, s.logHead = nil, 0
 	s.logMu.Unlock()
 	s.writes.Store(0)
 	s.reads.Store(0)
@@ -140,10 +142,14 @@ func (s *Server) Writes() int64 { return s.writes.Load() }
 func (s *Server) record(req Request) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	if len(s.reqLog) >= s.logSize {
-		s.reqLog = append(s.reqLog[:0], s.reqLog[len(s.reqLog)-s.logSize+1:]...)
+	if len(s.reqLog) < s.logSize {
+		s.reqLog = append(s.reqLog, req)
+		return
 	}
-	s.reqLog = append(s.reqLog, req)
+	// Full: overwrite the oldest (shifting the whole log made every request cost the log's
+	// length once a long run had filled it).
+	s.reqLog[s.logHead] = req
+	s.logHead = (s.logHead + 1) % s.logSize
 }
 
 // call is one request being handled: the request, the store (locked by ServeHTTP) and the path.

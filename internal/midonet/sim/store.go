@@ -33,6 +33,116 @@ type store struct {
 
 	// version counts mutations; a request that changed it counts as a write.
 	version uint64
+	// bound indexes bound ports by host and interface name, for the check that an interface
+	// is bound once (a scan of every port made a cloud's bindings quadratic). Not part of the
+	// snapshot: built on first use (bindings), kept by setBinding.
+	bound map[bindKey]string
+	// portsOf and routesOf index ports by device and routes by router, for the lists of a
+	// device's children (a scan of every port or route for each made adopting a cloud
+	// quadratic). Not part of the snapshot: built on first use. Every path that creates a
+	// port or a route adds to them; deletions, cascades included, leave ids behind that the
+	// next read drops.
+	portsOf, routesOf childIndex
+}
+
+// childIndex maps a parent's id to the ids of its children in one collection. It may hold ids
+// of children that are gone or moved (dropped when read), never miss one.
+type childIndex map[string]map[string]struct{}
+
+func (x childIndex) add(parent, id string) {
+	if x == nil {
+		return // not built yet: the first read builds it from the collection
+	}
+	set := x[parent]
+	if set == nil {
+		set = map[string]struct{}{}
+		x[parent] = set
+	}
+	set[id] = struct{}{}
+}
+
+// childrenOf returns, in creation order, the objects of a collection whose parent is parent,
+// through the index *x (built from the collection when nil).
+func childrenOf[T sequenced](x *childIndex, objects map[string]T, parentOf func(T) string, parent string) []T {
+	if *x == nil {
+		*x = childIndex{}
+		for id, o := range objects {
+			x.add(parentOf(o), id)
+		}
+	}
+	set := (*x)[parent]
+	out := make([]T, 0, len(set))
+	for id := range set {
+		o, ok := objects[id]
+		if !ok || parentOf(o) != parent {
+			delete(set, id)
+			continue
+		}
+		out = append(out, o)
+	}
+	if len(set) == 0 {
+		delete(*x, parent)
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(a.seq(), b.seq()) })
+	return out
+}
+
+func portDevice(p *port) string   { return p.DeviceID }
+func routeRouter(r *route) string { return r.RouterID }
+func (st *store) devicePorts(device string) []*port {
+	return childrenOf(&st.portsOf, st.Ports, portDevice, device)
+}
+func (st *store) routerRoutes(router string) []*route {
+	return childrenOf(&st.routesOf, st.Routes, routeRouter, router)
+}
+
+// bindKey is a host's interface.
+type bindKey struct{ host, iface string }
+
+// bindings returns the index of bound ports, building it from the ports when it is not built.
+func (st *store) bindings() map[bindKey]string {
+	if st.bound == nil {
+		st.bound = map[bindKey]string{}
+		for id, p := range st.Ports {
+			if p.HostID != nil && p.InterfaceName != nil {
+				st.bound[bindKey{*p.HostID, *p.InterfaceName}] = id
+			}
+		}
+	}
+	return st.bound
+}
+
+// boundPort finds the port bound to a host's interface.
+func (st *store) boundPort(host, iface string) (*port, bool) {
+	id, ok := st.bindings()[bindKey{host, iface}]
+	if !ok {
+		return nil, false
+	}
+	p, ok := st.Ports[id]
+	return p, ok && eqPtr(p.HostID, host) && eqPtr(p.InterfaceName, iface)
+}
+
+// rebind keeps the binding index when a port's PUT replaces old with p: MidoNet takes a
+// binding from the body as it is (spec §6.1).
+func (st *store) rebind(old, p *port) {
+	host, iface := p.HostID, p.InterfaceName
+	p.HostID, p.InterfaceName = old.HostID, old.InterfaceName
+	st.setBinding(old, nil, nil)
+	st.setBinding(p, host, iface)
+}
+
+// setBinding binds p to a host's interface (nil, nil: unbinds it), keeping the index.
+func (st *store) setBinding(p *port, host, iface *string) {
+	b := st.bindings()
+	if p.HostID != nil && p.InterfaceName != nil {
+		if k := (bindKey{*p.HostID, *p.InterfaceName}); b[k] == p.ID {
+			delete(b, k)
+		}
+	}
+	p.HostID, p.InterfaceName = host, iface
+	if host != nil && iface != nil {
+		b[bindKey{*host, *iface}] = p.ID
+	}
 }
 
 func newStore() *store {

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -319,4 +321,96 @@ func TestHostBinding(t *testing.T) {
 		t.Errorf("unbound port %v", port)
 	}
 	c.expect(c.do(http.MethodDelete, "/hosts/"+node1+"/ports/"+missing, "", nil), http.StatusNotFound, "")
+
+	// The interface is free again once its port is unbound (above), or deleted; a snapshot
+	// loaded into another emulator knows what is bound.
+	bind := func(c *apiClient, port, iface string) response {
+		return c.do(http.MethodPost, "/hosts/"+node1+"/ports", tHIP, map[string]any{"portId": port, "interfaceName": iface})
+	}
+	p3 := c.bridgePort(br)
+	c.expect(bind(c, p3, "tap0"), http.StatusCreated, "")
+	c.expect(c.do(http.MethodDelete, "/ports/"+p3, "", nil), http.StatusNoContent, "")
+	c.expect(bind(c, p1, "tap0"), http.StatusCreated, "")
+	loaded := c.reloaded()
+	loaded.expect(bind(loaded, loaded.bridgePort(br), "tap0"), http.StatusConflict, "Interface tap0 is already bound to a port.")
+}
+
+// A device's ports and a router's routes are listed through an index (store.childIndex): what
+// a cascade deleted is gone from the lists, an id used again shows once, on its new parent,
+// and an emulator loaded from a snapshot lists the same.
+func TestChildListsFollowCascadesAndReuse(t *testing.T) {
+	c := newSim(t, Options{})
+	r1, r2 := c.router("r1"), c.router("r2")
+	p1, p2 := c.routerPort(r1, "10.0.1.1", 24), c.routerPort(r1, "10.0.2.1", 24)
+	p3 := c.routerPort(r2, "10.0.3.1", 24)
+	route := func(router, port, id string) {
+		c.create("/routers/"+router+"/routes", tRoute, map[string]any{"id": id, "type": "Normal", "nextHopPort": port,
+			"srcNetworkAddr": "0.0.0.0", "srcNetworkLength": 0, "dstNetworkAddr": "192.168.0.0", "dstNetworkLength": 16, "weight": 100})
+	}
+	ids := func(path, mt string) []string {
+		var out []string
+		for _, o := range c.getList(path, mt) {
+			out = append(out, o["id"].(string))
+		}
+		return out
+	}
+	normal := func(router string) []string {
+		var out []string
+		for _, o := range c.getList("/routers/"+router+"/routes", tRoutes) {
+			if o["type"] == "Normal" {
+				out = append(out, o["id"].(string))
+			}
+		}
+		return out
+	}
+	a, b := uuid.NewString(), uuid.NewString()
+	route(r1, p1, a)
+	route(r1, p2, b)
+	c.expect(c.do(http.MethodDelete, "/ports/"+p1, "", nil), http.StatusNoContent, "")
+	if got := ids("/routers/"+r1+"/ports", tPorts); !slices.Equal(got, []string{p2}) {
+		t.Errorf("r1's ports after deleting %s: %v", p1, got)
+	}
+	if got := normal(r1); !slices.Equal(got, []string{b}) {
+		t.Errorf("r1's routes after deleting the next hop of %s: %v, want [%s]", a, got, b)
+	}
+	// The id of the route the cascade deleted, used again on the other router.
+	route(r2, p3, a)
+	if got := normal(r1); !slices.Equal(got, []string{b}) {
+		t.Errorf("r1's routes after %s moved to r2: %v", a, got)
+	}
+	if got := normal(r2); !slices.Equal(got, []string{a}) {
+		t.Errorf("r2's routes: %v, want [%s]", got, a)
+	}
+	c.expect(c.do(http.MethodDelete, "/routes/"+b, "", nil), http.StatusNoContent, "")
+	route(r1, p2, b)
+	if got := normal(r1); !slices.Equal(got, []string{b}) {
+		t.Errorf("r1's routes after %s was deleted and created again: %v", b, got)
+	}
+
+	loaded := c.reloaded()
+	for _, path := range []string{"/routers/" + r1 + "/ports", "/routers/" + r2 + "/ports"} {
+		if got, want := loaded.getList(path, tPorts), c.getList(path, tPorts); len(got) != len(want) {
+			t.Errorf("%s after a snapshot: %d ports, want %d", path, len(got), len(want))
+		}
+	}
+	for _, r := range []string{r1, r2} {
+		path := "/routers/" + r + "/routes"
+		if got, want := loaded.getList(path, tRoutes), c.getList(path, tRoutes); len(got) != len(want) {
+			t.Errorf("%s after a snapshot: %d routes, want %d", path, len(got), len(want))
+		}
+	}
+}
+
+// reloaded is another emulator loaded from a snapshot of c's.
+func (c *apiClient) reloaded() *apiClient {
+	c.t.Helper()
+	snap := filepath.Join(c.t.TempDir(), "state.json")
+	if err := c.srv.Save(snap); err != nil {
+		c.t.Fatal(err)
+	}
+	loaded := newSim(c.t, Options{})
+	if err := loaded.srv.Load(snap); err != nil {
+		c.t.Fatal(err)
+	}
+	return loaded
 }

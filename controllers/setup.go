@@ -81,6 +81,7 @@ func Setup(ctx context.Context, mgr manager.Manager, engine Engine, maxConcurren
 // changes (decision 7), each passing only the changes its objects read (wakeups.go).
 func kindWatches(c client.Client) map[string][]watchSpec {
 	viaTargets := []hop{byIndex(routeTables, idxRouteTargets), byIndex(subnets, idxRouteTable)}
+	memberCounts := &burstDelays{short: memberCountDelay, long: memberBurstDelay, now: time.Now}
 	return map[string][]watchSpec{
 		topology.KindCoreNetwork: {
 			watch(&vpcv1.Vpc{}, onChange(lifecycleChanged, whileCoreDeleting(c))),
@@ -119,7 +120,7 @@ func kindWatches(c client.Client) map[string][]watchSpec {
 			// waits for, over a longer time (a thousand interfaces arriving after a restart
 			// rewrote each group's count every second).
 			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, groupsOf, groupDeleting), memberWakeDelay))),
-			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, groupsOf), memberCountDelay))),
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalescedBy(mapVia(c, groupsOf), memberCounts.delay))),
 			watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(groups, idxGroupRefs)))),
 			watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)),
 		},

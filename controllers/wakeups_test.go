@@ -7,6 +7,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -242,5 +243,28 @@ func TestMemberWakesItsGroupLaterForTheCount(t *testing.T) {
 	if q.after["sg-1"] != memberCountDelay || q.after["sg-2"] != memberWakeDelay {
 		t.Errorf("a member created wakes its group in %s and a group being deleted in %s; want %s and %s",
 			q.after["sg-1"], q.after["sg-2"], memberCountDelay, memberWakeDelay)
+	}
+}
+
+// The first wake-up of a group in a while comes after memberCountDelay; further ones while its
+// members keep arriving after memberBurstDelay; a quiet group is quick again.
+func TestMemberCountWakeUpsSlowDownInABurst(t *testing.T) {
+	now := time.Now()
+	b := &burstDelays{short: memberCountDelay, long: memberBurstDelay, now: func() time.Time { return now }}
+	sg1 := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "ns", Name: "sg-1"}}
+	sg2 := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "ns", Name: "sg-2"}}
+	if d := b.delay(sg1); d != memberCountDelay {
+		t.Errorf("first wake-up after %s, want %s", d, memberCountDelay)
+	}
+	now = now.Add(time.Second)
+	if d := b.delay(sg1); d != memberBurstDelay {
+		t.Errorf("a wake-up a second later after %s, want %s", d, memberBurstDelay)
+	}
+	if d := b.delay(sg2); d != memberCountDelay {
+		t.Errorf("another group's first wake-up after %s, want %s", d, memberCountDelay)
+	}
+	now = now.Add(memberBurstDelay)
+	if d := b.delay(sg1); d != memberCountDelay {
+		t.Errorf("a wake-up after %s of quiet after %s, want %s", memberBurstDelay, d, memberCountDelay)
 	}
 }

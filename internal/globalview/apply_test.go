@@ -488,3 +488,29 @@ func TestApplyFromInformers(t *testing.T) {
 		t.Errorf("edited view from the informers: %+v, want 1 created, 4 updated, 3 deleted", res)
 	}
 }
+
+// The objects of a projection come in the apply order of projectedKinds, which the applier
+// follows kind after kind: a Subnet after the NetworkAcl and RouteTable it names. Projected the
+// other way round, every subnet of a cold converge at 10,000 interfaces found its ACL missing
+// and reported it before the ACLs were applied.
+func TestProjectionObjectsFollowTheApplyOrder(t *testing.T) {
+	rank := map[string]int{}
+	for i, k := range projectedKinds {
+		rank[k.kind] = i + 1
+	}
+	last, seen := 0, map[string]bool{}
+	for _, obj := range projectExample(t, "ns", false).Objects() {
+		kind := refOf(obj).Kind
+		seen[kind] = true
+		r := rank[kind] // the CoreNetwork is not namespaced: 0, first
+		if r < last {
+			t.Fatalf("%s %s comes after a kind that projectedKinds applies later", kind, obj.GetName())
+		}
+		last = r
+	}
+	for _, k := range projectedKinds {
+		if !seen[k.kind] {
+			t.Errorf("the example projects no %s: the order is not checked for it", k.kind)
+		}
+	}
+}

@@ -135,3 +135,39 @@ func TestRequestLogAndWrites(t *testing.T) {
 		t.Error("reset did not reset")
 	}
 }
+
+// Lists of a router's routes run at once (GETs share the store's read lock) while the first of
+// them builds the child index: each sees every route (go test -race checks the index's lock).
+func TestConcurrentChildListsSeeEveryChild(t *testing.T) {
+	c := newSim(t, Options{})
+	rt := c.router("r")
+	p := c.routerPort(rt, "10.0.0.1", 24)
+	const routes = 100
+	for i := 0; i < routes; i++ {
+		c.create("/routers/"+rt+"/routes", tRoute, map[string]any{"type": "Normal", "nextHopPort": p, "weight": 100,
+			"srcNetworkAddr": "0.0.0.0", "srcNetworkLength": 0, "dstNetworkAddr": fmt.Sprintf("10.%d.0.0", i+1), "dstNetworkLength": 16})
+	}
+	want := len(c.getList("/routers/"+rt+"/routes", tRoutes))
+	if want < routes {
+		t.Fatalf("%d routes listed, want at least %d", want, routes)
+	}
+	for round := 0; round < 5; round++ {
+		fresh := c.reloaded() // a fresh store: its child index is not built
+		var wg sync.WaitGroup
+		got := make([]int, 8)
+		for g := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := fresh.do(http.MethodGet, "/routers/"+rt+"/routes", tRoutes, nil)
+				got[g] = len(r.list(t))
+			}()
+		}
+		wg.Wait()
+		for g, n := range got {
+			if n != want {
+				t.Errorf("round %d, list %d: %d routes, want %d", round, g, n, want)
+			}
+		}
+	}
+}

@@ -192,7 +192,7 @@ func (c *call) createPort(deviceKind, deviceID string) (reply, error) {
 		p.PortMac = ptr(midokuraMAC(p.ID))
 	}
 	c.st.Ports[p.ID] = p
-	c.st.portsOf.add(deviceID, p.ID)
+	c.st.indexPort(p)
 	if kind == portRouter {
 		c.st.addLocalRoutes(p)
 	}

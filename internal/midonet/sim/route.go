@@ -119,7 +119,7 @@ func (c *call) createRoute(routerID string) (reply, error) {
 	r.ID = newID(id)
 	rep, err := insert(c, c.st.Routes, r, r.ID, &r.Seq, "Route", "routes")
 	if err == nil {
-		c.st.routesOf.add(routerID, r.ID)
+		c.st.indexRoute(r)
 	}
 	return rep, err
 }
@@ -148,7 +148,7 @@ func (st *store) addLocalRoutes(p *port) {
 			Type: "Local", NextHopPort: ptr(p.ID),
 		}
 		st.Routes[r.ID] = r
-		st.routesOf.add(r.RouterID, r.ID)
+		st.indexRoute(r)
 	}
 }
 

@@ -3,6 +3,7 @@ package sim
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"github.com/google/uuid"
 )
@@ -43,6 +44,9 @@ type store struct {
 	// port or a route adds to them; deletions, cascades included, leave ids behind that the
 	// next read drops.
 	portsOf, routesOf childIndex
+	// idxMu guards portsOf and routesOf: GETs run at once under the server's read lock, and a
+	// list builds the index or drops what is gone from it.
+	idxMu sync.Mutex
 }
 
 // childIndex maps a parent's id to the ids of its children in one collection. It may hold ids
@@ -89,11 +93,30 @@ func childrenOf[T sequenced](x *childIndex, objects map[string]T, parentOf func(
 
 func portDevice(p *port) string   { return p.DeviceID }
 func routeRouter(r *route) string { return r.RouterID }
+
 func (st *store) devicePorts(device string) []*port {
+	st.idxMu.Lock()
+	defer st.idxMu.Unlock()
 	return childrenOf(&st.portsOf, st.Ports, portDevice, device)
 }
+
 func (st *store) routerRoutes(router string) []*route {
+	st.idxMu.Lock()
+	defer st.idxMu.Unlock()
 	return childrenOf(&st.routesOf, st.Routes, routeRouter, router)
+}
+
+// indexPort and indexRoute add a new port or route to the child lists.
+func (st *store) indexPort(p *port) {
+	st.idxMu.Lock()
+	defer st.idxMu.Unlock()
+	st.portsOf.add(p.DeviceID, p.ID)
+}
+
+func (st *store) indexRoute(r *route) {
+	st.idxMu.Lock()
+	defer st.idxMu.Unlock()
+	st.routesOf.add(r.RouterID, r.ID)
 }
 
 // bindKey is a host's interface.

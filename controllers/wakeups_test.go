@@ -246,19 +246,19 @@ func TestMemberWakesItsGroupLaterForTheCount(t *testing.T) {
 	}
 }
 
-// The first wake-up of a group in a while comes after memberCountDelay; further ones while its
-// members keep arriving after memberBurstDelay; a quiet group is quick again.
+// A group's first two wake-ups in a while come after memberCountDelay; a third within
+// memberBurstDelay (its members keep arriving) after memberBurstDelay; a quiet group is quick
+// again.
 func TestMemberCountWakeUpsSlowDownInABurst(t *testing.T) {
 	now := time.Now()
 	b := &burstDelays{short: memberCountDelay, long: memberBurstDelay, now: func() time.Time { return now }}
 	sg1 := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "ns", Name: "sg-1"}}
 	sg2 := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "ns", Name: "sg-2"}}
-	if d := b.delay(sg1); d != memberCountDelay {
-		t.Errorf("first wake-up after %s, want %s", d, memberCountDelay)
-	}
-	now = now.Add(time.Second)
-	if d := b.delay(sg1); d != memberBurstDelay {
-		t.Errorf("a wake-up a second later after %s, want %s", d, memberBurstDelay)
+	for i, want := range []time.Duration{memberCountDelay, memberCountDelay, memberBurstDelay, memberBurstDelay} {
+		if d := b.delay(sg1); d != want {
+			t.Errorf("wake-up %d, a second after the one before: after %s, want %s", i+1, d, want)
+		}
+		now = now.Add(time.Second)
 	}
 	if d := b.delay(sg2); d != memberCountDelay {
 		t.Errorf("another group's first wake-up after %s, want %s", d, memberCountDelay)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/topology"
 	"github.com/midovpc/midovpc/internal/translate"
@@ -38,16 +40,19 @@ func coreNetworkKind(d *Deps) kind[*vpcv1.CoreNetwork] {
 			}}, nil
 		},
 		// The core stays while VPCs and NAT gateways hang off eucabr.
-		blockers: func(ctx context.Context, _ *vpcv1.CoreNetwork) (int, error) {
-			vpcs := &vpcv1.VpcList{}
-			if err := d.Client.List(ctx, vpcs); err != nil {
-				return 0, err
+		blockers: func(ctx context.Context, _ *vpcv1.CoreNetwork) ([]client.Object, error) {
+			var out []client.Object
+			for _, l := range []client.ObjectList{&vpcv1.VpcList{}, &vpcv1.NatGatewayList{}} {
+				if err := d.Client.List(ctx, l); err != nil {
+					return nil, err
+				}
+				items, err := itemsOf(l)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, items...)
 			}
-			nats := &vpcv1.NatGatewayList{}
-			if err := d.Client.List(ctx, nats); err != nil {
-				return 0, err
-			}
-			return len(vpcs.Items) + len(nats.Items), nil
+			return out, nil
 		},
 	}
 }

@@ -57,6 +57,25 @@ var _ = Describe("deleting a parent", func() {
 		Expect(mentioning(midonetNames(), c.vpc, c.subnet, c.sg, c.instance)).To(BeEmpty())
 	})
 
+	It("names what holds up a deletion: the group waits for the interface that uses it", func() {
+		c := newCloud()
+		c.create()
+		c.waitReady()
+		sg := &vpcv1.SecurityGroup{ObjectMeta: objMeta(c.ns, c.sg)}
+		Expect(k8s.Delete(suiteCtx, sg)).To(Succeed())
+		Eventually(func() string {
+			cond := readyCondition(sg)
+			if cond == nil {
+				return ""
+			}
+			return cond.Reason + ": " + cond.Message
+		}, 30*time.Second, 200*time.Millisecond).Should(Equal("Deleting: waiting for what uses it to be deleted: NetworkInterface " + c.eni))
+		eni := &vpcv1.NetworkInterface{ObjectMeta: objMeta(c.ns, c.eni)}
+		Expect(k8s.Delete(suiteCtx, eni)).To(Succeed())
+		Eventually(gone(sg), 60*time.Second, 250*time.Millisecond).Should(BeTrue())
+		deleteAndWait(c.objects()...)
+	})
+
 	It("honours kubectl delete --cascade=orphan: the children stay, in Kubernetes and in MidoNet, and come back when the parent does", func() {
 		c := newCloud()
 		c.create()

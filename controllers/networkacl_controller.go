@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/topology"
 	"github.com/midovpc/midovpc/internal/translate"
@@ -38,9 +40,8 @@ func networkACLKind(d *Deps) kind[*vpcv1.NetworkAcl] {
 			}}, nil
 		},
 		// Subnet chains jump to the ACL's chains: it goes after the subnets that use it.
-		blockers: func(ctx context.Context, acl *vpcv1.NetworkAcl) (int, error) {
-			sns, err := list(ctx, d.Client, &vpcv1.SubnetList{}, acl.Namespace, idxNetworkACL, acl.Name)
-			return len(sns.Items), err
+		blockers: func(ctx context.Context, acl *vpcv1.NetworkAcl) ([]client.Object, error) {
+			return childrenOf(ctx, d.Client, acl.Namespace, idxNetworkACL, acl.Name, &vpcv1.SubnetList{})
 		},
 		owner: vpcOwner[*vpcv1.NetworkAcl](d, func(a *vpcv1.NetworkAcl) string { return a.Spec.VPC }),
 	}

@@ -43,9 +43,8 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 		},
 		// Interfaces jump to the group's chains: it goes after them (as AWS refuses to
 		// delete a group in use).
-		blockers: func(ctx context.Context, sg *vpcv1.SecurityGroup) (int, error) {
-			enis, err := list(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
-			return len(enis.Items), err
+		blockers: func(ctx context.Context, sg *vpcv1.SecurityGroup) ([]client.Object, error) {
+			return childrenOf(ctx, d.Client, sg.Namespace, idxSecurityGroups, sg.Name, &vpcv1.NetworkInterfaceList{})
 		},
 		owner: func(ctx context.Context, sg *vpcv1.SecurityGroup) (client.Object, error) {
 			if sg.Spec.VPC == "" {

@@ -59,7 +59,7 @@ type kind[T object] struct {
 	owner func(ctx context.Context, obj T) (client.Object, error)
 	// blockers are objects whose presence keeps this one from being deleted (they are not
 	// deleted on its behalf).
-	blockers func(ctx context.Context, obj T) (int, error)
+	blockers func(ctx context.Context, obj T) ([]client.Object, error)
 	// optionalRefs: parts of the spec may be left out while what they reference is missing
 	// (plan.notes); the kind carries the ReferencesResolved condition.
 	optionalRefs bool
@@ -266,12 +266,14 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 		return ctrl.Result{}, nil
 	}
 	if r.kind.blockers != nil {
-		n, err := r.kind.blockers(ctx, obj)
+		users, err := r.kind.blockers(ctx, obj)
 		if err != nil {
 			return ctrl.Result{}, err
 		}
-		if n > 0 {
-			msg := fmt.Sprintf("waiting for %d resources that use it to be deleted", n)
+		if len(users) > 0 {
+			// Named: one forgotten user (an interface with a mistyped subnet, say) holds up the
+			// deletion of its group, and of the VPC behind it.
+			msg := "waiting for what uses it to be deleted: " + r.describe(users)
 			if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
 				return ctrl.Result{}, err
 			}
@@ -299,7 +301,7 @@ func (r *reconciler[T]) reconcileDelete(ctx context.Context, obj T) (ctrl.Result
 			if len(deleting) > 0 {
 				r.Recorder.Event(obj, "Normal", vpcv1.ReasonDeletingChildren, "deleting "+r.describe(deleting))
 			}
-			msg := fmt.Sprintf("waiting for %d dependent objects to be deleted", len(children))
+			msg := "waiting for its dependents to be deleted: " + r.describe(children)
 			if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
 				return ctrl.Result{}, err
 			}
@@ -386,7 +388,7 @@ func (r *reconciler[T]) orphanDependents(ctx context.Context, obj T) (ctrl.Resul
 	if len(deleting) > 0 {
 		// Dependents deleted on their own are let finish first: after them the parent's
 		// MidoNet objects may be free to go.
-		msg := fmt.Sprintf("waiting for %d dependent objects to be deleted", len(deleting))
+		msg := "waiting for its dependents to be deleted: " + r.describe(deleting)
 		if err := r.setReady(ctx, obj, obj.DeepCopyObject().(T), metav1.ConditionFalse, vpcv1.ReasonDeleting, msg); err != nil {
 			return ctrl.Result{}, err
 		}

@@ -41,18 +41,8 @@ func coreNetworkKind(d *Deps) kind[*vpcv1.CoreNetwork] {
 		},
 		// The core stays while VPCs and NAT gateways hang off eucabr.
 		blockers: func(ctx context.Context, _ *vpcv1.CoreNetwork) ([]client.Object, error) {
-			var out []client.Object
-			for _, l := range []client.ObjectList{&vpcv1.VpcList{}, &vpcv1.NatGatewayList{}} {
-				if err := d.Client.List(ctx, l); err != nil {
-					return nil, err
-				}
-				items, err := itemsOf(l)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, items...)
-			}
-			return out, nil
+			return objectsOf([]client.ObjectList{&vpcv1.VpcList{}, &vpcv1.NatGatewayList{}},
+				func(l client.ObjectList) error { return d.Client.List(ctx, l) })
 		},
 	}
 }

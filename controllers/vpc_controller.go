@@ -99,18 +99,10 @@ func routerIndexShared(ctx context.Context, d *Deps, obj client.Object, idx int3
 
 // childrenOf lists, for each list kind, the objects whose field index names the parent.
 func childrenOf(ctx context.Context, c client.Client, ns, field, value string, lists ...client.ObjectList) ([]client.Object, error) {
-	var out []client.Object
-	for _, l := range lists {
-		if _, err := list(ctx, c, l, ns, field, value); err != nil {
-			return nil, err
-		}
-		items, err := itemsOf(l)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-	}
-	return out, nil
+	return objectsOf(lists, func(l client.ObjectList) error {
+		_, err := list(ctx, c, l, ns, field, value)
+		return err
+	})
 }
 
 // deleteFragment builds, best effort, the fragment an object owned, so that objects adopted

@@ -236,9 +236,10 @@ func (e *Engine) Delete(ctx context.Context, frag *topology.Fragment, previous [
 }
 
 // HeldRoutes returns the routes of frag that MidoNet holds already, matched as Sync would
-// match them for frag's owner, without writing, reading or recording anything. A route whose router or next-hop port MidoNet does not hold
-// is simply not held. Controllers use it to adopt what a fresh control plane would otherwise
-// leave out for a moment (a route to a NAT gateway no reconcile has reached yet).
+// match them for frag's owner, without writing, reading or recording anything. A route whose
+// router or next-hop port MidoNet does not hold is simply not held. Controllers use it to
+// adopt what a fresh control plane would otherwise leave out for a moment (a route to a NAT
+// gateway no reconcile has reached yet).
 func (e *Engine) HeldRoutes(ctx context.Context, frag *topology.Fragment) ([]topology.Route, error) {
 	if err := e.ready(frag); err != nil {
 		return nil, err

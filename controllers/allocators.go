@@ -113,7 +113,10 @@ func (a *ids) lowestFree(lo, hi int, used func(n int) (bool, error)) (int, error
 // It runs with a.mu held.
 func (a *ids) midonetIDs(e Engine) map[int]bool {
 	if a.inMidoNet == nil || time.Since(a.snapshotted) > snapshotAge {
-		a.inMidoNet = map[int]bool{}
+		if a.inMidoNet == nil {
+			a.inMidoNet = map[int]bool{}
+		}
+		clear(a.inMidoNet) // refilled in place: once a second through a converge
 		for _, n := range e.UsedMetadataIDs() {
 			a.inMidoNet[n] = true
 		}

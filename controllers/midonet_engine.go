@@ -83,12 +83,12 @@ func (e *engine) HeldRoutes(ctx context.Context, frag *topology.Fragment) ([]top
 
 func (e *engine) MetadataIDOf(vpc string, privateIP netip.Addr) (int, bool) {
 	for _, ch := range e.index.ChainsByName(translate.VPCMetadataOutChainName(vpc)) {
-		for r := range e.index.RulesIn(ch.ID) {
-			if r.Type != "snat" || r.NwSrcAddress == nil || *r.NwSrcAddress != privateIP.String() ||
-				r.NwSrcLength != 32 || len(r.NatTargets) != 1 {
+		// Only the rules of this address are read: the chain holds one per interface of the VPC.
+		for targets := range e.index.SNATTargetsFrom(ch.ID, privateIP.String(), 32) {
+			if len(targets) != 1 {
 				continue
 			}
-			if a, err := netip.ParseAddr(r.NatTargets[0].AddressFrom); err == nil {
+			if a, err := netip.ParseAddr(targets[0].AddressFrom); err == nil {
 				return translate.MetadataIDOf(a)
 			}
 		}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -57,5 +58,15 @@ func TestUsedMetadataIDsReadsOnlyMetadataChains(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, []int{12, 17}) {
 		t.Errorf("used metadata ids %v, want [12 17]", got)
+	}
+	// An interface's own id is the target of the rule of its address in its VPC's chain.
+	if id, ok := e.MetadataIDOf("vpc-1a2b3c4d", netip.MustParseAddr("10.0.1.5")); !ok || id != 17 {
+		t.Errorf("MetadataIDOf(vpc-1a2b3c4d, 10.0.1.5) = %d, %v; want 17", id, ok)
+	}
+	if id, ok := e.MetadataIDOf("vpc-1a2b3c4d", netip.MustParseAddr("10.0.1.6")); ok {
+		t.Errorf("MetadataIDOf found %d for an address without a rule", id)
+	}
+	if id, ok := e.MetadataIDOf("vpc-99999999", netip.MustParseAddr("10.0.1.5")); ok {
+		t.Errorf("MetadataIDOf found %d in a VPC without a metadata chain", id)
 	}
 }

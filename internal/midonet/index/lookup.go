@@ -340,6 +340,22 @@ func (x *Index) NatTargetsIn(chainID string) iter.Seq[midonet.NatTarget] {
 	}
 }
 
+// SNATTargetsFrom yields, for each of a chain's snat rules that match exactly the source
+// src/srcLen, its NAT targets (shared: callers must not change them), without unpacking the
+// chain's other rules. A VPC's metadata chain holds one such rule per interface, and unpacking
+// every rule of it for each interface's lookup made the lookups of a VPC quadratic in its
+// interfaces (at 10,000 interfaces, 500 per VPC: 155 MB of unpacked rules in a cold converge).
+func (x *Index) SNATTargetsFrom(chainID, src string, srcLen int) iter.Seq[[]midonet.NatTarget] {
+	rules := x.packedRulesOf(chainID)
+	return func(yield func([]midonet.NatTarget) bool) {
+		for i := range rules {
+			if rules[i].snatFrom(src, srcLen) && !yield(rules[i].natTargets()) {
+				return
+			}
+		}
+	}
+}
+
 // packedRulesOf is a chain's rules as they are now. The slice is never changed in place
 // (writes replace it), so it can be read without the lock.
 func (x *Index) packedRulesOf(chainID string) []packedRule {

@@ -297,6 +297,24 @@ func (p *packedRule) natTargets() []midonet.NatTarget {
 	return p.extra.natTargets
 }
 
+// snatFrom reports whether p is a snat rule matching exactly the source src/srcLen, without
+// unpacking it.
+func (p *packedRule) snatFrom(src string, srcLen int) bool {
+	return p.head.Value().typ == midonet.RuleTypeSNAT &&
+		p.flags&fNwSrc != 0 && str(p.nwSrc) == src && p.nwSrcLength() == srcLen
+}
+
+// nwSrcLength is p's NwSrcLength: packed, or left in the rest when it did not fit.
+func (p *packedRule) nwSrcLength() int {
+	switch {
+	case p.flags&fNwSrcLen != 0:
+		return int(p.nwSrcLen)
+	case p.extra != nil && p.extra.rest != nil:
+		return p.extra.rest.NwSrcLength
+	}
+	return 0
+}
+
 // jumpsTo reports whether p is a jump rule to chain id, without unpacking it.
 func (p *packedRule) jumpsTo(id string) bool {
 	if p.head.Value().typ != midonet.RuleTypeJump {

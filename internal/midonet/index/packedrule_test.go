@@ -77,6 +77,34 @@ func TestPackedRuleLosesNothing(t *testing.T) {
 	}
 }
 
+// TestSNATFromAgreesWithTheRule: the match on a packed rule's type and source says what the
+// unpacked rule says, for every source length (0, 32 bits and beyond it) and address.
+func TestSNATFromAgreesWithTheRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	matched := 0
+	for i := range 20000 {
+		r := randomRule(rng)
+		if i%2 == 0 {
+			r.Type = midonet.RuleTypeSNAT
+		}
+		p := packRule("chain-1", r)
+		for _, src := range []string{"10.0.1.10", ""} {
+			for _, n := range []int{0, 1, 6, math.MaxInt32 + 1} {
+				want := r.Type == midonet.RuleTypeSNAT && r.NwSrcAddress != nil && *r.NwSrcAddress == src && r.NwSrcLength == n
+				if got := p.snatFrom(src, n); got != want {
+					t.Fatalf("rule %d: snatFrom(%q, %d) = %v, want %v (%+v)", i, src, n, got, want, r)
+				}
+				if want {
+					matched++
+				}
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no rule matched: the test compared nothing")
+	}
+}
+
 // TestPackedRulesAreIndependent: a rule read from the index can be changed by its reader
 // (pointers included) without changing what the index holds.
 func TestPackedRulesAreIndependent(t *testing.T) {
@@ -138,6 +166,30 @@ func TestRuleIDsAndNatTargetsAsRulesOfSaysThem(t *testing.T) {
 	}
 	if x.RuleIDsOf("absent") != nil || len(slices.Collect(x.NatTargetsIn("absent"))) != 0 {
 		t.Error("a chain the index does not hold has rules")
+	}
+}
+
+// SNATTargetsFrom finds the targets of the snat rules with exactly that source, and no other.
+func TestSNATTargetsFrom(t *testing.T) {
+	x := New(nil, "t")
+	x.PutChain(midonet.Chain{ID: "c", Name: "c"})
+	rule := func(id, typ, src string, n int, to string) midonet.Rule {
+		return midonet.Rule{ID: id, Type: typ, FlowAction: "accept", NwSrcAddress: &src, NwSrcLength: n,
+			NatTargets: []midonet.NatTarget{{AddressFrom: to, AddressTo: to}}}
+	}
+	x.InsertRule("c", rule("a", "snat", "10.0.1.10", 32, "169.254.0.10"))
+	x.InsertRule("c", rule("b", "snat", "10.0.1.11", 32, "169.254.0.11"))
+	x.InsertRule("c", rule("c", "snat", "10.0.1.10", 24, "169.254.0.12"))
+	x.InsertRule("c", rule("d", "dnat", "10.0.1.10", 32, "169.254.0.13"))
+	got := slices.Collect(x.SNATTargetsFrom("c", "10.0.1.10", 32))
+	if len(got) != 1 || len(got[0]) != 1 || got[0][0].AddressFrom != "169.254.0.10" {
+		t.Errorf("SNATTargetsFrom(10.0.1.10/32) = %+v, want the target of rule a only", got)
+	}
+	if got := slices.Collect(x.SNATTargetsFrom("c", "10.0.1.12", 32)); len(got) != 0 {
+		t.Errorf("SNATTargetsFrom found %+v for a source no rule has", got)
+	}
+	if got := slices.Collect(x.SNATTargetsFrom("absent", "10.0.1.10", 32)); len(got) != 0 {
+		t.Errorf("a chain the index does not hold has targets: %+v", got)
 	}
 }
 

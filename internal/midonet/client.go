@@ -413,6 +413,23 @@ func (c *Client) do(ctx context.Context, cl *call) (*reply, error) {
 }
 
 // attempt sends one HTTP request, holding a rate-limiter token and an in-flight slot.
+// readBody reads an answer's body, at most maxBodyBytes of it. A body of known length is read
+// into a buffer of that size, and an empty one (a create's 201, a delete's 204) allocates
+// nothing: io.ReadAll starts every body, empty or not, with 512 bytes.
+func readBody(resp *http.Response) ([]byte, error) {
+	switch n := resp.ContentLength; {
+	case n == 0:
+		return nil, nil
+	case n > 0 && n <= maxBodyBytes:
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+}
+
 func (c *Client) attempt(ctx context.Context, cl *call, n int) (*reply, error) {
 	rep := &reply{}
 	shownURL := redact(cl.url)
@@ -464,7 +481,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*reply, error) {
 	resp, err := c.http.Do(req)
 	if err == nil {
 		rep.status, rep.header = resp.StatusCode, resp.Header
-		rep.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+		rep.body, err = readBody(resp)
 		resp.Body.Close()
 		if err != nil {
 			rep.status = 0 // the answer was cut off: count it as no answer

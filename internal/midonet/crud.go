@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 )
 
 // The generic verbs every resource file builds on. Each takes the resource kind (media type
@@ -100,33 +102,131 @@ func create[T any](ctx context.Context, c *Client, spec createSpec, body any) (*
 		}
 		return got, nil
 	}
-	if err := json.Unmarshal(payload, obj); err != nil {
+	obj, err = sent[T](body, payload)
+	if err != nil {
 		return nil, fmt.Errorf("midonet POST %s: decode %s: %w", redact(spec.coll), spec.res, err)
 	}
 	return withSelf(obj, loc), nil
 }
 
 // withSelf sets the self link (uri) of an object recorded from its request, and its id from
-// the link's last element when the request carried none (a server-chosen id).
+// the link's last element when the request carried none (a server-chosen id). Only the fields
+// T has are set: those whose JSON names are "uri" and "id" (selfFieldsOf).
 func withSelf[T any](obj *T, loc string) *T {
-	patch := map[string]string{"uri": loc}
-	var probe struct {
-		ID *string `json:"id"`
+	f := selfFieldsOf(reflect.TypeFor[T]())
+	v := reflect.ValueOf(obj).Elem()
+	if f.uri >= 0 {
+		v.Field(f.uri).SetString(loc)
 	}
-	if data, err := json.Marshal(obj); err == nil && json.Unmarshal(data, &probe) == nil && probe.ID == nil {
+	if f.id >= 0 && v.Field(f.id).String() == "" {
 		if u, err := url.Parse(loc); err == nil {
 			if i := strings.LastIndexByte(u.Path, '/'); i >= 0 && i < len(u.Path)-1 {
-				patch["id"] = u.Path[i+1:]
+				v.Field(f.id).SetString(u.Path[i+1:])
 			}
 		}
 	}
-	data, _ := json.Marshal(patch)
-	_ = json.Unmarshal(data, obj) // only fields T has are set
 	return obj
 }
 
-// resolveLocation makes a possibly relative Location absolute against the request URL.
+// selfFields are the indexes of a type's string fields named "uri" and "id" in JSON (-1: none).
+type selfFields struct{ uri, id int }
+
+var selfFieldsCache sync.Map // reflect.Type → selfFields
+
+func selfFieldsOf(t reflect.Type) selfFields {
+	if f, ok := selfFieldsCache.Load(t); ok {
+		return f.(selfFields)
+	}
+	f := selfFields{uri: -1, id: -1}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || sf.Type.Kind() != reflect.String {
+			continue
+		}
+		switch name {
+		case "uri":
+			f.uri = i
+		case "id":
+			f.id = i
+		}
+	}
+	selfFieldsCache.Store(t, f)
+	return f
+}
+
+// sent returns a copy of what a request carried, as the object it created or replaced: a deep
+// copy of body when it is a T or *T (the caller's later changes do not reach the copy, nor the
+// copy's the caller's), else payload decoded into a T. Both give what decoding payload gives
+// for the client's types, whose every field is exported and encoded; the copy saves a decode
+// per write (at 10,000 interfaces 350,000 creates, a twentieth of the manager's allocation).
+func sent[T any](body any, payload []byte) (*T, error) {
+	obj := new(T)
+	switch b := body.(type) {
+	case *T:
+		deepCopy(reflect.ValueOf(obj).Elem(), reflect.ValueOf(b).Elem())
+	case T:
+		deepCopy(reflect.ValueOf(obj).Elem(), reflect.ValueOf(&b).Elem())
+	default:
+		if err := json.Unmarshal(payload, obj); err != nil {
+			return nil, err
+		}
+	}
+	return obj, nil
+}
+
+// deepCopy sets dst, a settable zero value, to a copy of src sharing no pointer, slice or map
+// with it. Unexported struct fields are left zero, as decoding leaves them.
+func deepCopy(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Pointer:
+		if !src.IsNil() {
+			p := reflect.New(src.Type().Elem())
+			deepCopy(p.Elem(), src.Elem())
+			dst.Set(p)
+		}
+	case reflect.Slice:
+		if !src.IsNil() {
+			s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+			for i := range src.Len() {
+				deepCopy(s.Index(i), src.Index(i))
+			}
+			dst.Set(s)
+		}
+	case reflect.Map:
+		if !src.IsNil() {
+			m := reflect.MakeMapWithSize(src.Type(), src.Len())
+			for it := src.MapRange(); it.Next(); {
+				v := reflect.New(src.Type().Elem()).Elem()
+				deepCopy(v, it.Value())
+				m.SetMapIndex(it.Key(), v)
+			}
+			dst.Set(m)
+		}
+	case reflect.Struct:
+		for i := range src.NumField() {
+			if dst.Field(i).CanSet() {
+				deepCopy(dst.Field(i), src.Field(i))
+			}
+		}
+	case reflect.Interface:
+		if !src.IsNil() {
+			v := reflect.New(src.Elem().Type()).Elem()
+			deepCopy(v, src.Elem())
+			dst.Set(v)
+		}
+	default:
+		dst.Set(src)
+	}
+}
+
+// resolveLocation makes a possibly relative Location absolute against the request URL. An
+// absolute http(s) Location without dot segments, as MidoNet sends, is already that.
 func resolveLocation(requestURL, location string) string {
+	if (strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://")) &&
+		!strings.Contains(location, "/.") {
+		return location
+	}
 	base, err := url.Parse(requestURL)
 	if err != nil {
 		return location
@@ -151,13 +251,9 @@ func update[T any](ctx context.Context, c *Client, res Resource, u string, body 
 		}
 		return got, nil
 	}
-	payload, err := json.Marshal(body)
+	obj, err := sent[T](body, nil)
 	if err != nil {
-		return nil, err
-	}
-	obj := new(T)
-	if err := json.Unmarshal(payload, obj); err != nil {
-		return nil, fmt.Errorf("midonet PUT %s: decode %s: %w", redact(u), res, err)
+		return nil, fmt.Errorf("midonet PUT %s: copy %s: %w", redact(u), res, err)
 	}
 	return obj, nil
 }

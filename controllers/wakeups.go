@@ -88,6 +88,19 @@ func claimsChanged(o, n client.Object) bool {
 	return !slices.Equal(a.GetReconcileStatus().Claims, b.GetReconcileStatus().Claims)
 }
 
+// rankChanged: what the ranking of claims reads of a contender (claims.go: claimsOf, holds,
+// outranks, refused): its claims (from the spec: the generation), the claims its status
+// records, and the start of its deletion. Its creation time and uid do not change; whether
+// this process let it act changes in a reconcile of its own, which writes its claims next.
+func rankChanged(o, n client.Object) bool {
+	if lifecycleChanged(o, n) {
+		return true
+	}
+	a, okA := o.(object)
+	b, okB := n.(object)
+	return !okA || !okB || !slices.Equal(a.GetReconcileStatus().Claims, b.GetReconcileStatus().Claims)
+}
+
 // skippedRoutesChanged: the lifecycle of a subnet and the routes it left out, which its
 // route table reports.
 func skippedRoutesChanged(o, n client.Object) bool {

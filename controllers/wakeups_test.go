@@ -64,7 +64,8 @@ func wakeFixture(t *testing.T, extra ...client.Object) client.Client {
 }
 
 func wakeMeta(name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Namespace: wakeNS, Name: name, Generation: 1, ResourceVersion: "1"}
+	// The uid tells a contender from the changed object (enqueueContenders).
+	return metav1.ObjectMeta{Namespace: wakeNS, Name: name, Generation: 1, ResourceVersion: "1", UID: types.UID("uid-" + name)}
 }
 
 // syncedStatus gives an object the status of its first successful sync.
@@ -267,4 +268,39 @@ func TestMemberCountWakeUpsSlowDownInABurst(t *testing.T) {
 	if d := b.delay(sg1); d != memberCountDelay {
 		t.Errorf("a wake-up after %s of quiet after %s, want %s", memberBurstDelay, d, memberCountDelay)
 	}
+}
+
+// A holder's status writes that keep its claims wake none of its contenders; recording or
+// dropping a claim, a spec that changes its claims and the start of its deletion wake them.
+func TestHolderStatusWakesContendersOnlyWhenTheRankChanges(t *testing.T) {
+	contender := notSynced(&vpcv1.NetworkInterface{ObjectMeta: wakeMeta("eni-2"),
+		Spec: vpcv1.NetworkInterfaceSpec{Subnet: "subnet-1", PrivateIP: "10.0.1.10"}})
+	c := wakeFixture(t, contender)
+	old := get(t, c, "eni-1", &vpcv1.NetworkInterface{})
+	old.Status.Claims = claimKeys(old)
+	if len(old.Status.Claims) == 0 {
+		t.Fatal("the interface claims nothing")
+	}
+
+	ready := old.DeepCopy()
+	ready.Status.HostID = "host-1"
+	ready.Status.MidoNetIDs = append(ready.Status.MidoNetIDs, "id-2")
+	ready.Status.Conditions[0].Message = "in force except: something"
+	ready.ResourceVersion = "2"
+	expectWoken(t, "the holder's status write", woken(t, c, topology.KindNetworkInterface, old, ready))
+
+	dropped := ready.DeepCopy()
+	dropped.Status.Claims = nil
+	expectWoken(t, "the holder dropping its claims", woken(t, c, topology.KindNetworkInterface, ready, dropped), "eni-2")
+	expectWoken(t, "the holder recording its claims", woken(t, c, topology.KindNetworkInterface, dropped, ready), "eni-2")
+
+	moved := ready.DeepCopy()
+	moved.Spec.PrivateIP = "10.0.1.99"
+	moved.Generation = 2
+	expectWoken(t, "the holder's address changed", woken(t, c, topology.KindNetworkInterface, ready, moved), "eni-2")
+
+	deleting := ready.DeepCopy()
+	now := metav1.Now()
+	deleting.DeletionTimestamp = &now
+	expectWoken(t, "the holder's deletion", woken(t, c, topology.KindNetworkInterface, ready, deleting), "eni-2")
 }

@@ -218,9 +218,11 @@ func coreChanged(o, n *vpcv1.CoreNetwork) bool {
 
 // enqueueContenders wakes the objects of a kind, in any namespace, that want one of the
 // changed object's claims (claims.go): a refused object takes over once the holder is gone,
-// and a holder sees a newcomer.
+// and a holder sees a newcomer. Only the updates that change what the ranking reads pass
+// (rankChanged): the status writes that record a sync's result, one per object and sync, each
+// listed every contender of every claim for nothing.
 func enqueueContenders(c client.Client, newList func() client.ObjectList) handler.EventHandler {
-	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+	return onChange(rankChanged, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 		var reqs []reconcile.Request
 		for _, key := range claimKeys(o) {
 			l := newList()
@@ -235,7 +237,7 @@ func enqueueContenders(c client.Client, newList func() client.ObjectList) handle
 			}
 		}
 		return reqs
-	})
+	}))
 }
 
 // Parents whose deletion waits for their children.

@@ -11,15 +11,8 @@ import (
 // router document: the client's own cost (URL building, headers, limiter and slot, metrics,
 // decoding) plus a loopback round trip. Compare with BenchmarkRawHTTPGet for the bare HTTP share.
 func BenchmarkClientGetRouter(b *testing.B) {
-	srv := benchServer(b)
-	c, err := New(Config{URL: srv.URL + apiPrefix, QPS: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := benchClient(b, benchServer(b))
 	ctx := context.Background()
-	if _, err := c.Discover(ctx); err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -69,6 +62,18 @@ func benchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
+// benchClient is a client of srv without a rate limit, its API discovered.
+func benchClient(b *testing.B, srv *httptest.Server) *Client {
+	c, err := New(Config{URL: srv.URL + apiPrefix, QPS: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Discover(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
 // BenchmarkClientCreateRule measures one CreateRule against a local server that answers as
 // MidoNet does, 201 with a Location and no body: the client's cost of a create, the request
 // encoded and the rule recorded from it, plus a loopback round trip.
@@ -82,14 +87,8 @@ func BenchmarkClientCreateRule(b *testing.B) {
 		w.WriteHeader(http.StatusCreated)
 	}))
 	b.Cleanup(srv.Close)
-	c, err := New(Config{URL: srv.URL + apiPrefix, QPS: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := benchClient(b, srv)
 	ctx := context.Background()
-	if _, err := c.Discover(ctx); err != nil {
-		b.Fatal(err)
-	}
 	proto, src, dst := 6, "10.0.0.0", "10.1.2.3"
 	rule := &Rule{ID: "4b9c1a52-8f0e-4d3b-a6c7-2e1f0d9b8a77", Type: "accept", NwProto: &proto,
 		NwSrcAddress: &src, NwSrcLength: 16, NwDstAddress: &dst, NwDstLength: 32,

@@ -17,7 +17,7 @@ func Report(w io.Writer, cfg Config, sizes []Size) {
 	if cfg.Concurrency > 0 {
 		conc = fmt.Sprint(cfg.Concurrency)
 	}
-	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = minimum writes × latency / concurrency: %s\n",
+	fmt.Fprintf(w, "emulator latency %s, capacity %s; latency bound = ⌈minimum writes / concurrency⌉ × latency, concurrency: %s\n",
 		cfg.Latency, capacityString(cfg.Capacity), conc)
 	if cfg.MemoryLimit != "" {
 		fmt.Fprintf(w, "manager --memory-limit=%s%s%s\n", cfg.MemoryLimit, inMiB(cfg.MemoryLimit), deployedNote(cfg.MemoryLimit, cfg.ManagerBin))

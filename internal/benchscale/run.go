@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -138,9 +139,15 @@ func (p Phase) Concurrency(configured int) float64 {
 
 const defaultConcurrency = 16
 
-// LatencyBound is MinWrites × latency / concurrency, in seconds.
+// LatencyBound is the fewest round trips the phase's minimum writes take at its concurrency,
+// ⌈MinWrites / concurrency⌉, times the latency, in seconds: a single write takes one latency,
+// not a fraction of it.
 func (p Phase) LatencyBound(latency time.Duration, configured int) float64 {
-	return float64(p.MinWrites) * latency.Seconds() / p.Concurrency(configured)
+	if p.MinWrites <= 0 {
+		return 0
+	}
+	rounds := math.Ceil(float64(p.MinWrites) / p.Concurrency(configured))
+	return rounds * latency.Seconds()
 }
 
 // MeanInFlight is the mean number of MidoNet requests in flight during the phase.

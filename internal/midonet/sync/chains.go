@@ -17,7 +17,8 @@ import (
 // recomputed after each call; only then are the unmatched old rules deleted, bottom-up. At
 // every moment a packet meets the first matching rule of the old or of the new list, never an
 // empty or half-built chain. The whole edit holds the chain's lock, so the positional edits of
-// two owners in one shared chain never interleave.
+// two owners in one shared chain never interleave (contributions placed First, whose position
+// is always 1, share it: lockContribution).
 
 // ensureChainRules edits the owner's chains. A chain whose rules refer to something missing (a
 // security group's chain not synced yet) is left as it is and reported; the others proceed.
@@ -214,13 +215,11 @@ func (r *run) ensureContributedRules() error {
 }
 
 func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wantedRule) error {
-	unlock := r.e.lock(chainID)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindChain, chainID); err != nil {
-			return err
-		}
+	unlock, err := r.lockContribution(chainID, cr.Placement != topology.Last)
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	// The chain's rules by id only: the keys are remembered, and a shared chain holds a rule
 	// per contributor (a VPC's metadata chains one per interface).
 	cur := r.e.Index.RuleIDsOf(chainID)
@@ -251,10 +250,39 @@ func (r *run) contribute(chainID string, cr topology.ChainRules, wanted []wanted
 		}
 		r.keep(key, got.ID)
 		r.placement.set(got.ID, cr.Placement)
+		// Other owners' contributions may have landed meanwhile (a shared lock): read again.
 		cur = r.e.Index.RuleIDsOf(chainID)
-		keys = slices.Insert(keys, got.Position-1, w.key)
+		keys = r.e.shared.of(chainID, cur, r.e.Index.Rule)
 	}
 	return nil
+}
+
+// lockContribution takes a shared chain's lock for a contribution, the chain read again first
+// if it is stale (a chain marked stale meanwhile only risks a 409 on a create, which adopts). Rules placed First go in at position 1, which is right whatever else goes in
+// meanwhile, and contributions are order-free: the contributions of many owners to one chain
+// (a VPC's metadata chains take one from each of its interfaces) go out at once, under the
+// shared lock. The owner's positional edits, deletes, refreshes and rules placed Last (their
+// position counts the chain's rules) take the exclusive lock, so none of them runs while
+// contributions are in flight. MidoNet may then order concurrent contributions otherwise
+// than the index: drift detection ignores positions, and the owner's positions count only how
+// many contributions stand first, which both agree on.
+func (r *run) lockContribution(chainID string, shared bool) (func(), error) {
+	if !shared {
+		unlock := r.e.lock(chainID)
+		if !r.findOnly {
+			if err := r.e.Index.RefreshIfStale(r.ctx, index.KindChain, chainID); err != nil {
+				unlock()
+				return nil, err
+			}
+		}
+		return unlock, nil
+	}
+	if err := r.refreshStale(index.KindChain, chainID); err != nil {
+		return nil, err
+	}
+	m := r.e.containerLock(chainID)
+	m.RLock()
+	return m.RUnlock, nil
 }
 
 // lcs returns the index pairs (into a, into b) of a longest common subsequence of a and b.

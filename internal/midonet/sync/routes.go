@@ -28,14 +28,16 @@ func (r *run) ensureRoutes() error {
 	return nil
 }
 
+// ensureRoute edits one route under the entry lock of its destination, not the router's lock:
+// routes are order-free, and every interface of the cloud adds one to eucart (a thousand
+// interfaces each waited for the route before theirs, one round trip at a time). The routes
+// that could match each other (RoutesTo: the same destination) still wait for each other.
 func (r *run) ensureRoute(router, hop string, rt topology.Route) error {
-	unlock := r.e.lock(router)
-	defer unlock()
-	if !r.findOnly {
-		if err := r.e.Index.RefreshIfStale(r.ctx, index.KindRouter, router); err != nil {
-			return err
-		}
+	if err := r.refreshStale(index.KindRouter, router); err != nil {
+		return err
 	}
+	unlock := r.e.lockEntry(router, "route "+rt.Dst.String())
+	defer unlock()
 	key := rt.Key()
 	var cands []midonet.Route
 	for _, a := range r.e.Index.RoutesTo(router, rt.Dst) {

@@ -87,8 +87,11 @@ type flowCase struct {
 	// wantSrc is the source address the receiver sees, when it matters (NAT); ending in a
 	// dot, a prefix (metadata addresses depend on the order interfaces were created in).
 	wantSrc string
-	// reply, when set, is the verdict of the answer traced with the forward state.
-	reply, replyTo string
+	// reply, when set, is the verdict of the answer traced with the forward state; replyWhy a
+	// part of the answer's trace.
+	reply, replyTo, replyWhy string
+	// never are hops neither the packet nor its answer may take (a rule that must not decide).
+	never []string
 }
 
 func tcp(dport int) trace.Flow {
@@ -188,12 +191,20 @@ func check(t *testing.T, n *trace.Network, cases []flowCase) {
 			if tc.wantWhy != "" && !strings.Contains(text, tc.wantWhy) {
 				t.Errorf("trace does not mention %q:\n%s", tc.wantWhy, text)
 			}
+			for _, hop := range tc.never {
+				if strings.Contains(text, hop) {
+					t.Errorf("trace takes %q:\n%s", hop, text)
+				}
+			}
 			if tc.wantSrc != "" && (res.Received == nil || !sameSource(res.Received.Src.String(), tc.wantSrc)) {
 				t.Errorf("received with source %v, want %s:\n%s", res.Received, tc.wantSrc, text)
 			}
 			if tc.reply != "" {
-				if res.Reply == nil || res.Reply.Verdict != tc.reply || !reaches(res.Reply, tc.replyTo) {
+				if res.Reply == nil || res.Reply.Verdict != tc.reply || (tc.replyTo != "" && !reaches(res.Reply, tc.replyTo)) {
 					t.Errorf("reply: want %s to %s:\n%s", tc.reply, tc.replyTo, text)
+				}
+				if res.Reply != nil && !strings.Contains(res.Reply.String(), tc.replyWhy) {
+					t.Errorf("reply does not mention %q:\n%s", tc.replyWhy, text)
 				}
 			}
 		})
@@ -234,6 +245,15 @@ func TestDHCPOnlyFromMidoNet(t *testing.T) {
 		// leaving to the router: it meets the egress ACL (which allows everything here).
 		{name: "instance to the internet, UDP 67, meets the egress ACL", from: "i-01234567", to: "8.8.8.8", flow: dhcpFrom(68, 67),
 			want: trace.Delivered, wantTo: "uplink", wantWhy: "sc_subnet-11aa22bb_out #5 jump: → acl_egress_vpc-0a1b2c3d_acl-3c3c3c3c"},
+		// Through the NAT gateway, which has a port on subnet-11aa22bb's bridge: the DHCP accepts
+		// no longer match what crosses that port either. Out, the packet leaves to the NAT
+		// gateway's port through the egress ACL (#5); the answer from the internet enters from
+		// that port and meets the ingress ACL, whose #6 denies UDP from outside the VPC.
+		{name: "instance through the NAT gateway, UDP 67, both ways through the NAT subnet's ACL", from: "i-23456789", to: "198.51.100.7",
+			flow: dhcpFrom(68, 67), want: trace.Delivered, wantTo: "uplink", wantSrc: "10.116.150.20",
+			wantWhy: "sc_subnet-11aa22bb_out #5 jump: → acl_egress_vpc-0a1b2c3d_acl-3c3c3c3c", reply: trace.Dropped,
+			replyWhy: "dropped: drop by acl_ingress_vpc-0a1b2c3d_acl-3c3c3c3c #6 (bridge in)",
+			never:    []string{"sc_subnet-11aa22bb_out #3", "sc_subnet-11aa22bb_in #3"}},
 	})
 	for _, inst := range []string{"i-01234567", "i-12345678"} {
 		res, err := base.DHCP(inst)

@@ -172,11 +172,15 @@ func TestWorkedExampleSubnet(t *testing.T) {
 		t.Errorf("bridge = %+v", sub.Bridges)
 	}
 	src := func(p string) *netip.Prefix { q := cidr(p); return &q }
-	// midovpc's difference: the DHCP accepts leave out what enters from (in) or leaves to (out)
-	// the VPC router, so UDP 67–68 from or to outside the subnet meets the ACL.
+	// midovpc's difference: the DHCP accepts match only a client without an address (in) or
+	// the limited broadcast (out), and leave out what enters from (in) or leaves to (out) the
+	// VPC router, so UDP 67–68 from or to outside the subnet meets the ACL, through the VPC
+	// router's port or a NAT gateway's.
 	routerPort := []topology.PortRef{{Device: "vb_vpc-1a2b3c4d_subnet-11112222", Role: "router"}}
-	dhcpIn := topology.Rule{Type: "accept", InPorts: routerPort, InvInPorts: true, NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
-	dhcpOut := topology.Rule{Type: "accept", OutPorts: routerPort, InvOutPorts: true, NWProto: num(17), TPDst: &topology.Range{Start: 67, End: 68}}
+	dhcpIn := topology.Rule{Type: "accept", InPorts: routerPort, InvInPorts: true, NWProto: num(17), NWSrc: src("0.0.0.0/32"),
+		TPDst: &topology.Range{Start: 67, End: 68}}
+	dhcpOut := topology.Rule{Type: "accept", OutPorts: routerPort, InvOutPorts: true, NWProto: num(17), NWDst: src("255.255.255.255/32"),
+		TPDst: &topology.Range{Start: 67, End: 68}}
 	assertRules(t, "sc_in", chainOf(t, sub, "sc_subnet-11112222_in").Rules, []topology.Rule{
 		{Type: "accept", NWSrc: src("10.0.1.0/30")}, {Type: "accept", NWSrc: src("169.254.0.0/16")}, dhcpIn,
 		// midovpc's difference: the subnet's own addresses coming back from outside the VPC

@@ -78,10 +78,15 @@ func Subnet(owner topology.Owner, in SubnetInput, s Settings) (topology.Fragment
 // and sends its reply out of that port only (midolman PacketWorkflow.handleDHCP, DhcpImpl), so
 // neither crosses the bridge's filters; what the accept still serves is DHCP between the
 // subnet's own ports (a request MidoNet does not answer, flooded on the bridge). It therefore
-// excludes the VPC router's port: in the in-chain by the port the packet enters from
-// (invInPorts), in the out-chain by the port it leaves to (invOutPorts; MidoNet sets the out
-// port for unicast, a flood has none and still matches). Same position, one rule replaced per
-// chain on adoption.
+// matches what only such DHCP carries: in the in-chain a source of 0.0.0.0 (a client without
+// an address), in the out-chain the limited broadcast (unicast DHCP inside the subnet has both
+// addresses in N/L and is accepted by the intra-subnet rules); and it excludes the VPC
+// router's port: in the in-chain by the port the packet enters from (invInPorts), in the
+// out-chain by the port it leaves to (invOutPorts; MidoNet sets the out port for unicast, a
+// flood has none and still matches). The addresses also keep out what crosses a NAT
+// gateway's port on the bridge (an instance's UDP 67–68 through the gateway and the
+// internet's answers), which the port exclusion alone let past the ACL. Same position, one
+// rule replaced per chain on adoption.
 //
 // With an ACL, sc_<subnet>_in also sends through the ACL, before the intra-subnet accept, a
 // packet that enters the bridge from the VPC router (routerPort) with both addresses inside
@@ -101,16 +106,19 @@ func subnetChains(vpc string, sub SubnetRef, acl string, routerPort topology.Por
 			side(&r, p)
 			rules = append(rules, r)
 		}
-		// DHCP between the subnet's own ports only: not from (in) or to (out) the VPC
-		// router, so a packet routed in from outside, or out towards it, on UDP 67–68 meets
-		// the ACL like any other.
+		// DHCP between the subnet's own ports only: from a client without an address (in)
+		// or to the limited broadcast (out), and not from (in) or to (out) the VPC router, so
+		// a packet routed in from outside, or out towards it, on UDP 67–68 meets the ACL like
+		// any other, whichever port it crosses (the VPC router's or a NAT gateway's).
 		dhcp := accept()
 		dhcp.NWProto = num(ProtocolUDP)
 		dhcp.TPDst = &topology.Range{Start: 67, End: 68}
 		if inbound {
 			dhcp.InPorts, dhcp.InvInPorts = []topology.PortRef{routerPort}, true
+			dhcp.NWSrc = prefixOf(DHCPReplySource)
 		} else {
 			dhcp.OutPorts, dhcp.InvOutPorts = []topology.PortRef{routerPort}, true
+			dhcp.NWDst = prefixOf(DHCPReplyDestination)
 		}
 		rules = append(rules, dhcp)
 		if inbound && acl != "" {

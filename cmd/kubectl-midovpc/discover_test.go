@@ -16,7 +16,8 @@ import (
 )
 
 // TestTopologyFindsTheManagersMidoNet: without --midonet-url, the plugin reads the URL and
-// tenant the manager published, through the kubeconfig, as `kubectl midovpc` would.
+// tenant the manager published, through the kubeconfig, as `kubectl midovpc` would; so do
+// trace and reachability, which also read a snapshot.
 func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 	env, err := testenv.Start()
 	if err != nil {
@@ -41,6 +42,15 @@ func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 		t.Errorf("nothing published: exit %d, stderr %s", got.code, got.stderr)
 	}
 
+	// The commands that read a snapshot or MidoNet say both, and where they looked.
+	for _, args := range [][]string{{"trace", "--from", "203.0.113.5", "--to", "10.116.150.11"}, {"reachability"}} {
+		got := invoke(args...)
+		if got.code != exitUsage || !strings.Contains(got.stderr, "--midonet-url or --snapshot is required") ||
+			!strings.Contains(got.stderr, "midovpc-system/midovpc-midonet") {
+			t.Errorf("%s, nothing published: exit %d, stderr %s", args[0], got.code, got.stderr)
+		}
+	}
+
 	ctx := context.Background()
 	url := startMidoNet(t, sim.Options{})
 	if err := env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: endpoint.DefaultNamespace}}); err != nil {
@@ -52,6 +62,16 @@ func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 	got = invoke("topology")
 	if got.code != exitOK || !strings.Contains(got.stdout, "tenant euca_tenant_1 (MidoNet v5.0)") || !strings.Contains(got.stdout, "└── eucart\n") {
 		t.Errorf("published endpoint: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
+
+	// trace and reachability find it too (the published MidoNet holds no VPC: nothing to
+	// reach, said as a result, not as a missing source).
+	if got := invoke("reachability"); got.code != exitError || !strings.Contains(got.stderr, "no interface in MidoNet at "+url) {
+		t.Errorf("reachability, published endpoint: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
+	if got := invoke("trace", "--from", "203.0.113.5", "--to", "10.116.150.11"); got.code != exitError ||
+		!strings.Contains(got.stderr, "eucart has none") {
+		t.Errorf("trace, published endpoint: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}
 
 	// The flags still win: another tenant, and another URL.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/midovpc/midovpc/internal/topoview"
 )
@@ -25,16 +26,18 @@ func (s *sourceFlags) bind(fs *flag.FlagSet) {
 // errNoSource is a command-line error: the caller prints it with the usage.
 var errNoSource = errors.New("--midonet-url or --snapshot is required (or set $" + midonetURLEnv + ")")
 
-// load reads the snapshot: from the file when --snapshot is given, else from MidoNet. Errors
-// are phrased for the operator; a missing source is errNoSource.
+// load reads the snapshot: from the file when --snapshot is given, else from MidoNet, found
+// as every command finds it (--midonet-url, $MIDOVPC_MIDONET_URL, else the endpoint the
+// manager publishes). Errors are phrased for the operator; a missing source is errNoSource,
+// with where the manager's endpoint was looked for.
 func (s *sourceFlags) load(ctx context.Context) (*topoview.Snapshot, error) {
 	if s.snapshotFile != "" {
 		return topoview.ReadSnapshotFile(s.snapshotFile)
 	}
-	if s.url == "" {
-		return nil, errNoSource
-	}
 	client, err := s.client()
+	if errors.Is(err, errNoURL) {
+		return nil, fmt.Errorf("%w%s", errNoSource, strings.TrimPrefix(err.Error(), errNoURL.Error()))
+	}
 	if err != nil {
 		return nil, err
 	}

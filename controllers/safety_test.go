@@ -274,6 +274,68 @@ var _ = Describe("a rule that names another security group", Serial, Ordered, fu
 		waitAllReady(a, b)
 		Consistently(func() int64 { return mido.Server.Writes() }, 3*time.Second, 200*time.Millisecond).Should(BeZero())
 	})
+
+	It("stays in force while the other group's deletion waits for its interfaces, and goes before that group's address groups", func() {
+		eni := &vpcv1.NetworkInterface{ObjectMeta: objMeta(c.ns, c.eni)}
+		setGroups := func(groups ...string) {
+			Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(eni), eni)).To(Succeed())
+			eni.Spec.SecurityGroups = groups
+			Expect(k8s.Update(suiteCtx, eni)).To(Succeed())
+		}
+		setGroups(c.sg, b.Name)
+		waitAllReady(eni, a, b)
+		aIn := chainByName("sg_ingress_" + a.Name).ID
+		rules, err := mn.ListRules(suiteCtx, aIn)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rules).To(HaveLen(1))
+		rule := rules[0].ID
+		rulesOfA := func() int {
+			rules, err := mn.ListRules(suiteCtx, aIn)
+			Expect(err).NotTo(HaveOccurred())
+			return len(rules)
+		}
+		var bAll string
+		groups, err := mn.ListIPAddrGroups(suiteCtx)
+		Expect(err).NotTo(HaveOccurred())
+		for _, g := range groups {
+			if g.Name == "sg_all_"+b.Name {
+				bAll = g.ID
+			}
+		}
+		Expect(bAll).NotTo(BeEmpty())
+
+		// b's interface holds its deletion up: b is in force, and so is a's rule naming it.
+		Expect(k8s.Delete(suiteCtx, &vpcv1.SecurityGroup{ObjectMeta: objMeta(c.ns, b.Name)})).To(Succeed())
+		Eventually(func() string {
+			cond := readyCondition(b)
+			return cond.Reason + ": " + cond.Message
+		}, 30*time.Second, 200*time.Millisecond).Should(Equal("Deleting: waiting for what uses it to be deleted: NetworkInterface " + c.eni))
+		Consistently(rulesOfA, 3*time.Second, 200*time.Millisecond).Should(Equal(1))
+		Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(a), a)).To(Succeed())
+		Expect(a.Status.PendingGroups).To(BeEmpty())
+		Expect(apimeta.IsStatusConditionTrue(a.Status.Conditions, vpcv1.ConditionReferencesResolved)).To(BeTrue())
+
+		// The interface leaves b: a drops its rule, then b removes its address groups and goes.
+		mido.Server.ResetRequests()
+		setGroups(c.sg)
+		Eventually(gone(b), 30*time.Second, 250*time.Millisecond).Should(BeTrue())
+		Expect(rulesOfA()).To(BeZero())
+		Eventually(func() []string {
+			Expect(k8s.Get(suiteCtx, client.ObjectKeyFromObject(a), a)).To(Succeed())
+			return a.Status.PendingGroups
+		}, 10*time.Second, 200*time.Millisecond).Should(Equal([]string{b.Name}))
+		ruleGone, groupGone := -1, -1
+		for i, r := range mido.Server.Requests() {
+			switch {
+			case r.Method == "DELETE" && strings.HasSuffix(r.Path, "/rules/"+rule):
+				ruleGone = i
+			case r.Method == "DELETE" && strings.HasSuffix(r.Path, "/ip_addr_groups/"+bAll):
+				groupGone = i
+			}
+		}
+		Expect(ruleGone).To(BeNumerically(">=", 0), "a's rule naming b was never deleted")
+		Expect(groupGone).To(BeNumerically(">", ruleGone), "b's sg_all_ group deleted before a's rule naming it")
+	})
 })
 
 var _ = Describe("deleting a VPC, children first", Serial, func() {

@@ -42,9 +42,15 @@ func securityGroupKind(d *Deps) kind[*vpcv1.SecurityGroup] {
 			return p, nil
 		},
 		// Interfaces jump to the group's chains: it goes after them (as AWS refuses to
-		// delete a group in use).
+		// delete a group in use). Then the rules of other groups that name it go (each drops
+		// it, as it would a group that does not exist: groupInForce), and only then its
+		// address groups, which those rules match on.
 		blockers: func(ctx context.Context, sg *vpcv1.SecurityGroup) ([]client.Object, error) {
-			return childrenOf(ctx, d.Client, sg.Namespace, idxSecurityGroups, sg.Name, &vpcv1.NetworkInterfaceList{})
+			users, err := childrenOf(ctx, d.Client, sg.Namespace, idxSecurityGroups, sg.Name, &vpcv1.NetworkInterfaceList{})
+			if err != nil || len(users) > 0 {
+				return users, err
+			}
+			return groupReferrers(ctx, d.Client, sg)
 		},
 		owner: func(ctx context.Context, sg *vpcv1.SecurityGroup) (client.Object, error) {
 			if sg.Spec.VPC == "" {
@@ -93,8 +99,14 @@ func securityGroupInput(ctx context.Context, d *Deps, sg *vpcv1.SecurityGroup) (
 			}
 		case err != nil:
 			return in, 0, err
-		case groupInForce(d, g):
-			in.KnownGroups = append(in.KnownGroups, g.Name)
+		default:
+			ok, err := groupInForce(ctx, d, g)
+			if err != nil {
+				return in, 0, err
+			}
+			if ok {
+				in.KnownGroups = append(in.KnownGroups, g.Name)
+			}
 		}
 	}
 	enis, err := listShared(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, sg.Namespace, idxSecurityGroups, sg.Name)
@@ -131,17 +143,49 @@ func sgRules(rules []vpcv1.SecurityGroupRule, path string) ([]translate.Security
 	return out, nil
 }
 
-// groupInForce tells whether a rule may reference the group: it is synced and not being
-// deleted, or (adoption) its address group is already in MidoNet and it is not refused.
-func groupInForce(d *Deps, g *vpcv1.SecurityGroup) bool {
+// groupInForce tells whether a rule may reference the group: it is synced, or (adoption) its
+// address group is already in MidoNet and it is not refused. A group being deleted stays in
+// force while interfaces still use it: its deletion waits for them, its MidoNet objects stay
+// until then, and a rule of another group that names it is not removed before it has to be
+// (a kubectl delete of a group whose interfaces are still there took away, at once and for
+// as long as they stayed, what every group referencing it allowed). Once no interface uses
+// it, its deletion waits for those rules to go (groupReferrers), and this says they must.
+func groupInForce(ctx context.Context, d *Deps, g *vpcv1.SecurityGroup) (bool, error) {
 	if !g.DeletionTimestamp.IsZero() {
-		return false
+		if !synced(g) {
+			return false, nil
+		}
+		members, err := listShared(ctx, d.Client, &vpcv1.NetworkInterfaceList{}, g.Namespace, idxSecurityGroups, g.Name)
+		if err != nil {
+			return false, err
+		}
+		return len(members.Items) > 0, nil
 	}
 	if synced(g) {
-		return true
+		return true, nil
 	}
 	c := meta.FindStatusCondition(g.Status.Conditions, vpcv1.ConditionReady)
-	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name))
+	return (c == nil || c.Reason != vpcv1.ReasonConflict) && d.Engine.HasAddrGroup(translate.SGAllGroupName(g.Name)), nil
+}
+
+// groupReferrers lists the other groups of the namespace whose rules name sg and are in force
+// in MidoNet: synced, not being deleted, with sg not among the groups their last sync left
+// out (status.pendingGroups). A group being deleted is not waited for: two groups that name
+// each other and are deleted together would wait on each other, and its own chains, rules
+// included, go with it.
+func groupReferrers(ctx context.Context, c client.Client, sg *vpcv1.SecurityGroup) ([]client.Object, error) {
+	l, err := listShared(ctx, c, &vpcv1.SecurityGroupList{}, sg.Namespace, idxGroupRefs, sg.Name)
+	if err != nil {
+		return nil, err
+	}
+	var out []client.Object
+	for i := range l.Items {
+		r := &l.Items[i]
+		if r.Name != sg.Name && r.DeletionTimestamp.IsZero() && synced(r) && !slices.Contains(r.Status.PendingGroups, sg.Name) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // groupInMidoNet tells whether a group that is not applied in the namespace counts as in force

@@ -123,6 +123,11 @@ func kindWatches(c client.Client) map[string][]watchSpec {
 			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalescedBy(mapVia(c, groupsOf), memberCounts.delay))),
 			watch(&vpcv1.SecurityGroup{}, onChange(readinessChanged, mapVia(c, self, byIndex(groups, idxGroupRefs)))),
 			watch(&vpcv1.SecurityGroup{}, enqueueContenders(c, groups)),
+			// A group being deleted is in force for the rules naming it while interfaces use
+			// it (groupInForce): the last of them gone wakes those groups, which drop it; each
+			// that has (its pendingGroups) wakes the group, whose deletion waits for them.
+			watch(&vpcv1.NetworkInterface{}, onChange(lifecycleChanged, coalesced(mapVia(c, groupsOf, groupDeleting, byIndex(groups, idxGroupRefs)), memberWakeDelay))),
+			watch(&vpcv1.SecurityGroup{}, onChange(pendingGroupsChanged, mapVia(c, referencedOf, groupDeleting))),
 		},
 		topology.KindNetworkInterface: {
 			watch(&vpcv1.CoreNetwork{}, coreChanges(enqueueAll(c, interfaces))),

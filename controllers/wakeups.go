@@ -47,6 +47,18 @@ func lifecycleChanged(o, n client.Object) bool {
 		o.GetDeletionTimestamp().IsZero() != n.GetDeletionTimestamp().IsZero()
 }
 
+// pendingGroupsChanged: the lifecycle, and which of the groups it names a group's last sync
+// left out (status.pendingGroups): what the deletion of a group it names waits for
+// (groupReferrers).
+func pendingGroupsChanged(o, n client.Object) bool {
+	if lifecycleChanged(o, n) {
+		return true
+	}
+	a, okA := o.(*vpcv1.SecurityGroup)
+	b, okB := n.(*vpcv1.SecurityGroup)
+	return !okA || !okB || !slices.Equal(a.Status.PendingGroups, b.Status.PendingGroups)
+}
+
 // readinessChanged: the lifecycle, and what references read of what they refer to (getSynced,
 // inForce, groupInForce, vpcRef): whether it is in MidoNet, whether it is refused, and the
 // router index a VPC's or NAT gateway's dependents build their names with; and whether it is

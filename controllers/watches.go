@@ -287,6 +287,13 @@ func groupsOf(o client.Object) []string {
 	}
 	return nil
 }
+// referencedOf: the groups a group's rules name.
+func referencedOf(o client.Object) []string {
+	if x, ok := o.(*vpcv1.SecurityGroup); ok {
+		return referencedGroups(x)
+	}
+	return nil
+}
 func vpcOf(o client.Object) []string {
 	switch x := o.(type) {
 	case *vpcv1.Subnet:

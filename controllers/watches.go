@@ -287,6 +287,7 @@ func groupsOf(o client.Object) []string {
 	}
 	return nil
 }
+
 // referencedOf: the groups a group's rules name.
 func referencedOf(o client.Object) []string {
 	if x, ok := o.(*vpcv1.SecurityGroup); ok {

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr/testr"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -95,9 +97,10 @@ func projectView(t *testing.T, data []byte) *Projection {
 	return p
 }
 
-// The view is the source of truth for what it projects: a projected object deleted by hand
-// comes back (a new object, the view's spec) without a new version of the view, and an
-// object applied by hand beside the projection is left alone.
+// The view is the source of truth for what it projects: a projected object deleted or edited
+// by hand comes back (a new object, the view's spec) without a new version of the view, the
+// ProjectionRepaired event names what was put back, and an object applied by hand beside the
+// projection is left alone.
 func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 	r, c := fastRunner(t, 100*time.Millisecond)
 	ns, path, ctx := r.Namespace, r.Path, context.Background()
@@ -112,9 +115,46 @@ func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	edited := &vpcv1.SecurityGroup{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sg-5e5e5e5e"}, edited); err != nil {
+		t.Fatal(err)
+	}
+	wantIngress := len(edited.Spec.Ingress)
+	edited.Spec.Ingress = append(edited.Spec.Ingress, vpcv1.SecurityGroupRule{Protocol: "tcp",
+		Ports: &vpcv1.PortRange{From: 8080, To: 8080}, CIDR: ptrTo(vpcv1.CIDR("0.0.0.0/0"))})
+	if err := c.Update(ctx, edited); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.Delete(ctx, sg); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "the edited group put back", func() error {
+		back := &vpcv1.SecurityGroup{}
+		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sg-5e5e5e5e"}, back); err != nil {
+			return err
+		}
+		if len(back.Spec.Ingress) != wantIngress {
+			return fmt.Errorf("%d ingress rules, want %d", len(back.Spec.Ingress), wantIngress)
+		}
+		return nil
+	})
+	eventually(t, "ProjectionRepaired names what it put back", func() error {
+		events := &corev1.EventList{}
+		if err := c.List(ctx, events, client.MatchingFields{"reason": ReasonProjectionRepaired}); err != nil {
+			return err
+		}
+		var msgs []string
+		for _, e := range events.Items {
+			msgs = append(msgs, e.Message)
+		}
+		all := strings.Join(msgs, "\n")
+		for _, want := range []string{"create SecurityGroup " + ns + "/sg-6f6f6f6f", "update SecurityGroup " + ns + "/sg-5e5e5e5e"} {
+			if !strings.Contains(all, want) {
+				return fmt.Errorf("no %q in the events: %s", want, all)
+			}
+		}
+		return nil
+	})
 	eventually(t, "the deleted group put back", func() error {
 		back := &vpcv1.SecurityGroup{}
 		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sg-6f6f6f6f"}, back); err != nil {

@@ -69,6 +69,9 @@ type confirmation struct {
 type ApplyResult struct {
 	// Created, Updated, Unchanged and Deleted count projected objects.
 	Created, Updated, Unchanged, Deleted int
+	// Changes are the objects created, updated and deleted, in no particular order (what a
+	// repair names).
+	Changes []Change
 	// Writes counts every write call made (namespace create, applies, deletes).
 	Writes int
 	// Generations is the metadata.generation of every projected object after the apply:
@@ -182,6 +185,14 @@ type change struct {
 	obj client.Object
 	ref ObjectRef
 	cur client.Object
+}
+
+// action is what applying the change does: create (the cluster has no copy) or update.
+func (c change) action() string {
+	if c.cur == nil {
+		return "create"
+	}
+	return "update"
 }
 
 // plan compares every object of p with the cluster's copy, in apply order. Unchanged
@@ -365,6 +376,7 @@ feed:
 		}
 		res.Created += o.res.Created
 		res.Updated += o.res.Updated
+		res.Changes = append(res.Changes, o.res.Changes...)
 		res.Writes += o.res.Writes
 		maps.Copy(res.Generations, o.res.Generations)
 	}
@@ -404,6 +416,9 @@ func (a *Applier) applyOne(ctx context.Context, c change, uids map[ObjectRef]typ
 	} else {
 		res.Updated++
 	}
+	if !dryRun {
+		res.Changes = append(res.Changes, Change{Action: c.action(), Object: c.ref})
+	}
 	return u.GetUID(), nil
 }
 
@@ -437,6 +452,7 @@ func (a *Applier) prune(ctx context.Context, live map[ObjectRef]client.Object, w
 				return fmt.Errorf("prune %s: %w", ref, err)
 			}
 			res.Deleted++
+			res.Changes = append(res.Changes, Change{Action: "delete", Object: ref})
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -372,10 +374,27 @@ func (r *Runner) repair(ctx context.Context) {
 	if res.Created+res.Updated+res.Deleted == 0 {
 		return
 	}
-	msg := fmt.Sprintf("put back what was changed outside version %s of the view: %d created, %d updated, %d deleted",
-		p.Version, res.Created, res.Updated, res.Deleted)
+	msg := fmt.Sprintf("put back what was changed outside version %s of the view: %d created, %d updated, %d deleted (%s)",
+		p.Version, res.Created, res.Updated, res.Deleted, describeChanges(res.Changes, maxNamedChanges))
 	r.Log.Info(msg)
 	r.event(ctx, "Warning", ReasonProjectionRepaired, msg)
+}
+
+// maxNamedChanges bounds the objects a repair names in its event and log line.
+const maxNamedChanges = 10
+
+// describeChanges names the changes, sorted, at most max of them: "update SecurityGroup
+// ns/sg-6f6f6f6f, create Subnet ns/subnet-11aa22bb and 3 more".
+func describeChanges(changes []Change, max int) string {
+	names := make([]string, 0, len(changes))
+	for _, c := range changes {
+		names = append(names, c.Action+" "+c.Object.String())
+	}
+	slices.Sort(names)
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
 // checkAck writes the ack file once every object of the pending version is Ready.

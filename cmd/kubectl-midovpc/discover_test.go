@@ -10,7 +10,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/endpoint"
+	"github.com/midovpc/midovpc/internal/midonet"
 	"github.com/midovpc/midovpc/internal/midonet/sim"
 	"github.com/midovpc/midovpc/internal/testenv"
 )
@@ -72,6 +74,32 @@ func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 	if got := invoke("trace", "--from", "203.0.113.5", "--to", "10.116.150.11"); got.code != exitError ||
 		!strings.Contains(got.stderr, "eucart has none") {
 		t.Errorf("trace, published endpoint: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
+
+	// topology eni-…: a primary interface is named after its instance in MidoNet; its
+	// NetworkInterface, read through the same kubeconfig, says which.
+	mc, err := midonet.New(midonet.Config{URL: url, Tenant: "euca_tenant_1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mc.CreateChain(ctx, &midonet.Chain{Name: "ic_i-0a0a0a0a_prechain"}); err != nil {
+		t.Fatal(err)
+	}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "topology-eni"}}
+	if err := env.Client.Create(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	eni := &vpcv1.NetworkInterface{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "eni-0a0a0a0a"},
+		Spec: vpcv1.NetworkInterfaceSpec{Subnet: "subnet-0a0a0a0a", InstanceID: "i-0a0a0a0a", MACAddress: "d0:0d:0a:0a:0a:0a",
+			PrivateIP: "10.0.1.10", Node: "10.111.5.70"}}
+	if err := env.Client.Create(ctx, eni); err != nil {
+		t.Fatal(err)
+	}
+	if got := invoke("topology", "eni-0a0a0a0a"); got.code != exitOK || !strings.Contains(got.stdout, "ic_i-0a0a0a0a_prechain") {
+		t.Errorf("topology of a primary interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
+	if got := invoke("topology", "eni-0b0b0b0b"); got.code != exitError || !strings.Contains(got.stderr, "no NetworkInterface eni-0b0b0b0b in any namespace") {
+		t.Errorf("topology of an unknown interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}
 
 	// The flags still win: another tenant, and another URL.

@@ -1,12 +1,21 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
+
+	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
+	"github.com/midovpc/midovpc/internal/translate"
 
 	"github.com/midovpc/midovpc/internal/topoview"
 )
@@ -53,11 +62,27 @@ func runTopology(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if len(resourceIDs) == 1 {
-		topo = onlyResource(topo, resourceIDs[0])
-		if empty(topo) {
-			fmt.Fprintf(stderr, "%s topology: no MidoNet object of tenant %s is named after %s\n", programName, mn.tenant, resourceIDs[0])
+		id := resourceIDs[0]
+		only := onlyResource(topo, id)
+		if empty(only) && strings.HasPrefix(id, "eni-") {
+			// A primary interface (device index 0) is named after its instance in MidoNet,
+			// as eucanetd named it: find the instance through the cluster.
+			name, err := interfaceName(ctx, fs, id)
+			if err != nil {
+				fmt.Fprintf(stderr, "%s topology: no MidoNet object of tenant %s is named after %s, and its NetworkInterface "+
+					"could not be read to find its instance (a primary interface is named after its instance: give its i- id): %v\n",
+					programName, mn.tenant, id, err)
+				return exitError
+			}
+			if name != id {
+				only = onlyResource(topo, name)
+			}
+		}
+		if empty(only) {
+			fmt.Fprintf(stderr, "%s topology: no MidoNet object of tenant %s is named after %s\n", programName, mn.tenant, id)
 			return exitError
 		}
+		topo = only
 	}
 	switch output {
 	case "json":
@@ -92,4 +117,44 @@ func writeYAML(w io.Writer, topo *topoview.Topology) error {
 	}
 	_, err = w.Write(data)
 	return err
+}
+
+// interfaceName is the name MidoNet knows the interface eniID by (its instance id for device
+// index 0: translate.InterfaceName), read from its NetworkInterface in any namespace through
+// the kubeconfig (--kubeconfig, $KUBECONFIG). Without one, or when namespaces disagree, it
+// says so.
+func interfaceName(ctx context.Context, fs *flag.FlagSet, eniID string) (string, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if f := fs.Lookup("kubeconfig"); f != nil {
+		rules.ExplicitPath = f.Value.String()
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return "", fmt.Errorf("kubeconfig: %w", err)
+	}
+	scheme, err := vpcv1.SchemeBuilder.Build()
+	if err != nil {
+		return "", err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return "", err
+	}
+	var l vpcv1.NetworkInterfaceList
+	if err := c.List(ctx, &l, client.MatchingFields{"metadata.name": eniID}); err != nil {
+		return "", err
+	}
+	names := map[string]bool{}
+	for _, eni := range l.Items {
+		names[translate.InterfaceName(eni.Name, eni.Spec.InstanceID, int(eni.Spec.DeviceIndex))] = true
+	}
+	switch len(names) {
+	case 0:
+		return "", fmt.Errorf("no NetworkInterface %s in any namespace", eniID)
+	case 1:
+		for n := range names {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("NetworkInterfaces %s of several namespaces name different instances: %v", eniID, slices.Sorted(maps.Keys(names)))
 }

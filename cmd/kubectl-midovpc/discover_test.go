@@ -98,6 +98,10 @@ func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 	if got := invoke("topology", "eni-0a0a0a0a"); got.code != exitOK || !strings.Contains(got.stdout, "ic_i-0a0a0a0a_prechain") {
 		t.Errorf("topology of a primary interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}
+	// trace takes it too, as its instance (which this MidoNet has no port for).
+	if got := invoke("trace", "--from", "eni-0a0a0a0a", "--to", "8.8.8.8"); !strings.Contains(got.stderr, `--from: "i-0a0a0a0a" is neither`) {
+		t.Errorf("trace from a primary interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
 	if got := invoke("topology", "eni-0b0b0b0b"); got.code != exitError || !strings.Contains(got.stderr, "no NetworkInterface eni-0b0b0b0b in any namespace") {
 		t.Errorf("topology of an unknown interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}

@@ -102,6 +102,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	if net == nil {
 		return code
 	}
+	*from, *to = primaryInterface(fs, net, *from), primaryInterface(fs, net, *to)
 	var res *trace.Result
 	if *dhcp {
 		res, err = net.DHCP(*from)
@@ -143,4 +144,24 @@ func loadNetwork(fs *flag.FlagSet, src *sourceFlags, timeout time.Duration, stde
 		return nil, exitError
 	}
 	return trace.NewNetwork(snap), exitOK
+}
+
+// primaryInterface turns the id of a primary interface (device index 0), which MidoNet knows
+// by its instance id, into that instance id, read from its NetworkInterface through the
+// kubeconfig; any other endpoint, or one the cluster cannot tell, is returned as it is.
+func primaryInterface(fs *flag.FlagSet, net *trace.Network, spec string) string {
+	if !strings.HasPrefix(spec, "eni-") {
+		return spec
+	}
+	for _, i := range net.Interfaces() {
+		if i.Name == spec {
+			return spec
+		}
+	}
+	ctx, cancel := commandContext(10 * time.Second)
+	defer cancel()
+	if name, err := interfaceName(ctx, fs, spec); err == nil {
+		return name
+	}
+	return spec
 }

@@ -102,6 +102,10 @@ func TestTopologyFindsTheManagersMidoNet(t *testing.T) {
 	if got := invoke("trace", "--from", "eni-0a0a0a0a", "--to", "8.8.8.8"); !strings.Contains(got.stderr, `--from: "i-0a0a0a0a" is neither`) {
 		t.Errorf("trace from a primary interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}
+	// objects, which reads MidoNet's names only, says which instance id to give.
+	if got := invoke("objects", "eni-0a0a0a0a"); !strings.Contains(got.stdout, "eni-0a0a0a0a is the primary interface of i-0a0a0a0a, whose name MidoNet uses: objects i-0a0a0a0a") {
+		t.Errorf("objects of a primary interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
+	}
 	if got := invoke("topology", "eni-0b0b0b0b"); got.code != exitError || !strings.Contains(got.stderr, "no NetworkInterface eni-0b0b0b0b in any namespace") {
 		t.Errorf("topology of an unknown interface: exit %d, stdout %s, stderr %s", got.code, got.stdout, got.stderr)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/midovpc/midovpc/internal/maintenance"
 )
@@ -80,7 +81,27 @@ func runObjects(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, line)
 	}
+	if strings.HasPrefix(m.ID, "eni-") && allMissing(m.Objects) {
+		// A primary interface is named after its instance: say which, when the cluster knows.
+		hint := "a primary interface (device index 0) is named after its instance: give its i- id"
+		ctx, cancel := commandContext(10 * time.Second)
+		defer cancel()
+		if name, err := interfaceName(ctx, fs, m.ID); err == nil && name != m.ID {
+			hint = fmt.Sprintf("%s is the primary interface of %s, whose name MidoNet uses: objects %s", m.ID, name, name)
+		}
+		fmt.Fprintf(stdout, "(nothing is named after %s; %s)\n", m.ID, hint)
+	}
 	return exitOK
+}
+
+// allMissing tells whether none of a model's named objects is in MidoNet.
+func allMissing(objs []maintenance.Object) bool {
+	for _, o := range objs {
+		if o.Status != maintenance.StatusMissing {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *session) printModels(stdout io.Writer, models []maintenance.Model) int {

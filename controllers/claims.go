@@ -45,6 +45,7 @@ const (
 	claimMAC       = "mac:"       // <namespace>/<subnet>/<mac>: one per bridge
 	claimPublicIP  = "public-ip:" // one per cloud (eucart)
 	claimCIDR      = "cidr:"      // <namespace>/<vpc>/<cidr>: subnets of a VPC must not overlap
+	claimEIPOf     = "eip-of:"    // <namespace>/<interface>: one elastic IP per interface
 )
 
 // claim is one id or address a resource wants.
@@ -101,7 +102,14 @@ func claimsOf(o client.Object) []claim {
 		}
 		return out
 	case *vpcv1.ElasticIP:
-		return []claim{{claimPublicIP + string(x.Spec.PublicIP), "public IP " + string(x.Spec.PublicIP)}}
+		out := []claim{{claimPublicIP + string(x.Spec.PublicIP), "public IP " + string(x.Spec.PublicIP)}}
+		// An interface has one private address, and an elastic IP is a 1:1 NAT of it: a
+		// second one would take over the first's SNAT (the instance's source address on the
+		// internet) without a word.
+		if x.Spec.NetworkInterface != "" {
+			out = append(out, claim{claimEIPOf + ns + "/" + x.Spec.NetworkInterface, "NetworkInterface " + x.Spec.NetworkInterface})
+		}
+		return out
 	}
 	return nil
 }
@@ -135,6 +143,8 @@ func claimants(key string) []func() client.ObjectList {
 		return []func() client.ObjectList{interfaces, natGateways}
 	case strings.HasPrefix(key, claimPublicIP):
 		return []func() client.ObjectList{elasticIPs, natGateways}
+	case strings.HasPrefix(key, claimEIPOf):
+		return []func() client.ObjectList{elasticIPs}
 	}
 	return nil
 }
@@ -256,6 +266,10 @@ func (r *refusal) Error() string {
 	}
 	if strings.HasPrefix(r.claim.key, claimCIDR) {
 		return fmt.Sprintf("%s overlaps %s (%s)", r.claim.what, by, why)
+	}
+	if strings.HasPrefix(r.claim.key, claimEIPOf) {
+		return fmt.Sprintf("%s already has an elastic IP, %s (%s): one per interface; disassociate that one first",
+			r.claim.what, by, why)
 	}
 	return fmt.Sprintf("%s is in use by %s (%s)", r.claim.what, by, why)
 }

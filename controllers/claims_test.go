@@ -121,6 +121,30 @@ func TestAddressesInUse(t *testing.T) {
 	}
 }
 
+// An interface has one elastic IP: a second one for it is refused, whatever its address.
+func TestOneElasticIPPerInterface(t *testing.T) {
+	ctx := context.Background()
+	first := &vpcv1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eip-1", UID: "1", CreationTimestamp: metav1.Unix(1, 0)},
+		Spec: vpcv1.ElasticIPSpec{PublicIP: "10.116.150.11", NetworkInterface: "eni-00000001"}}
+	second := &vpcv1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eip-2", UID: "2", CreationTimestamp: metav1.Unix(2, 0)},
+		Spec: vpcv1.ElasticIPSpec{PublicIP: "10.116.150.12", NetworkInterface: "eni-00000001"}}
+	elsewhere := &vpcv1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "eip-3", UID: "3", CreationTimestamp: metav1.Unix(3, 0)},
+		Spec: vpcv1.ElasticIPSpec{PublicIP: "10.116.150.13", NetworkInterface: "eni-00000001"}}
+	unassociated := &vpcv1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "eip-4", UID: "4", CreationTimestamp: metav1.Unix(4, 0)},
+		Spec: vpcv1.ElasticIPSpec{PublicIP: "10.116.150.14"}}
+	c := claimsClient(t, first, second, elsewhere, unassociated)
+	r, _ := refused(ctx, c, second, nil)
+	if r == nil || r.reason() != vpcv1.ReasonAddressInUse ||
+		!contains(r.Error(), "NetworkInterface eni-00000001 already has an elastic IP, ElasticIP ns/eip-1 (it is older): one per interface") {
+		t.Fatalf("second elastic IP of the interface: %v", r)
+	}
+	for _, ok := range []*vpcv1.ElasticIP{first, elsewhere, unassociated} {
+		if r, _ := refused(ctx, c, ok, nil); r != nil {
+			t.Errorf("%s refused: %v", ok.Name, r)
+		}
+	}
+}
+
 func TestPublicIPRanges(t *testing.T) {
 	cn := &vpcv1.CoreNetwork{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: vpcv1.CoreNetworkSpec{PublicIPs: []string{"10.116.150.10-10.116.150.254", "192.0.2.7"}}}
 	for ip, want := range map[string]bool{"10.116.150.10": true, "10.116.150.254": true, "10.116.150.255": false, "192.0.2.7": true, "192.0.2.8": false} {

@@ -183,6 +183,20 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		deleteAndWait(overlap, outside)
 	})
 
+	It("refuse a second elastic IP for an interface: the first keeps its SNAT", func() {
+		mido.Server.ResetRequests()
+		second := &vpcv1.ElasticIP{ObjectMeta: m("eip-second-" + c.eni), Spec: vpcv1.ElasticIPSpec{
+			PublicIP: vpcv1.IPv4(fmt.Sprintf("10.116.151.%d", 10+c.n)), NetworkInterface: c.eni}}
+		Expect(k8s.Create(suiteCtx, second)).To(Succeed())
+		expectRefused(second, vpcv1.ReasonAddressInUse, "NetworkInterface "+c.eni+" already has an elastic IP", c.ns+"/"+c.eip, "one per interface")
+		Consistently(func() int64 { return mido.Server.Writes() }, 2*time.Second, 200*time.Millisecond).Should(BeZero())
+		Expect(eucartRoutesTo(string(second.Spec.PublicIP))).To(BeEmpty())
+		Expect(eucartRoutesTo(c.publicIP)).To(HaveLen(1))
+		deleteAndWait(second)
+		Expect(eucartRoutesTo(c.publicIP)).To(HaveLen(1))
+		c.waitReady()
+	})
+
 	It("refuse an elastic IP already in use elsewhere; its route passes on when the holder goes", func() {
 		other := newCloud()
 		other.publicIP = c.publicIP

@@ -39,6 +39,9 @@ func natGatewayKind(d *Deps, rtids *ids) kind[*vpcv1.NatGateway] {
 				return nil, &InvalidSpec{fmt.Errorf("NatGateway %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
 					nat.Name, priv, sref.ID, sref.CIDR)}
 			}
+			if err := checkNotReserved("NatGateway "+nat.Name, sref, priv); err != nil {
+				return nil, err
+			}
 			pub, err := parseIP(string(*nat.Spec.PublicIP))
 			if err != nil {
 				return nil, &InvalidSpec{fmt.Errorf("spec.publicIP: %w", err)}

@@ -82,6 +82,9 @@ func networkInterfaceInput(ctx context.Context, d *Deps, mdids *ids, eni *vpcv1.
 		return in, s, &InvalidSpec{fmt.Errorf("NetworkInterface %s spec.privateIP: %s is not in subnet %s (%s); use an address of that subnet",
 			eni.Name, ip, sref.ID, sref.CIDR)}
 	}
+	if err := checkNotReserved("NetworkInterface "+eni.Name, sref, ip); err != nil {
+		return in, s, err
+	}
 	in = translate.NetworkInterfaceInput{
 		VPC: vref, Subnet: sref, ENIID: eni.Name, InstanceID: eni.Spec.InstanceID,
 		DeviceIndex: int(eni.Spec.DeviceIndex), MAC: string(eni.Spec.MACAddress), PrivateIP: ip,

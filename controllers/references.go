@@ -194,3 +194,14 @@ func listShared[L client.ObjectList](ctx context.Context, c client.Client, l L, 
 	}
 	return l, c.List(ctx, l, opts...)
 }
+
+// checkNotReserved refuses, as an invalid spec, a private IP that is one of the subnet's
+// reserved addresses (translate.ReservedAddress): the first four and the last.
+func checkNotReserved(who string, sref translate.SubnetRef, ip netip.Addr) error {
+	why := translate.ReservedAddress(sref.CIDR, ip)
+	if why == "" {
+		return nil
+	}
+	return &InvalidSpec{fmt.Errorf("%s spec.privateIP: %s is %s in subnet %s (%s); the first four addresses and the last are reserved: use one of %s–%s",
+		who, ip, why, sref.ID, sref.CIDR, translate.SubnetAddress(sref.CIDR, 4), translate.LastAddress(sref.CIDR).Prev())}
+}

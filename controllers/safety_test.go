@@ -171,6 +171,24 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		deleteAndWait(sameIP, sameMAC)
 	})
 
+	It("refuse an interface on one of the subnet's reserved addresses: its gateway, its broadcast", func() {
+		mido.Server.ResetRequests()
+		var enis []client.Object
+		for k, last := range []int{1, 255} {
+			eni := &vpcv1.NetworkInterface{ObjectMeta: m(hexID("eni", 0x7200+k*0x100+c.n)), Spec: vpcv1.NetworkInterfaceSpec{Subnet: c.subnet,
+				InstanceID: hexID("i", 0x7200+k*0x100+c.n), MACAddress: vpcv1.MAC(fmt.Sprintf("d0:0d:72:00:00:%02x", k)),
+				PrivateIP: vpcv1.IPv4(fmt.Sprintf("10.%d.1.%d", c.n, last)), SecurityGroups: []string{c.sg}, SourceDestCheck: true, Node: "10.111.5.70"}}
+			Expect(k8s.Create(suiteCtx, eni)).To(Succeed())
+			enis = append(enis, eni)
+		}
+		expectRefused(enis[0], vpcv1.ReasonInvalidSpec, fmt.Sprintf("spec.privateIP: 10.%d.1.1 is the VPC router's port (the subnet's gateway)", c.n),
+			fmt.Sprintf("use one of 10.%d.1.4–10.%d.1.254", c.n, c.n))
+		expectRefused(enis[1], vpcv1.ReasonInvalidSpec, fmt.Sprintf("10.%d.1.255 is the subnet's broadcast address", c.n))
+		Consistently(func() int64 { return mido.Server.Writes() }, 2*time.Second, 200*time.Millisecond).Should(BeZero())
+		c.waitReady()
+		deleteAndWait(enis...)
+	})
+
 	It("refuse a subnet that overlaps a sibling, and one outside its VPC", func() {
 		overlap := &vpcv1.Subnet{ObjectMeta: m(hexID("subnet", 0x7000+c.n)), Spec: vpcv1.SubnetSpec{VPC: c.vpc, CIDR: vpcv1.CIDR(fmt.Sprintf("10.%d.1.128/25", c.n))}}
 		outside := &vpcv1.Subnet{ObjectMeta: m(hexID("subnet", 0x7100+c.n)), Spec: vpcv1.SubnetSpec{VPC: c.vpc, CIDR: "192.168.7.0/24"}}

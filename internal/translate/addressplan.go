@@ -110,6 +110,41 @@ func SubnetAddress(subnet netip.Prefix, n int) netip.Addr {
 	return mustOffset(subnet.Masked().Addr(), n)
 }
 
+// ReservedAddress says why ip may not be the address of an interface or NAT gateway in the
+// subnet, "" when it may. As in AWS and Eucalyptus, the first four addresses and the last are
+// not handed out: N+0 the network, N+1 the VPC router's port (the subnet's gateway), N+2
+// answered by the VPC router (DNS; the bridge's ARP entry for it names the router port), N+3
+// reserved, and the broadcast address. Here it is more than a convention: an interface holding
+// N+1 or N+2 would put an ARP entry for the gateway's address on the bridge, and
+// sc_<subnet>_in/_out accept N/30 ahead of the network ACL.
+func ReservedAddress(subnet netip.Prefix, ip netip.Addr) string {
+	subnet = subnet.Masked()
+	if !subnet.Contains(ip) || !ip.Is4() {
+		return ""
+	}
+	switch ip {
+	case subnet.Addr():
+		return "the subnet's network address"
+	case SubnetAddress(subnet, 1):
+		return "the VPC router's port (the subnet's gateway)"
+	case SubnetAddress(subnet, 2):
+		return "answered by the VPC router (DNS)"
+	case SubnetAddress(subnet, 3):
+		return "reserved"
+	case LastAddress(subnet):
+		return "the subnet's broadcast address"
+	}
+	return ""
+}
+
+// LastAddress is the highest address of an IPv4 prefix (its broadcast address).
+func LastAddress(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	n |= uint32(1)<<(32-p.Bits()) - 1
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
 // validSubnet checks an IPv4 subnet given as its network address with room for .1–.3.
 func validSubnet(what string, p netip.Prefix) error {
 	if !p.IsValid() || !p.Addr().Is4() {

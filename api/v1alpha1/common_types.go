@@ -133,7 +133,13 @@ type CIDR string
 // +kubebuilder:validation:XValidation:rule="isIP(self) && ip(self).family() == 4",message="must be an IPv4 address such as 10.0.1.10"
 type IPv4 string
 
-// MAC is an Ethernet address as six colon-separated hex octets, such as d0:0d:12:34:56:78.
+// MAC is an Ethernet address as six colon-separated hex octets, such as d0:0d:12:34:56:78:
+// a unicast one (the subnet's bridge learns it as one port's: a multicast or broadcast address
+// there would take every flooded frame, ARP requests included), and not in MidoNet's range for
+// router ports, ac:ca:ba:… (one there would take the traffic of the router port whose MAC it
+// is, the subnet's gateway).
 // +kubebuilder:validation:MaxLength=17
 // +kubebuilder:validation:XValidation:rule="self.matches('^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$')",message="must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78"
+// +kubebuilder:validation:XValidation:rule="!self.matches('^.[13579bdfBDF]')",message="must be a unicast MAC address (the lowest bit of the first octet clear), such as d0:0d:12:34:56:78: a multicast or broadcast one would take every frame the subnet's bridge floods"
+// +kubebuilder:validation:XValidation:rule="!self.matches('^[aA][cC]:[cC][aA]:[bB][aA]:')",message="must not be in MidoNet's range for router ports (ac:ca:ba:…): it would take the traffic of the subnet's gateway; use the cloud's prefix, such as d0:0d:12:34:56:78"
 type MAC string

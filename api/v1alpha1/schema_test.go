@@ -118,6 +118,27 @@ var _ = DescribeTable("invalid objects are rejected with a message naming the fi
 		},
 		want: []string{"spec.macAddress", "must be a MAC address, six pairs of hex digits separated by colons such as d0:0d:12:34:56:78"},
 	}),
+	Entry("an interface with a broadcast MAC", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+				Subnet: "subnet-00000001", MACAddress: "ff:ff:ff:ff:ff:ff", PrivateIP: "10.0.1.5"}}
+		},
+		want: []string{"spec.macAddress", "must be a unicast MAC address"},
+	}),
+	Entry("a NAT gateway with a multicast MAC", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.NatGateway{ObjectMeta: meta(ns, "nat-00000000000000001"), Spec: vpcv1.NatGatewaySpec{
+				Subnet: "subnet-00000001", MACAddress: "01:00:5e:00:00:fb", PrivateIP: "10.0.1.5"}}
+		},
+		want: []string{"spec.macAddress", "must be a unicast MAC address"},
+	}),
+	Entry("an interface with a MAC of MidoNet's router ports", invalid{
+		obj: func(ns string) client.Object {
+			return &vpcv1.NetworkInterface{ObjectMeta: meta(ns, "eni-00000001"), Spec: vpcv1.NetworkInterfaceSpec{
+				Subnet: "subnet-00000001", MACAddress: "AC:CA:BA:65:0b:e7", PrivateIP: "10.0.1.5"}}
+		},
+		want: []string{"spec.macAddress", "must not be in MidoNet's range for router ports (ac:ca:ba:…)"},
+	}),
 	Entry("a VPC CIDR with host bits", invalid{
 		obj: func(ns string) client.Object {
 			return &vpcv1.Vpc{ObjectMeta: meta(ns, "vpc-00000001"), Spec: vpcv1.VpcSpec{CIDR: "10.30.1.5/16"}}

@@ -403,8 +403,13 @@ func inPublicRanges(cn *vpcv1.CoreNetwork, ip netip.Addr) (bool, error) {
 	return false, nil
 }
 
-// checkPublicIP refuses a public IP outside the cloud's public IP ranges.
+// checkPublicIP refuses a public IP in a special network (its /32 on eucart would take the
+// traffic of midovpc's own addresses, such as eucart's uplink port 169.254.0.1) or outside
+// the cloud's public IP ranges.
 func (d *Deps) checkPublicIP(ctx context.Context, field string, ip netip.Addr) error {
+	if special, why, ok := translate.SpecialNetwork(netip.PrefixFrom(ip, 32)); ok {
+		return &InvalidSpec{fmt.Errorf("%s: %s is in %s, %s; a public IP is a unicast address of the cloud's public ranges", field, ip, special, why)}
+	}
 	cn, err := d.core(ctx, false)
 	if err != nil {
 		return err

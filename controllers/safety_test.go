@@ -189,6 +189,21 @@ var _ = Describe("conflicting addresses", Serial, Ordered, func() {
 		deleteAndWait(enis...)
 	})
 
+	It("refuse a VPC or a public IP in the networks midovpc uses itself", func() {
+		mido.Server.ResetRequests()
+		vpc := &vpcv1.Vpc{ObjectMeta: m(hexID("vpc", 0x7300+c.n)), Spec: vpcv1.VpcSpec{CIDR: "169.254.0.0/16"}}
+		eip := &vpcv1.ElasticIP{ObjectMeta: m("eip-169-254-0-1"), Spec: vpcv1.ElasticIPSpec{PublicIP: "169.254.0.1"}}
+		Expect(k8s.Create(suiteCtx, vpc)).To(Succeed())
+		Expect(k8s.Create(suiteCtx, eip)).To(Succeed())
+		expectRefused(vpc, vpcv1.ReasonInvalidSpec, "spec.cidr: 169.254.0.0/16 overlaps 169.254.0.0/16, link-local", "routers' uplinks")
+		expectRefused(eip, vpcv1.ReasonInvalidSpec, "spec.publicIP: 169.254.0.1 is in 169.254.0.0/16")
+		Consistently(func() int64 { return mido.Server.Writes() }, 2*time.Second, 200*time.Millisecond).Should(BeZero())
+		for _, r := range eucartRoutesTo("169.254.0.1") {
+			Expect(r.Type).To(Equal("Local"), "only eucart's own port address routes to 169.254.0.1")
+		}
+		deleteAndWait(eip, vpc)
+	})
+
 	It("refuse a subnet that overlaps a sibling, and one outside its VPC", func() {
 		overlap := &vpcv1.Subnet{ObjectMeta: m(hexID("subnet", 0x7000+c.n)), Spec: vpcv1.SubnetSpec{VPC: c.vpc, CIDR: vpcv1.CIDR(fmt.Sprintf("10.%d.1.128/25", c.n))}}
 		outside := &vpcv1.Subnet{ObjectMeta: m(hexID("subnet", 0x7100+c.n)), Spec: vpcv1.SubnetSpec{VPC: c.vpc, CIDR: "192.168.7.0/24"}}

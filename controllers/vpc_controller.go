@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,6 +20,12 @@ func vpcKind(d *Deps, rtids *ids) kind[*vpcv1.Vpc] {
 			_, s, err := d.settings(ctx, true)
 			if err != nil {
 				return nil, err
+			}
+			if p, err := parseCIDR(string(vpc.Spec.CIDR)); err == nil {
+				if special, why, ok := translate.SpecialNetwork(p); ok {
+					return nil, &InvalidSpec{fmt.Errorf("Vpc %s spec.cidr: %s overlaps %s, %s; use a private range such as 10.0.0.0/16",
+						vpc.Name, p, special, why)}
+				}
 			}
 			if err := ensureRouterIndex(ctx, d, rtids, vpc); err != nil {
 				return nil, err

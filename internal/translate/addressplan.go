@@ -137,6 +137,31 @@ func ReservedAddress(subnet netip.Prefix, ip netip.Addr) string {
 	return ""
 }
 
+// specialNetworks are the IPv4 networks no VPC and no public IP may overlap: midovpc's own
+// (link-local: the routers' uplinks, the metadata network and service; 255.0.0.0/8: the
+// metadata NAT addresses) and those that are never unicast host addresses.
+var specialNetworks = []struct {
+	net netip.Prefix
+	why string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "“this network” (RFC 1122), not an address of hosts"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
+	{LinkLocalNetwork, "link-local, which midovpc uses for its routers' uplinks (169.254.0.0/17), the metadata network (169.254.128.0/17) and the metadata service (169.254.169.254)"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "reserved, and where midovpc puts the metadata NAT addresses (255.0.0.0/8)"},
+}
+
+// SpecialNetwork returns the special network p overlaps (see specialNetworks) and what it
+// is; ok is false when it overlaps none.
+func SpecialNetwork(p netip.Prefix) (network netip.Prefix, why string, ok bool) {
+	for _, s := range specialNetworks {
+		if s.net.Overlaps(p) {
+			return s.net, s.why, true
+		}
+	}
+	return netip.Prefix{}, "", false
+}
+
 // LastAddress is the highest address of an IPv4 prefix (its broadcast address).
 func LastAddress(p netip.Prefix) netip.Addr {
 	b := p.Masked().Addr().As4()

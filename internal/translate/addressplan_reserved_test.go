@@ -23,3 +23,16 @@ func TestReservedAddress(t *testing.T) {
 		t.Errorf("broadcast of a /28: %q", got)
 	}
 }
+
+func TestSpecialNetwork(t *testing.T) {
+	for cidr, want := range map[string]string{
+		"169.254.0.0/16": "169.254.0.0/16", "169.254.169.0/24": "169.254.0.0/16", "255.0.0.0/16": "240.0.0.0/4",
+		"224.1.0.0/16": "224.0.0.0/4", "127.0.0.0/16": "127.0.0.0/8", "0.0.0.0/16": "0.0.0.0/8", "0.0.0.0/0": "0.0.0.0/8",
+		"10.0.0.0/16": "", "172.16.0.0/12": "", "192.168.0.0/16": "", "100.64.0.0/10": "", "10.116.150.11/32": "",
+	} {
+		got, _, ok := SpecialNetwork(netip.MustParsePrefix(cidr))
+		if (want == "") == ok || (ok && got.String() != want) {
+			t.Errorf("SpecialNetwork(%s) = %s, %v; want %q", cidr, got, ok, want)
+		}
+	}
+}

@@ -3,6 +3,9 @@ package globalview
 import (
 	"net/netip"
 	"strconv"
+	"strings"
+
+	"github.com/midovpc/midovpc/internal/translate"
 )
 
 // Validate checks a parsed view before anything of it is applied: everything
@@ -296,8 +299,14 @@ func (c *validator) cidr(where at, id, s string, required, network bool) (netip.
 }
 
 func (c *validator) mac(where at, id, s string) {
-	if s != "" && !validMAC(s) {
+	switch {
+	case s == "":
+	case !validMAC(s):
 		c.add(where, id, "%q is not a valid MAC address", s)
+	case strings.ContainsRune("13579bdfBDF", rune(s[1])):
+		c.add(where, id, "%s is a multicast or broadcast MAC address, not an interface's", s)
+	case strings.EqualFold(s[:9], "ac:ca:ba:"):
+		c.add(where, id, "%s is in MidoNet's range for router ports (ac:ca:ba:…)", s)
 	}
 }
 
@@ -381,6 +390,12 @@ func valuePath(path string, i int) string {
 
 // publicIP records an elastic IP, reporting it when another holder has it.
 func (c *validator) publicIP(where at, id, ip string) {
+	if a, err := netip.ParseAddr(ip); err == nil {
+		if special, why, ok := translate.SpecialNetwork(netip.PrefixFrom(a, 32)); ok {
+			c.add(where, id, "%s is in %s, %s", ip, special, why)
+			return
+		}
+	}
 	if first, dup := c.publicIPs[ip]; dup {
 		c.add(where, id, "public IP %s is also held by %s", ip, first)
 		return

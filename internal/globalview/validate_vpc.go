@@ -3,6 +3,8 @@ package globalview
 import (
 	"net/netip"
 	"strconv"
+
+	"github.com/midovpc/midovpc/internal/translate"
 )
 
 // vpc checks one VPC and everything inside it.
@@ -12,6 +14,11 @@ func (c *validator) vpc(vpc *VPC, index int) {
 	c.objectID(path, id, kindVPC)
 	c.ownerID(field(path, "ownerId"), id, vpc.OwnerID, true)
 	vpcCIDR, vpcOK := c.cidr(field(path, "cidr"), id, vpc.CIDR, true, true)
+	if vpcOK {
+		if special, why, ok := translate.SpecialNetwork(vpcCIDR); ok {
+			c.add(field(path, "cidr"), id, "%s overlaps %s, %s", vpcCIDR, special, why)
+		}
+	}
 	if vpc.DHCPOptionSet != "" {
 		c.reference(field(path, "dhcpOptionSet"), id, vpc.DHCPOptionSet, kindDHCP, c.optionSets[vpc.DHCPOptionSet])
 	}
@@ -203,7 +210,15 @@ func (c *validator) addressInSubnet(where at, id string, ip netip.Addr, s *Subne
 	if s == nil {
 		return
 	}
-	if p, ok := parseCIDR(s.CIDR); ok && !p.Contains(ip) {
+	p, ok := parseCIDR(s.CIDR)
+	if !ok {
+		return
+	}
+	if !p.Contains(ip) {
 		c.add(where, id, "%s is outside subnet %s (%s)", ip, s.ID, p)
+		return
+	}
+	if why := translate.ReservedAddress(p, ip); why != "" {
+		c.add(where, id, "%s is %s in subnet %s (%s); the first four addresses and the last are reserved", ip, why, s.ID, p)
 	}
 }

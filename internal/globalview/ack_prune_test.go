@@ -100,7 +100,7 @@ func projectView(t *testing.T, data []byte) *Projection {
 // The view is the source of truth for what it projects: a projected object deleted or edited
 // by hand comes back (a new object, the view's spec) without a new version of the view, the
 // ProjectionRepaired event names what was put back, and an object applied by hand beside the
-// projection is left alone.
+// projection is left alone, even one that carries the projection's label.
 func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 	r, c := fastRunner(t, 100*time.Millisecond)
 	ns, path, ctx := r.Namespace, r.Path, context.Background()
@@ -112,6 +112,14 @@ func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 	mine := &vpcv1.SecurityGroup{}
 	mine.Namespace, mine.Name, mine.Spec.VPC = ns, "sg-0c0c0c0c", "vpc-4e5f6a7b"
 	if err := c.Create(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	// A copy of a projected group, renamed, its labels kept (kubectl get -o yaml, edited):
+	// labelled as projected, but the view never applied it.
+	copied := &vpcv1.SecurityGroup{}
+	copied.Namespace, copied.Name, copied.Spec = ns, "sg-0d0d0d0d", sg.Spec
+	copied.Labels = sg.Labels
+	if err := c.Create(ctx, copied); err != nil {
 		t.Fatal(err)
 	}
 
@@ -168,8 +176,10 @@ func TestRunnerPutsBackDeletedObjects(t *testing.T) {
 		}
 		return nil
 	})
-	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: mine.Name}, &vpcv1.SecurityGroup{}); err != nil {
-		t.Errorf("the hand-applied group: %v", err)
+	for _, name := range []string{mine.Name, copied.Name} {
+		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &vpcv1.SecurityGroup{}); err != nil {
+			t.Errorf("the hand-applied group %s: %v", name, err)
+		}
 	}
 }
 

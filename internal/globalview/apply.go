@@ -422,13 +422,22 @@ func (a *Applier) applyOne(ctx context.Context, c change, uids map[ObjectRef]typ
 	return u.GetUID(), nil
 }
 
+// appliedByView tells whether obj is a projected object: labelled as one, and applied by the
+// view (its managedFields hold the applier's entry). The label alone is not enough: an object
+// written with kubectl from a copy of a projected one (kubectl get -o yaml, renamed) carries
+// it too, and was deleted as if the view had dropped it. An object whose applier entry is gone
+// (every field it set taken over by another manager) is left for its new owner.
+func appliedByView(obj client.Object) bool {
+	return obj.GetLabels()[vpcv1.SourceLabel] == vpcv1.SourceGlobalView && slices.ContainsFunc(obj.GetManagedFields(), isProjectionEntry)
+}
+
 // prune deletes, children before parents, the projected objects the view dropped.
 func (a *Applier) prune(ctx context.Context, live map[ObjectRef]client.Object, wanted map[ObjectRef]bool, res *ApplyResult) error {
 	// The candidates first (usually none or a few), then only they are sorted: sorting every
 	// live object's name took a tenth of a second per view at 10,000 interfaces.
 	var refs []ObjectRef
 	for ref, obj := range live {
-		if !wanted[ref] && obj.GetLabels()[vpcv1.SourceLabel] == vpcv1.SourceGlobalView {
+		if !wanted[ref] && appliedByView(obj) {
 			refs = append(refs, ref)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
@@ -193,17 +194,30 @@ func TestApplyChangesOnlyWhatChanged(t *testing.T) {
 	if _, err := a.Apply(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	// Objects applied by hand live beside the projected ones and are never pruned; a
-	// labelled object the view does not hold is.
+	// Objects applied by hand live beside the projected ones and are never pruned, even one
+	// that carries the projection's label (a copy of a projected object); an object the view
+	// applied (an earlier version's) that the view no longer holds is.
 	handmade := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Name: "vpc-99999999", Namespace: ns},
 		Spec: vpcv1.VpcSpec{CIDR: "10.9.0.0/16"}}
-	stale := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Name: "vpc-88888888", Namespace: ns,
+	labelledByHand := &vpcv1.Vpc{ObjectMeta: metav1.ObjectMeta{Name: "vpc-77777777", Namespace: ns,
 		Labels: map[string]string{vpcv1.SourceLabel: vpcv1.SourceGlobalView}},
-		Spec: vpcv1.VpcSpec{CIDR: "10.8.0.0/16"}}
-	for _, o := range []client.Object{handmade, stale} {
+		Spec: vpcv1.VpcSpec{CIDR: "10.7.0.0/16"}}
+	for _, o := range []client.Object{handmade, labelledByHand} {
 		if err := env.Client.Create(ctx, o); err != nil {
 			t.Fatal(err)
 		}
+	}
+	stale := &vpcv1.Vpc{TypeMeta: metav1.TypeMeta{APIVersion: vpcv1.GroupVersion.String(), Kind: "Vpc"},
+		ObjectMeta: metav1.ObjectMeta{Name: "vpc-88888888", Namespace: ns,
+			Labels: map[string]string{vpcv1.SourceLabel: vpcv1.SourceGlobalView}},
+		Spec: vpcv1.VpcSpec{CIDR: "10.8.0.0/16"}}
+	m, err := manifest(stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(&unstructured.Unstructured{Object: m}),
+		client.FieldOwner(FieldManager)); err != nil {
+		t.Fatal(err)
 	}
 	before := resourceVersions(t, c, ns)
 

@@ -64,8 +64,7 @@ func (a *Applier) Plan(ctx context.Context, p *Projection, prune bool) ([]Change
 	for i := len(projectedKinds) - 1; i >= 0; i-- {
 		for _, ref := range refs {
 			obj := live[ref]
-			if ref.Kind == projectedKinds[i].kind && !wanted[ref] && obj.GetDeletionTimestamp() == nil &&
-				obj.GetLabels()[vpcv1.SourceLabel] == vpcv1.SourceGlobalView {
+			if ref.Kind == projectedKinds[i].kind && !wanted[ref] && obj.GetDeletionTimestamp() == nil && appliedByView(obj) {
 				out = append(out, Change{"delete", ref})
 			}
 		}

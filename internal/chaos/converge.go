@@ -8,7 +8,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	vpcv1 "github.com/midovpc/midovpc/api/v1alpha1"
 	"github.com/midovpc/midovpc/internal/globalview"
@@ -70,8 +73,38 @@ func Converge(ctx context.Context, c client.Client, p *globalview.Projection) er
 func create(ctx context.Context, c client.Client, o client.Object) error {
 	// Create a copy: a failed or repeated create must not leave server fields in p.
 	cp := o.DeepCopyObject().(client.Object)
+	if cp.GetLabels()[vpcv1.SourceLabel] == vpcv1.SourceGlobalView {
+		// Written as the view's applier writes it, by its field manager: a later Apply of
+		// the next view owns it, and deletes it when that view drops it.
+		return applyAsView(ctx, c, cp)
+	}
 	err := c.Create(ctx, cp)
 	if err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create %T %s: %w", o, o.GetName(), err)
+	}
+	return nil
+}
+
+// applyAsView creates o unless it exists, by a server-side apply of the view's field manager.
+func applyAsView(ctx context.Context, c client.Client, o client.Object) error {
+	if err := c.Get(ctx, client.ObjectKeyFromObject(o), o.DeepCopyObject().(client.Object)); err == nil {
+		return nil
+	} else if !apierrors.IsNotFound(err) {
+		return fmt.Errorf("create %T %s: %w", o, o.GetName(), err)
+	}
+	gvk, err := apiutil.GVKForObject(o, c.Scheme())
+	if err != nil {
+		return err
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+	if err != nil {
+		return err
+	}
+	delete(m, "status")
+	u := &unstructured.Unstructured{Object: m}
+	u.SetGroupVersionKind(gvk)
+	u.SetCreationTimestamp(metav1.Time{})
+	if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(globalview.FieldManager), client.ForceOwnership); err != nil {
 		return fmt.Errorf("create %T %s: %w", o, o.GetName(), err)
 	}
 	return nil

@@ -254,6 +254,12 @@ func (a *Applier) plan(p *Projection, live map[ObjectRef]client.Object, res *App
 // when everything is equal (cheap, no copy), else the field-ownership-aware comparison of
 // upToDate.
 func sameAsLive(obj client.Object, parent ObjectRef, hasParent bool, uid types.UID, cur client.Object) (bool, error) {
+	// An object the view did not apply (written with kubectl from kubectl-midovpc import's
+	// output, say) is applied once, equal or not: the view then owns it, and deletes it when
+	// a later view drops it (appliedByView).
+	if !appliedByView(cur) {
+		return false, nil
+	}
 	refs := obj.GetOwnerReferences()
 	if hasParent && uid != "" {
 		refs = ownerReferencesTo(parent, uid)

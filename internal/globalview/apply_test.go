@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -526,5 +527,53 @@ func TestProjectionObjectsFollowTheApplyOrder(t *testing.T) {
 		if !seen[k.kind] {
 			t.Errorf("the example projects no %s: the order is not checked for it", k.kind)
 		}
+	}
+}
+
+// Objects written with kubectl from kubectl-midovpc import's output carry the projection's
+// label but were not applied by the view: the first Apply takes each over (one write), so
+// that a later view that drops one deletes it; then nothing is written again.
+func TestApplyTakesOverImportedObjects(t *testing.T) {
+	env := controlPlane(t)
+	c, _ := countingClient(t, env)
+	deleteCoreNetwork(t, env.Client)
+	ns := testNamespace(t)
+	ctx := context.Background()
+	a := &Applier{Client: c}
+	p, err := Project(parseValid(t, readFixture(t, "example")), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := p.Objects()
+	if err := env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		if err := env.Client.Create(ctx, o.DeepCopyObject().(client.Object)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := a.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 0 || res.Updated != len(objs) || res.Deleted != 0 {
+		t.Errorf("first apply over imported objects: created %d updated %d deleted %d, want 0, %d, 0", res.Created, res.Updated, res.Deleted, len(objs))
+	}
+	if res, err = a.Apply(ctx, p); err != nil || res.Created+res.Updated+res.Deleted != 0 {
+		t.Errorf("second apply: %+v, %v; want no change", res, err)
+	}
+	v2 := parseValid(t, readFixture(t, "example"))
+	editView(v2)
+	p2, err := Project(v2, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	eni := &vpcv1.NetworkInterface{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "eni-b2b2b2b2"}, eni); err == nil && eni.DeletionTimestamp.IsZero() {
+		t.Error("eni-b2b2b2b2, imported and then dropped by the view, is still there")
 	}
 }

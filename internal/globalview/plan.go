@@ -53,6 +53,7 @@ func (a *Applier) Plan(ctx context.Context, p *Projection, prune bool) ([]Change
 		if err != nil {
 			return nil, fmt.Errorf("compare %s: %w", ref, err)
 		}
+		same = same && appliedByView(cur) // taken over once, as Apply does (sameAsLive)
 		if !same {
 			out = append(out, Change{"update", ref})
 		}

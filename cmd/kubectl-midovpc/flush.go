@@ -81,9 +81,7 @@ func runFlush(args []string, stdout, stderr io.Writer) int {
 // leaderHolder returns the holder of the manager's leader lease when one holds it now, "" when
 // none does. An error means it could not be checked (no kubeconfig, cluster unreachable).
 func leaderHolder(ctx context.Context, kubeconfig, namespace string) (string, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = kubeconfig
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	cfg, err := loadKubeconfig(kubeconfig)
 	if err != nil {
 		if clientcmd.IsEmptyConfig(err) {
 			return "", errors.New("no kubeconfig")

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/midovpc/midovpc/internal/endpoint"
 	"github.com/midovpc/midovpc/internal/midonet"
@@ -50,11 +49,7 @@ var errNoURL = errors.New("--midonet-url is required (or set $" + midonetURLEnv 
 // discover fills in the URL and tenant the manager published, read through the kubeconfig,
 // for what the command line left out.
 func (m *midonetFlags) discover() error {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if f := m.fs.Lookup("kubeconfig"); f != nil {
-		rules.ExplicitPath = f.Value.String()
-	}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
+	cfg, err := loadKubeconfig(kubeconfigFlag(m.fs))
 	if err != nil {
 		return fmt.Errorf("%w; no kubeconfig to find the manager's endpoint with: %v", errNoURL, err)
 	}
